@@ -1,0 +1,207 @@
+//! Articles: the public news of each site, by category, searchable, with related articles and
+//! previous/next.
+
+pub mod queries;
+pub mod types;
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+use crate::AppState;
+use crate::categories::Tree;
+use crate::db::{self, backend::SearchOrder, backend::SearchScope};
+use crate::error::{ApiError, FieldError, Problem};
+use crate::http::{Data, List, Page, cached_json, check, field_error, list_response};
+use crate::sites::{self, Site};
+use crate::text;
+use types::{ArticleDetail, ArticleLink, ArticleSummary, ListParams};
+
+/// The longest `q` accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// The list request after checking: everything the query needs but the site's own data.
+struct ListRequest {
+    page: Page,
+    category: Option<String>,
+    from: Option<NaiveDateTime>,
+    to: Option<NaiveDateTime>,
+    words: Option<Vec<String>>,
+    order: SearchOrder,
+}
+
+impl ListRequest {
+    fn parse(params: &ListParams, site: &Site) -> Result<Self, ApiError> {
+        let mut errors: Vec<FieldError> = Vec::new();
+        let page = Page::parse_parts(params.page.as_deref(), params.per_page.as_deref(), &mut errors);
+        let from = parse_time("from", params.from.as_deref(), site, false, &mut errors);
+        let to = parse_time("to", params.to.as_deref(), site, true, &mut errors);
+        if let (Some(f), Some(t)) = (from, to) {
+            if t <= f {
+                errors.push(field_error("to", "must be after from"));
+            }
+        }
+        let q = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        if q.is_some_and(|q| q.chars().count() > MAX_QUERY_CHARS) {
+            errors.push(field_error("q", format!("must be at most {MAX_QUERY_CHARS} characters")));
+        }
+        let words = q.map(text::words);
+        let order = match params.sort.as_deref() {
+            None | Some("") if words.is_some() => SearchOrder::Relevance,
+            None | Some("") | Some("newest") => SearchOrder::Newest,
+            Some("oldest") => SearchOrder::Oldest,
+            Some("relevance") if words.is_some() => SearchOrder::Relevance,
+            Some("relevance") => {
+                errors.push(field_error("sort", "relevance needs a search (q)"));
+                SearchOrder::Newest
+            }
+            Some(_) => {
+                errors.push(field_error("sort", "must be newest, oldest or relevance"));
+                SearchOrder::Newest
+            }
+        };
+        let category = params.category.as_deref().filter(|c| !c.is_empty()).map(str::to_owned);
+        if category.as_deref().is_some_and(|c| !text::is_slug(c)) {
+            errors.push(field_error("category", "must be a category slug such as dang-uy-xa"));
+        }
+        check(errors)?;
+        Ok(ListRequest { page, category, from, to, words, order })
+    }
+}
+
+/// A date (the start of that day in the site's time zone; with `end`, the start of the next
+/// day) or an RFC 3339 time, as UTC.
+fn parse_time(field: &str, value: Option<&str>, site: &Site, end: bool, errors: &mut Vec<FieldError>) -> Option<NaiveDateTime> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+    if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        let day = if end { date.succ_opt()? } else { date };
+        let local = site.tz.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).earliest()?;
+        return Some(local.naive_utc());
+    }
+    match DateTime::parse_from_rfc3339(value) {
+        Ok(t) => Some(t.naive_utc()),
+        Err(_) => {
+            errors.push(field_error(field, "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00)"));
+            None
+        }
+    }
+}
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+/// List a site's articles
+///
+/// Published articles, newest first, or by relevance when searching. Only articles whose
+/// publication time has come are listed.
+#[utoipa::path(
+    tag = "articles",
+    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), ListParams),
+    responses(
+        (status = 200, description = "A page of articles", body = List<ArticleSummary>,
+         headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 first/prev/next/last"))),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "A bad parameter, named in `errors`", body = Problem, content_type = "application/problem+json",
+         example = json!({"type": "/problems/invalid-parameter", "title": "Invalid parameter", "status": 400,
+            "detail": "per_page: must be a whole number from 1 to 100",
+            "errors": [{"field": "per_page", "message": "must be a whole number from 1 to 100"}]})),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/sites/{site}/articles")]
+pub async fn list_articles(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let site_slug = path.into_inner();
+    let params = params.into_inner();
+    let (page, data, total) = db::run(&state.pool, move |conn| {
+        let site = sites::find(conn, &site_slug)?;
+        let list = ListRequest::parse(&params, &site)?;
+        let category_ids = match &list.category {
+            None => None,
+            Some(slug) => {
+                let tree = Tree::load(conn, site.id)?;
+                let row = tree.by_slug(slug).ok_or_else(|| {
+                    ApiError::invalid("category", format!("no category {slug:?} in site {site_slug:?}"))
+                })?;
+                Some(tree.with_descendants(row.id))
+            }
+        };
+        let scope = SearchScope { site_id: site.id, now: now(), category_ids, from: list.from, to: list.to };
+        let (ids, total) = queries::list_ids(
+            conn,
+            &scope,
+            list.words.as_deref(),
+            list.order,
+            list.page.limit(),
+            list.page.offset(),
+        )?;
+        Ok((list.page, queries::summaries(conn, &site, &ids)?, total))
+    })
+    .await?;
+    list_response(&req, data, page, total, state.cache)
+}
+
+/// Get an article
+///
+/// One published article by slug or numeric id, with its category, related articles and the
+/// previous and next articles of its category.
+#[utoipa::path(
+    tag = "articles",
+    params(
+        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
+        ("article" = String, Path, description = "Article slug or numeric id",
+         example = "dang-bo-phuong-chi-minh-chuan-bi-dai-hoi-dang-bo-lan-thu-xxiv-nhiem-ky-2020-2025"),
+    ),
+    responses(
+        (status = 200, description = "The article", body = Data<ArticleDetail>, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 404, description = "No such site, or no published article by that slug or id", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/sites/{site}/articles/{article}")]
+pub async fn get_article(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (site_slug, key) = path.into_inner();
+    let related_limit = state.related_limit;
+    let detail = db::run(&state.pool, move |conn| {
+        let site = sites::find(conn, &site_slug)?;
+        let scope = SearchScope { site_id: site.id, now: now(), category_ids: None, from: None, to: None };
+        let (row, category) = queries::find_visible(conn, &scope, &key)?
+            .ok_or_else(|| ApiError::not_found(format!("no published article {key:?} in site {site_slug:?}")))?;
+        let related = queries::related(conn, &scope, &row, related_limit)?;
+        let (previous, next) = queries::neighbours(conn, &scope, &row)?;
+        let link = |r| ArticleLink::new(&site, r);
+        Ok(ArticleDetail {
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            summary: row.summary,
+            body_html: row.body_html,
+            cover_image_url: row.cover_image_url,
+            author_name: row.author_name,
+            category,
+            published_at: site.local(row.published_at.unwrap_or(row.updated_at)),
+            updated_at: site.local(row.updated_at),
+            related: related.into_iter().map(link).collect(),
+            previous: previous.map(link),
+            next: next.map(link),
+        })
+    })
+    .await?;
+    cached_json(&req, &Data { data: detail }, state.cache)
+}
+
+/// Registers the article routes.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_articles).service(get_article);
+}
+

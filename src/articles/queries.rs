@@ -1,0 +1,192 @@
+//! Reading public articles: lists, search, one article, its related articles and neighbours.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::types::*;
+use crate::categories::CategoryRef;
+use crate::db::backend::{SearchOrder, SearchScope, search_articles};
+use crate::db::schema::{article_related, articles, categories};
+use crate::db::{AnyConnection, MultiBackend};
+use crate::sites::Site;
+
+type Boxed<'a> = articles::BoxedQuery<'a, MultiBackend>;
+
+/// Articles of the scope that readers may see: published, and their time has come.
+fn visible(scope: &SearchScope) -> Boxed<'static> {
+    let mut q = articles::table
+        .filter(articles::site_id.eq(scope.site_id))
+        .filter(articles::status.eq(PUBLISHED))
+        .filter(articles::published_at.le(scope.now))
+        .into_boxed();
+    if let Some(ids) = &scope.category_ids {
+        q = q.filter(articles::category_id.eq_any(ids.clone()));
+    }
+    if let Some(from) = scope.from {
+        q = q.filter(articles::published_at.ge(from));
+    }
+    if let Some(to) = scope.to {
+        q = q.filter(articles::published_at.lt(to));
+    }
+    q
+}
+
+/// One page of public articles in `order` (ids only), and the number of them all.
+pub fn list_ids(
+    conn: &mut AnyConnection,
+    scope: &SearchScope,
+    words: Option<&[String]>,
+    order: SearchOrder,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<i64>, i64)> {
+    if let Some(words) = words {
+        return search_articles(conn, words, scope, order, limit, offset);
+    }
+    let total: i64 = visible(scope).count().get_result(conn)?;
+    let query = visible(scope).select(articles::id).limit(limit).offset(offset);
+    let ids = match order {
+        SearchOrder::Oldest => query.order((articles::published_at.asc(), articles::id.asc())).load(conn)?,
+        _ => query.order((articles::published_at.desc(), articles::id.desc())).load(conn)?,
+    };
+    Ok((ids, total))
+}
+
+/// The list view of the articles `ids`, in that order.
+pub fn summaries(conn: &mut AnyConnection, site: &Site, ids: &[i64]) -> QueryResult<Vec<ArticleSummary>> {
+    let rows: Vec<(ArticleListRow, CategoryRef)> = articles::table
+        .inner_join(categories::table)
+        .filter(articles::id.eq_any(ids))
+        .select((ArticleListRow::as_select(), CategoryRef::as_select()))
+        .load(conn)?;
+    let mut by_id: HashMap<i64, (ArticleListRow, CategoryRef)> = rows.into_iter().map(|r| (r.0.id, r)).collect();
+    Ok(ids
+        .iter()
+        .filter_map(|id| by_id.remove(id))
+        .map(|(row, category)| ArticleSummary::new(site, row, category))
+        .collect())
+}
+
+/// The public article named by `key`: its slug, or its numeric id.
+pub fn find_visible(
+    conn: &mut AnyConnection,
+    scope: &SearchScope,
+    key: &str,
+) -> QueryResult<Option<(ArticleRow, CategoryRef)>> {
+    let by_key = match key.parse::<i64>() {
+        Ok(id) => visible(scope).filter(articles::id.eq(id)),
+        Err(_) => visible(scope).filter(articles::slug.eq(key.to_owned())),
+    };
+    let Some(row) = by_key.select(ArticleRow::as_select()).first::<ArticleRow>(conn).optional()? else {
+        return Ok(None);
+    };
+    let category = categories::table
+        .filter(categories::id.eq(row.category_id))
+        .select(CategoryRef::as_select())
+        .first(conn)?;
+    Ok(Some((row, category)))
+}
+
+/// Up to `limit` related articles: the editor's choice in its order, then public articles of
+/// the same category nearest in publication time; never the article itself.
+pub fn related(
+    conn: &mut AnyConnection,
+    scope: &SearchScope,
+    article: &ArticleRow,
+    limit: usize,
+) -> QueryResult<Vec<ArticleLinkRow>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let mut chosen: Vec<ArticleLinkRow> = visible(scope)
+        .inner_join(article_related::table.on(article_related::related_id.eq(articles::id)))
+        .filter(article_related::article_id.eq(article.id))
+        .filter(articles::id.ne(article.id))
+        .order((article_related::position.asc(), articles::id.asc()))
+        .limit(limit as i64)
+        .select(ArticleLinkRow::as_select())
+        .load(conn)?;
+    if chosen.len() >= limit {
+        return Ok(chosen);
+    }
+    let at = article.published_at.unwrap_or(article.updated_at);
+    let wanted = (limit - chosen.len()) as i64;
+    let mut exclude: Vec<i64> = chosen.iter().map(|a| a.id).collect();
+    exclude.push(article.id);
+    let same_category =
+        || visible(scope).filter(articles::category_id.eq(article.category_id)).filter(articles::id.ne_all(exclude.clone()));
+    let older: Vec<ArticleLinkRow> = same_category()
+        .filter(articles::published_at.le(at))
+        .order((articles::published_at.desc(), articles::id.desc()))
+        .limit(wanted)
+        .select(ArticleLinkRow::as_select())
+        .load(conn)?;
+    let newer: Vec<ArticleLinkRow> = same_category()
+        .filter(articles::published_at.gt(at))
+        .order((articles::published_at.asc(), articles::id.asc()))
+        .limit(wanted)
+        .select(ArticleLinkRow::as_select())
+        .load(conn)?;
+    chosen.extend(nearest(at, older, newer, wanted as usize));
+    Ok(chosen)
+}
+
+/// Merges the articles just before and just after `at`, nearest first (the older one on a tie).
+fn nearest(at: NaiveDateTime, older: Vec<ArticleLinkRow>, newer: Vec<ArticleLinkRow>, n: usize) -> Vec<ArticleLinkRow> {
+    let distance = |a: &ArticleLinkRow| (a.published_at.unwrap_or(at) - at).abs();
+    let (mut older, mut newer) = (older.into_iter().peekable(), newer.into_iter().peekable());
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let take_older = match (older.peek(), newer.peek()) {
+            (Some(o), Some(nw)) => distance(o) <= distance(nw),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend(if take_older { older.next() } else { newer.next() });
+    }
+    out
+}
+
+/// The public articles just before and just after `article` in its category, by publication
+/// time (then id).
+pub fn neighbours(
+    conn: &mut AnyConnection,
+    scope: &SearchScope,
+    article: &ArticleRow,
+) -> QueryResult<(Option<ArticleLinkRow>, Option<ArticleLinkRow>)> {
+    let at = article.published_at.unwrap_or(article.updated_at);
+    let same_category = || visible(scope).filter(articles::category_id.eq(article.category_id));
+    let previous = same_category()
+        .filter(articles::published_at.lt(at).or(articles::published_at.eq(at).and(articles::id.lt(article.id))))
+        .order((articles::published_at.desc(), articles::id.desc()))
+        .select(ArticleLinkRow::as_select())
+        .first(conn)
+        .optional()?;
+    let next = same_category()
+        .filter(articles::published_at.gt(at).or(articles::published_at.eq(at).and(articles::id.gt(article.id))))
+        .order((articles::published_at.asc(), articles::id.asc()))
+        .select(ArticleLinkRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok((previous, next))
+}
+
+/// A slug for `title` not yet taken in the site: `dang-bo`, then `dang-bo-2`, `dang-bo-3`...
+pub fn unique_slug(conn: &mut AnyConnection, site_id: i64, title: &str) -> QueryResult<String> {
+    let base = crate::text::slugify(title);
+    let taken: Vec<String> = articles::table
+        .filter(articles::site_id.eq(site_id))
+        .filter(articles::slug.eq(&base).or(articles::slug.like(format!("{base}-%"))))
+        .select(articles::slug)
+        .load(conn)?;
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(candidate)
+}

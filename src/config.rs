@@ -1,0 +1,223 @@
+//! Settings, read once from the environment (and an optional `.env`) at start-up.
+//!
+//! Every setting is listed with its default and meaning in `.env.example`. A wrong value stops
+//! start-up with one line that names the variable, e.g.
+//! `PORT: "abc" is not a valid port number (1-65535)`.
+
+use std::time::Duration;
+
+/// The database a URL points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite://path/to/file.db`: the file is created when missing.
+    Sqlite(String),
+    /// `postgres://user@host:port/db` or `postgresql://...`.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Parses `sqlite://...`, `postgres://...` or `postgresql://...`.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(format!("{url:?} names no file (use sqlite://path/to/file.db)"));
+            }
+            Ok(Self::Sqlite(path.to_owned()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else {
+            Err(format!(
+                "{url:?} is neither sqlite://path/to/file.db nor postgres://user@host/database"
+            ))
+        }
+    }
+}
+
+/// Allowed origins for browser calls from other sites.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// Any origin, without credentials.
+    Any,
+    /// Only these exact origins (`https://phuongchiminh.gov.vn`).
+    List(Vec<String>),
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// All settings of a running portal.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub host: String,
+    pub port: u16,
+    pub database_url: DatabaseUrl,
+    pub pool_size: u32,
+    pub pool_timeout: Duration,
+    pub log_level: String,
+    pub log_format: LogFormat,
+    pub workers: usize,
+    pub cors_origins: CorsOrigins,
+    pub cache_max_age: u32,
+    pub related_limit: u32,
+    pub seed_demo: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 8080,
+            database_url: DatabaseUrl::Sqlite("portal.db".into()),
+            pool_size: 8,
+            pool_timeout: Duration::from_millis(2000),
+            log_level: "info".into(),
+            log_format: LogFormat::Text,
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            cors_origins: CorsOrigins::Any,
+            cache_max_age: 60,
+            related_limit: 5,
+            seed_demo: true,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the settings from the process environment.
+    pub fn from_env() -> Result<Self, String> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the settings through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let mut s = Settings::default();
+        if let Some(v) = get("HOST") {
+            s.host = v;
+        }
+        if let Some(v) = get("PORT") {
+            s.port = parse_num("PORT", &v, 1, u16::MAX as u64)? as u16;
+        }
+        if let Some(v) = get("DATABASE_URL") {
+            s.database_url = DatabaseUrl::parse(&v).map_err(|e| format!("DATABASE_URL: {e}"))?;
+        }
+        if let Some(v) = get("DATABASE_POOL_SIZE") {
+            s.pool_size = parse_num("DATABASE_POOL_SIZE", &v, 1, 1000)? as u32;
+        }
+        if let Some(v) = get("DATABASE_POOL_TIMEOUT_MS") {
+            s.pool_timeout =
+                Duration::from_millis(parse_num("DATABASE_POOL_TIMEOUT_MS", &v, 1, 600_000)?);
+        }
+        if let Some(v) = get("LOG_LEVEL") {
+            tracing_subscriber::EnvFilter::try_new(&v)
+                .map_err(|e| format!("LOG_LEVEL: {v:?} is not a log filter ({e})"))?;
+            s.log_level = v;
+        }
+        if let Some(v) = get("LOG_FORMAT") {
+            s.log_format = match v.as_str() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                _ => return Err(format!("LOG_FORMAT: {v:?} is neither \"text\" nor \"json\"")),
+            };
+        }
+        if let Some(v) = get("PORTAL_WORKERS") {
+            s.workers = parse_num("PORTAL_WORKERS", &v, 1, 1024)? as usize;
+        }
+        if let Some(v) = get("PORTAL_CORS_ORIGINS") {
+            s.cors_origins = parse_origins(&v)?;
+        }
+        if let Some(v) = get("PORTAL_CACHE_MAX_AGE") {
+            s.cache_max_age = parse_num("PORTAL_CACHE_MAX_AGE", &v, 0, 31_536_000)? as u32;
+        }
+        if let Some(v) = get("PORTAL_RELATED_LIMIT") {
+            s.related_limit = parse_num("PORTAL_RELATED_LIMIT", &v, 0, 50)? as u32;
+        }
+        if let Some(v) = get("PORTAL_SEED_DEMO") {
+            s.seed_demo = parse_bool("PORTAL_SEED_DEMO", &v)?;
+        }
+        Ok(s)
+    }
+}
+
+fn parse_num(name: &str, value: &str, min: u64, max: u64) -> Result<u64, String> {
+    match value.trim().parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("{name}: {value:?} is not a whole number from {min} to {max}")),
+    }
+}
+
+fn parse_bool(name: &str, value: &str) -> Result<bool, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(format!("{name}: {value:?} is neither true nor false")),
+    }
+}
+
+fn parse_origins(value: &str) -> Result<CorsOrigins, String> {
+    if value.trim() == "*" {
+        return Ok(CorsOrigins::Any);
+    }
+    let mut origins = Vec::new();
+    for origin in value.split(',').map(|o| o.trim().trim_end_matches('/')).filter(|o| !o.is_empty()) {
+        let valid = (origin.starts_with("http://") || origin.starts_with("https://"))
+            && !origin.contains(['?', '#', ' '])
+            && origin.splitn(4, '/').nth(3).is_none();
+        if !valid {
+            return Err(format!(
+                "PORTAL_CORS_ORIGINS: {origin:?} is not an origin like https://example.gov.vn"
+            ));
+        }
+        origins.push(origin.to_owned());
+    }
+    Ok(CorsOrigins::List(origins))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(pairs: &[(&str, &str)]) -> Result<Settings, String> {
+        let pairs: Vec<(String, String)> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn defaults_serve_the_embedded_database_on_localhost() {
+        let s = from(&[]).unwrap();
+        assert_eq!((s.host.as_str(), s.port), ("127.0.0.1", 8080));
+        assert_eq!(s.database_url, DatabaseUrl::Sqlite("portal.db".into()));
+        assert_eq!(s.cors_origins, CorsOrigins::Any);
+    }
+
+    #[test]
+    fn a_wrong_setting_is_named_in_one_line() {
+        assert_eq!(
+            from(&[("PORT", "abc")]).unwrap_err(),
+            "PORT: \"abc\" is not a whole number from 1 to 65535"
+        );
+        assert_eq!(
+            from(&[("DATABASE_URL", "mysql://x")]).unwrap_err(),
+            "DATABASE_URL: \"mysql://x\" is neither sqlite://path/to/file.db nor postgres://user@host/database"
+        );
+        assert_eq!(
+            from(&[("PORTAL_SEED_DEMO", "maybe")]).unwrap_err(),
+            "PORTAL_SEED_DEMO: \"maybe\" is neither true nor false"
+        );
+        assert!(from(&[("PORTAL_CORS_ORIGINS", "ftp://x")]).unwrap_err().starts_with("PORTAL_CORS_ORIGINS:"));
+        assert!(from(&[("LOG_LEVEL", "info,[")]).unwrap_err().starts_with("LOG_LEVEL:"));
+    }
+
+    #[test]
+    fn origins_are_a_comma_separated_list() {
+        let s = from(&[("PORTAL_CORS_ORIGINS", "https://a.gov.vn, http://localhost:3000/")]).unwrap();
+        assert_eq!(
+            s.cors_origins,
+            CorsOrigins::List(vec!["https://a.gov.vn".into(), "http://localhost:3000".into()])
+        );
+    }
+}

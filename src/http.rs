@@ -1,0 +1,256 @@
+//! What every public read shares: the `{"data": ...}` envelopes, pagination with its `Link`
+//! header, and cacheable JSON answers with a strong `ETag` that `If-None-Match` turns into 304.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::ApiError;
+
+/// One object: `{"data": {...}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Data<T> {
+    pub data: T,
+}
+
+/// A page of a list: `{"data": [...], "meta": {...}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct List<T> {
+    pub data: Vec<T>,
+    pub meta: ListMeta,
+}
+
+/// Where a page sits in its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ListMeta {
+    /// This page, from 1.
+    #[schema(example = 1)]
+    pub page: u32,
+    /// Items per page.
+    #[schema(example = 20)]
+    pub per_page: u32,
+    /// Items in the whole list.
+    #[schema(example = 17)]
+    pub total: i64,
+    /// Pages in the whole list (0 when it is empty).
+    #[schema(example = 1)]
+    pub total_pages: i64,
+}
+
+/// Largest `per_page`.
+pub const MAX_PER_PAGE: u32 = 100;
+/// `per_page` when none is given.
+pub const DEFAULT_PER_PAGE: u32 = 20;
+/// Largest `page`, far beyond any real list; keeps offsets within every backend's range.
+pub const MAX_PAGE: u32 = 1_000_000;
+
+/// `page` and `per_page` as the client sent them.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page number, from 1.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000, example = 1)]
+    pub page: Option<String>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
+    pub per_page: Option<String>,
+}
+
+/// A checked page request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Page {
+    /// Checks `page` and `per_page`, naming each bad one.
+    pub fn parse(params: &PageParams, errors: &mut Vec<crate::error::FieldError>) -> Page {
+        Self::parse_parts(params.page.as_deref(), params.per_page.as_deref(), errors)
+    }
+
+    /// [`Page::parse`] from the two raw values.
+    pub fn parse_parts(page_param: Option<&str>, per_page_param: Option<&str>, errors: &mut Vec<crate::error::FieldError>) -> Page {
+        let mut page = Page { page: 1, per_page: DEFAULT_PER_PAGE };
+        if let Some(v) = page_param {
+            match v.parse::<u32>() {
+                Ok(n) if (1..=MAX_PAGE).contains(&n) => page.page = n,
+                _ => errors.push(field_error("page", format!("must be a whole number from 1 to {MAX_PAGE}"))),
+            }
+        }
+        if let Some(v) = per_page_param {
+            match v.parse::<u32>() {
+                Ok(n) if (1..=MAX_PER_PAGE).contains(&n) => page.per_page = n,
+                _ => errors.push(field_error("per_page", format!("must be a whole number from 1 to {MAX_PER_PAGE}"))),
+            }
+        }
+        page
+    }
+
+    pub fn limit(&self) -> i64 {
+        i64::from(self.per_page)
+    }
+
+    pub fn offset(&self) -> i64 {
+        i64::from(self.page - 1) * i64::from(self.per_page)
+    }
+
+    pub fn meta(&self, total: i64) -> ListMeta {
+        let per_page = i64::from(self.per_page);
+        ListMeta { page: self.page, per_page: self.per_page, total, total_pages: (total + per_page - 1) / per_page }
+    }
+}
+
+/// A [`FieldError`](crate::error::FieldError) for `field`.
+pub fn field_error(field: &str, message: impl Into<String>) -> crate::error::FieldError {
+    crate::error::FieldError { field: field.into(), message: message.into() }
+}
+
+/// How long shared caches and browsers may keep a public answer.
+#[derive(Debug, Clone, Copy)]
+pub struct CachePolicy {
+    pub max_age: u32,
+}
+
+impl CachePolicy {
+    fn header_value(&self) -> String {
+        format!("public, max-age={}", self.max_age)
+    }
+}
+
+/// Answers `value` as JSON with a strong `ETag` (a hash of the exact bytes) and
+/// `Cache-Control`; a matching `If-None-Match` gets 304 without a body.
+pub fn cached_json<T: Serialize>(req: &HttpRequest, value: &T, cache: CachePolicy) -> Result<HttpResponse, ApiError> {
+    cached_json_with(req, value, cache, |_| {})
+}
+
+/// [`cached_json`] with extra headers set by `extra` (e.g. `Link`).
+pub fn cached_json_with<T: Serialize>(
+    req: &HttpRequest,
+    value: &T,
+    cache: CachePolicy,
+    extra: impl FnOnce(&mut actix_web::HttpResponseBuilder),
+) -> Result<HttpResponse, ApiError> {
+    let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(format!("serialise: {e}")))?;
+    let etag = etag_of(&body);
+    let status = if if_none_match(req, &etag) { StatusCode::NOT_MODIFIED } else { StatusCode::OK };
+    let mut res = HttpResponse::build(status);
+    res.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, cache.header_value()));
+    extra(&mut res);
+    if status == StatusCode::NOT_MODIFIED {
+        return Ok(res.finish());
+    }
+    Ok(res.content_type("application/json").body(body))
+}
+
+/// A strong entity tag for these bytes.
+pub fn etag_of(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// True when the request's `If-None-Match` names `etag` (weak comparison, RFC 9110 13.1.2).
+fn if_none_match(req: &HttpRequest, etag: &str) -> bool {
+    req.headers().get_all(header::IF_NONE_MATCH).filter_map(|v| v.to_str().ok()).any(|list| {
+        list.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+    })
+}
+
+/// The RFC 8288 `Link` header of a page: `first`, `prev`, `next` and `last`, as references
+/// relative to this server that keep every other query parameter.
+pub fn link_header(req: &HttpRequest, page: Page, meta: &ListMeta) -> String {
+    let others: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .filter(|(k, _)| k != "page" && k != "per_page")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let link = |p: i64, rel: &str| {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &others {
+            q.append_pair(k, v);
+        }
+        q.append_pair("page", &p.to_string()).append_pair("per_page", &page.per_page.to_string());
+        format!("<{}?{}>; rel=\"{rel}\"", req.path(), q.finish())
+    };
+    let last = meta.total_pages.max(1);
+    let current = i64::from(page.page);
+    let mut links = vec![link(1, "first")];
+    if current > 1 {
+        links.push(link((current - 1).min(last), "prev"));
+    }
+    if current < last {
+        links.push(link(current + 1, "next"));
+    }
+    links.push(link(last, "last"));
+    links.join(", ")
+}
+
+/// Answers a page of a list with its `Link` header, cached like any public read.
+pub fn list_response<T: Serialize>(
+    req: &HttpRequest,
+    data: Vec<T>,
+    page: Page,
+    total: i64,
+    cache: CachePolicy,
+) -> Result<HttpResponse, ApiError> {
+    let meta = page.meta(total);
+    let link = link_header(req, page, &meta);
+    cached_json_with(req, &List { data, meta }, cache, |res| {
+        res.insert_header((header::LINK, link));
+    })
+}
+
+/// Fails with 400 when any parameter was bad.
+pub fn check(errors: Vec<crate::error::FieldError>) -> Result<(), ApiError> {
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::InvalidParameters(errors)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn pages_are_checked_and_named() {
+        let mut errors = Vec::new();
+        let p = Page::parse(&PageParams { page: Some("0".into()), per_page: Some("1000".into()) }, &mut errors);
+        assert_eq!(p, Page { page: 1, per_page: 20 });
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["page", "per_page"]);
+    }
+
+    #[test]
+    fn meta_counts_pages() {
+        let p = Page { page: 2, per_page: 5 };
+        assert_eq!(p.meta(11), ListMeta { page: 2, per_page: 5, total: 11, total_pages: 3 });
+        assert_eq!(p.meta(0).total_pages, 0);
+        assert_eq!(p.offset(), 5);
+    }
+
+    #[test]
+    fn links_keep_other_parameters() {
+        let req = TestRequest::get().uri("/api/v1/sites/x/articles?q=h%E1%BA%A3i+d%C6%B0%C6%A1ng&page=2&per_page=5").to_http_request();
+        let page = Page { page: 2, per_page: 5 };
+        let header = link_header(&req, page, &page.meta(11));
+        assert_eq!(
+            header,
+            "</api/v1/sites/x/articles?q=h%E1%BA%A3i+d%C6%B0%C6%A1ng&page=1&per_page=5>; rel=\"first\", \
+             </api/v1/sites/x/articles?q=h%E1%BA%A3i+d%C6%B0%C6%A1ng&page=1&per_page=5>; rel=\"prev\", \
+             </api/v1/sites/x/articles?q=h%E1%BA%A3i+d%C6%B0%C6%A1ng&page=3&per_page=5>; rel=\"next\", \
+             </api/v1/sites/x/articles?q=h%E1%BA%A3i+d%C6%B0%C6%A1ng&page=3&per_page=5>; rel=\"last\""
+        );
+    }
+
+    #[test]
+    fn if_none_match_accepts_lists_weak_tags_and_star() {
+        let tag = "\"abc\"";
+        for header in ["\"abc\"", "W/\"abc\"", "\"x\", \"abc\"", "*"] {
+            let req = TestRequest::get().insert_header((header::IF_NONE_MATCH, header)).to_http_request();
+            assert!(if_none_match(&req, tag), "{header}");
+        }
+        let req = TestRequest::get().insert_header((header::IF_NONE_MATCH, "\"abd\"")).to_http_request();
+        assert!(!if_none_match(&req, tag));
+    }
+}

@@ -1,0 +1,188 @@
+//! portal: a headless JSON API for the web portals of Vietnamese wards and communes.
+//!
+//! A request goes: [`telemetry::request_log`] (id, access log) → [`error::problem_errors`]
+//! (every error a problem) → CORS → compression → [`accept_json`] → the handler of its
+//! resource module ([`sites`], [`categories`], [`articles`], [`health`]), which checks its
+//! input, runs its queries through [`db::run`] and answers through [`http`].
+
+pub mod articles;
+pub mod categories;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod openapi;
+pub mod sites;
+pub mod telemetry;
+pub mod text;
+
+use actix_cors::Cors;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{Compress, Next, from_fn};
+use actix_web::{App, HttpServer, ResponseError, web};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::{CorsOrigins, Settings};
+use crate::error::ApiError;
+use crate::http::CachePolicy;
+
+/// What every handler shares.
+pub struct AppState {
+    pub pool: db::Pool,
+    pub cache: CachePolicy,
+    /// The most related articles shown with an article.
+    pub related_limit: usize,
+    pub cors_origins: CorsOrigins,
+}
+
+impl AppState {
+    /// The state for `settings` over `pool`.
+    pub fn new(settings: &Settings, pool: db::Pool) -> Self {
+        AppState {
+            pool,
+            cache: CachePolicy { max_age: settings.cache_max_age },
+            related_limit: settings.related_limit as usize,
+            cors_origins: settings.cors_origins.clone(),
+        }
+    }
+}
+
+/// Registers every documented route: the versioned API and the probes.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope("/api/v1")
+            .configure(sites::configure)
+            .configure(categories::configure)
+            .configure(articles::configure),
+    )
+    .configure(health::configure);
+}
+
+/// The whole application: routes, docs, error handling and middleware. Tests drive this same
+/// value in-process; [`serve`] runs it on a socket.
+pub fn app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let cors = cors(&state.cors_origins);
+    let (app, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(<openapi::ApiDoc as utoipa::OpenApi>::openapi())
+        .app_data(state)
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .app_data(web::JsonConfig::default().limit(64 * 1024).error_handler(error::json_error))
+        .configure(routes)
+        .split_for_parts();
+    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", openapi::finish(doc)))
+        .service(web::redirect("/docs", "/docs/"))
+        .default_service(web::to(error::no_route))
+        .wrap(from_fn(accept_json))
+        .wrap(Compress::default())
+        .wrap(cors)
+        .wrap(from_fn(error::problem_errors))
+        .wrap(from_fn(telemetry::request_log))
+}
+
+fn cors(origins: &CorsOrigins) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers(["Accept", "Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-Id"])
+        .expose_headers(["ETag", "Link", "Location", "Retry-After", "X-Request-Id"])
+        .max_age(86_400);
+    match origins {
+        CorsOrigins::Any => cors.allow_any_origin().send_wildcard(),
+        CorsOrigins::List(list) => list.iter().fold(cors, |c, o| c.allowed_origin(o)),
+    }
+}
+
+/// Answers 406 to API calls whose `Accept` header rules out JSON.
+async fn accept_json(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if req.path().starts_with("/api/") && !accepts_json(req.headers().get(actix_web::http::header::ACCEPT)) {
+        return Ok(req.into_response(ApiError::NotAcceptable.error_response()).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// True when an `Accept` header value allows a JSON answer (a missing header allows anything).
+pub fn accepts_json(accept: Option<&actix_web::http::header::HeaderValue>) -> bool {
+    let Some(value) = accept.and_then(|v| v.to_str().ok()) else {
+        return accept.is_none();
+    };
+    value.split(',').any(|range| {
+        let mut parts = range.split(';').map(str::trim);
+        let media = parts.next().unwrap_or("").to_ascii_lowercase();
+        let refused = parts.any(|p| {
+            p.strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()).is_some_and(|q| q <= 0.0)
+        });
+        !refused && matches!(media.as_str(), "*/*" | "application/*" | "application/json" | "application/problem+json")
+    })
+}
+
+/// Prepares the database for serving: applies pending migrations and, when asked and the
+/// database holds no site yet, loads the demo content.
+pub fn prepare_database(pool: &db::Pool, seed_demo: bool) -> Result<(), String> {
+    let mut conn = pool.get().map_err(|e| format!("database: cannot connect: {e}"))?;
+    let applied = db::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
+    if applied > 0 {
+        tracing::info!(applied, "migrations applied");
+    }
+    if seed_demo {
+        let loaded = demo::seed_if_empty(&mut conn).map_err(|e| format!("database: loading the demo failed: {e}"))?;
+        if loaded {
+            tracing::info!("demo content loaded (set PORTAL_SEED_DEMO=false to skip)");
+        }
+    }
+    Ok(())
+}
+
+/// Runs the server until it is stopped (Ctrl-C or SIGTERM finish the requests in flight).
+pub async fn serve(settings: Settings) -> Result<(), String> {
+    let pool = db::pool(&settings.database_url, settings.pool_size, settings.pool_timeout);
+    {
+        let pool = pool.clone();
+        let seed = settings.seed_demo;
+        web::block(move || prepare_database(&pool, seed)).await.map_err(|e| e.to_string())??;
+    }
+    let state = web::Data::new(AppState::new(&settings, pool));
+    let server = HttpServer::new(move || app(state.clone()))
+        .workers(settings.workers)
+        .bind((settings.host.as_str(), settings.port))
+        .map_err(|e| format!("HOST/PORT: cannot listen on {}:{}: {e}", settings.host, settings.port))?;
+    for addr in server.addrs() {
+        tracing::info!("serving on http://{addr} (docs at http://{addr}/docs/)");
+    }
+    server.run().await.map_err(|e| format!("server: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepts_json;
+    use actix_web::http::header::HeaderValue;
+
+    #[test]
+    fn accept_headers() {
+        let ok = |v: &str| accepts_json(Some(&HeaderValue::from_str(v).unwrap()));
+        assert!(accepts_json(None));
+        assert!(ok("application/json"));
+        assert!(ok("text/html, */*;q=0.8"));
+        assert!(ok("application/*"));
+        assert!(!ok("text/html"));
+        assert!(!ok("application/json;q=0"));
+        assert!(!ok("application/xml, text/plain"));
+    }
+}

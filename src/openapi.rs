@@ -1,0 +1,78 @@
+//! The OpenAPI document: the base (info, tags) here, every path from its handler's
+//! `#[utoipa::path]`, collected when the routes are registered.
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, RefOr, ResponseBuilder};
+use utoipa::OpenApi;
+
+use crate::error::Problem;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Portal API",
+        description = "Headless JSON API for the web portals of Vietnamese wards and communes \
+(phường/xã): news by category with related articles and previous/next, and more to come. \
+One deployment serves every ward of a city; per-site resources live under `/api/v1/sites/{site}`.\n\n\
+Conventions: JSON field names in snake_case; times in RFC 3339 with the site's offset (`+07:00`); \
+lists take `page` and `per_page` (at most 100) and answer `{\"data\": [...], \"meta\": {...}}` \
+with an RFC 8288 `Link` header; one object is `{\"data\": {...}}`. Public reads carry `ETag` and \
+`Cache-Control` and answer `If-None-Match` with 304. Every error is an RFC 9457 \
+`application/problem+json` body whose `type` is stable and whose `errors` name bad fields. \
+Search and slugs fold Vietnamese diacritics and `đ`: `hai duong` finds `Hải Dương`.",
+        license(name = "MIT"),
+    ),
+    tags(
+        (name = "sites", description = "The wards and communes of the deployment"),
+        (name = "categories", description = "Each site's tree of news categories"),
+        (name = "articles", description = "Published news articles, searchable"),
+        (name = "health", description = "Probes for load balancers and orchestrators"),
+    ),
+    components(schemas(Problem)),
+)]
+pub struct ApiDoc;
+
+/// Adds the answers every operation can give (406, 500) to each one, so no path forgets them.
+pub fn add_common_errors(doc: &mut Document) {
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    crate::error::PROBLEM_JSON,
+                    ContentBuilder::new().schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem")))).build(),
+                )
+                .build(),
+        )
+    };
+    let add = |op: &mut Operation| {
+        op.responses.responses.entry("406".into()).or_insert_with(|| problem("The client does not accept JSON"));
+        op.responses.responses.entry("500".into()).or_insert_with(|| problem("An unexpected error (logged; details are never sent)"));
+    };
+    for item in doc.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+            add(op);
+        }
+    }
+}
+
+/// The whole document, as served at `/api/openapi.json` and committed as `openapi/openapi.json`.
+pub fn document() -> Document {
+    use actix_web::App;
+    use utoipa_actix_web::AppExt;
+    let (_, doc) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes).split_for_parts();
+    finish(doc)
+}
+
+/// Completes a collected document.
+pub fn finish(mut doc: Document) -> Document {
+    add_common_errors(&mut doc);
+    doc
+}
+
+/// The document as committed: pretty JSON with a final newline.
+pub fn to_pretty_json(doc: &Document) -> String {
+    let mut s = doc.to_pretty_json().expect("the OpenAPI document serialises");
+    s.push('\n');
+    s
+}

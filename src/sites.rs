@@ -1,0 +1,156 @@
+//! Sites: the wards and communes one deployment serves.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use chrono_tz::Tz;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::db::{self, AnyConnection, schema::sites};
+use crate::error::{ApiError, Problem};
+use crate::http::{Data, List, Page, PageParams, cached_json, check, list_response};
+
+/// A site as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sites)]
+pub struct SiteRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub time_zone: String,
+}
+
+/// A site with its time zone parsed: the context of every per-site request.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub tz: Tz,
+}
+
+impl Site {
+    /// A UTC time from the database in this site's offset.
+    pub fn local(&self, utc: NaiveDateTime) -> DateTime<FixedOffset> {
+        utc.and_utc().with_timezone(&self.tz).fixed_offset()
+    }
+}
+
+impl From<SiteRow> for Site {
+    fn from(row: SiteRow) -> Self {
+        let tz = row.time_zone.parse().unwrap_or_else(|_| {
+            tracing::warn!(site = %row.slug, time_zone = %row.time_zone, "unknown time zone, using Asia/Ho_Chi_Minh");
+            chrono_tz::Asia::Ho_Chi_Minh
+        });
+        Site { id: row.id, slug: row.slug, name: row.name, description: row.description, tz }
+    }
+}
+
+/// A ward or commune portal.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 1, "slug": "phuong-chi-minh", "name": "Phường Chí Minh",
+    "description": "Cổng thông tin điện tử phường Chí Minh, thành phố Chí Linh, tỉnh Hải Dương",
+    "time_zone": "Asia/Ho_Chi_Minh"
+}))]
+pub struct SiteView {
+    pub id: i64,
+    /// The site's name in URLs.
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// IANA time zone: days and weeks of the site follow it.
+    pub time_zone: String,
+}
+
+impl From<&Site> for SiteView {
+    fn from(s: &Site) -> Self {
+        SiteView {
+            id: s.id,
+            slug: s.slug.clone(),
+            name: s.name.clone(),
+            description: s.description.clone(),
+            time_zone: s.tz.name().to_owned(),
+        }
+    }
+}
+
+/// Loads the site named `slug`, or a 404 naming it.
+pub fn find(conn: &mut AnyConnection, slug: &str) -> Result<Site, ApiError> {
+    sites::table
+        .filter(sites::slug.eq(slug))
+        .select(SiteRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Site::from)
+        .ok_or_else(|| ApiError::not_found(format!("no site {slug:?}")))
+}
+
+/// List the sites
+///
+/// Every ward and commune this deployment serves, by name.
+#[utoipa::path(
+    tag = "sites",
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of sites", body = List<SiteView>,
+         headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 first/prev/next/last"))),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/sites")]
+pub async fn list_sites(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    params: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = Vec::new();
+    let page = Page::parse(&params, &mut errors);
+    check(errors)?;
+    let (rows, total) = db::run(&state.pool, move |conn| {
+        let total: i64 = sites::table.count().get_result(conn)?;
+        let rows: Vec<SiteRow> = sites::table
+            .select(SiteRow::as_select())
+            .order((sites::name.asc(), sites::id.asc()))
+            .limit(page.limit())
+            .offset(page.offset())
+            .load(conn)?;
+        Ok((rows, total))
+    })
+    .await?;
+    let data: Vec<SiteView> = rows.into_iter().map(|r| SiteView::from(&Site::from(r))).collect();
+    list_response(&req, data, page, total, state.cache)
+}
+
+/// Get a site
+#[utoipa::path(
+    tag = "sites",
+    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
+    responses(
+        (status = 200, description = "The site", body = Data<SiteView>, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/sites/{site}")]
+pub async fn get_site(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let slug = path.into_inner();
+    let site = db::run(&state.pool, move |conn| find(conn, &slug)).await?;
+    cached_json(&req, &Data { data: SiteView::from(&site) }, state.cache)
+}
+
+/// Registers the site routes.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_sites).service(get_site);
+}
