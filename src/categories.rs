@@ -82,7 +82,11 @@ impl Tree {
         let rows = categories::table
             .filter(categories::site_id.eq(site_id))
             .select(CategoryRow::as_select())
-            .order((categories::position.asc(), categories::name.asc(), categories::id.asc()))
+            .order((
+                categories::position.asc(),
+                categories::name.asc(),
+                categories::id.asc(),
+            ))
             .load(conn)?;
         Ok(Tree { rows })
     }
@@ -128,7 +132,12 @@ impl Tree {
         let mut i = 0;
         while i < ids.len() {
             if let Some(kids) = children.get(&ids[i]) {
-                ids.extend(kids.iter().filter(|k| !ids.contains(k)).copied().collect::<Vec<_>>());
+                ids.extend(
+                    kids.iter()
+                        .filter(|k| !ids.contains(k))
+                        .copied()
+                        .collect::<Vec<_>>(),
+                );
             }
             i += 1;
         }
@@ -167,7 +176,11 @@ impl Tree {
 }
 
 fn reference(row: &CategoryRow) -> CategoryRef {
-    CategoryRef { id: row.id, slug: row.slug.clone(), name: row.name.clone() }
+    CategoryRef {
+        id: row.id,
+        slug: row.slug.clone(),
+        name: row.name.clone(),
+    }
 }
 
 /// List a site's categories
@@ -224,7 +237,9 @@ pub async fn get_category(
     let detail = db::run(&state.pool, move |conn| {
         let site = sites::find(conn, &site_slug)?;
         let tree = Tree::load(conn, site.id)?;
-        let row = tree.by_slug(&slug).ok_or_else(|| ApiError::not_found(format!("no category {slug:?} in site {site_slug:?}")))?;
+        let row = tree.by_slug(&slug).ok_or_else(|| {
+            ApiError::not_found(format!("no category {slug:?} in site {site_slug:?}"))
+        })?;
         Ok(tree.detail(row))
     })
     .await?;

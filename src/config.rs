@@ -20,7 +20,9 @@ impl DatabaseUrl {
     pub fn parse(url: &str) -> Result<Self, String> {
         if let Some(path) = url.strip_prefix("sqlite://") {
             if path.is_empty() {
-                return Err(format!("{url:?} names no file (use sqlite://path/to/file.db)"));
+                return Err(format!(
+                    "{url:?} names no file (use sqlite://path/to/file.db)"
+                ));
             }
             Ok(Self::Sqlite(path.to_owned()))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -120,7 +122,11 @@ impl Settings {
             s.log_format = match v.as_str() {
                 "text" => LogFormat::Text,
                 "json" => LogFormat::Json,
-                _ => return Err(format!("LOG_FORMAT: {v:?} is neither \"text\" nor \"json\"")),
+                _ => {
+                    return Err(format!(
+                        "LOG_FORMAT: {v:?} is neither \"text\" nor \"json\""
+                    ));
+                }
             };
         }
         if let Some(v) = get("PORTAL_WORKERS") {
@@ -145,7 +151,9 @@ impl Settings {
 fn parse_num(name: &str, value: &str, min: u64, max: u64) -> Result<u64, String> {
     match value.trim().parse::<u64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(format!("{name}: {value:?} is not a whole number from {min} to {max}")),
+        _ => Err(format!(
+            "{name}: {value:?} is not a whole number from {min} to {max}"
+        )),
     }
 }
 
@@ -162,7 +170,11 @@ fn parse_origins(value: &str) -> Result<CorsOrigins, String> {
         return Ok(CorsOrigins::Any);
     }
     let mut origins = Vec::new();
-    for origin in value.split(',').map(|o| o.trim().trim_end_matches('/')).filter(|o| !o.is_empty()) {
+    for origin in value
+        .split(',')
+        .map(|o| o.trim().trim_end_matches('/'))
+        .filter(|o| !o.is_empty())
+    {
         let valid = (origin.starts_with("http://") || origin.starts_with("https://"))
             && !origin.contains(['?', '#', ' '])
             && origin.splitn(4, '/').nth(3).is_none();
@@ -181,9 +193,16 @@ mod tests {
     use super::*;
 
     fn from(pairs: &[(&str, &str)]) -> Result<Settings, String> {
-        let pairs: Vec<(String, String)> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Settings::from_lookup(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
     }
 
     #[test]
@@ -208,16 +227,31 @@ mod tests {
             from(&[("PORTAL_SEED_DEMO", "maybe")]).unwrap_err(),
             "PORTAL_SEED_DEMO: \"maybe\" is neither true nor false"
         );
-        assert!(from(&[("PORTAL_CORS_ORIGINS", "ftp://x")]).unwrap_err().starts_with("PORTAL_CORS_ORIGINS:"));
-        assert!(from(&[("LOG_LEVEL", "info,[")]).unwrap_err().starts_with("LOG_LEVEL:"));
+        assert!(
+            from(&[("PORTAL_CORS_ORIGINS", "ftp://x")])
+                .unwrap_err()
+                .starts_with("PORTAL_CORS_ORIGINS:")
+        );
+        assert!(
+            from(&[("LOG_LEVEL", "info,[")])
+                .unwrap_err()
+                .starts_with("LOG_LEVEL:")
+        );
     }
 
     #[test]
     fn origins_are_a_comma_separated_list() {
-        let s = from(&[("PORTAL_CORS_ORIGINS", "https://a.gov.vn, http://localhost:3000/")]).unwrap();
+        let s = from(&[(
+            "PORTAL_CORS_ORIGINS",
+            "https://a.gov.vn, http://localhost:3000/",
+        )])
+        .unwrap();
         assert_eq!(
             s.cors_origins,
-            CorsOrigins::List(vec!["https://a.gov.vn".into(), "http://localhost:3000".into()])
+            CorsOrigins::List(vec![
+                "https://a.gov.vn".into(),
+                "http://localhost:3000".into()
+            ])
         );
     }
 }

@@ -93,7 +93,10 @@ pub enum ApiError {
 impl ApiError {
     /// A 400 for one bad parameter.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::InvalidParameters(vec![FieldError { field: field.into(), message: message.into() }])
+        Self::InvalidParameters(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
     }
 
     /// A 404 with a detail naming what was not found.
@@ -127,14 +130,27 @@ impl ApiError {
                 "the database is busy or unreachable; retry shortly".into(),
                 Vec::new(),
             ),
-            Self::Internal(_) => ("an unexpected error occurred; it has been logged".into(), Vec::new()),
+            Self::Internal(_) => (
+                "an unexpected error occurred; it has been logged".into(),
+                Vec::new(),
+            ),
         };
-        Problem { kind, title, status: status.as_u16(), detail, errors }
+        Problem {
+            kind,
+            title,
+            status: status.as_u16(),
+            detail,
+            errors,
+        }
     }
 }
 
 fn describe(errors: &[FieldError]) -> String {
-    errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The `type` and `title` of the problem answered with `status`.
@@ -175,7 +191,8 @@ impl ResponseError for ApiError {
         }
         let mut res = problem_response(&self.problem());
         if matches!(self, Self::Unavailable) {
-            res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
         }
         res
     }
@@ -183,9 +200,11 @@ impl ResponseError for ApiError {
 
 /// Serialises a problem with its status and media type.
 pub fn problem_response(problem: &Problem) -> HttpResponse {
-    HttpResponse::build(StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
-        .content_type(PROBLEM_JSON)
-        .body(serde_json::to_vec(problem).unwrap_or_default())
+    HttpResponse::build(
+        StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+    )
+    .content_type(PROBLEM_JSON)
+    .body(serde_json::to_vec(problem).unwrap_or_default())
 }
 
 impl From<diesel::result::Error> for ApiError {
@@ -208,7 +227,11 @@ pub async fn problem_errors(
     // gets a problem body.
     let res = next.call(req).await.map_err(|err| {
         let status = err.as_response_error().status_code();
-        let detail = if status.is_client_error() { err.to_string() } else { default_detail(status) };
+        let detail = if status.is_client_error() {
+            err.to_string()
+        } else {
+            default_detail(status)
+        };
         ApiError::Other(status, detail)
     })?;
     let status = res.status();
@@ -226,14 +249,23 @@ pub async fn problem_errors(
         _ => default_detail(status),
     };
     let (kind, title) = kind_and_title(status);
-    let problem = Problem { kind, title, status: status.as_u16(), detail, errors: Vec::new() };
+    let problem = Problem {
+        kind,
+        title,
+        status: status.as_u16(),
+        detail,
+        errors: Vec::new(),
+    };
     if status.is_server_error() {
         tracing::error!(status = status.as_u16(), error = ?res.response().error(), "server error");
     }
     let (req, old) = res.into_parts();
     let mut new = problem_response(&problem);
     for (name, value) in old.headers() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && name != header::CONTENT_ENCODING {
+        if name != header::CONTENT_TYPE
+            && name != header::CONTENT_LENGTH
+            && name != header::CONTENT_ENCODING
+        {
             new.headers_mut().append(name.clone(), value.clone());
         }
     }
@@ -254,29 +286,46 @@ fn default_detail(status: StatusCode) -> String {
 pub async fn no_route(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
     if req.resource_map().has_resource(req.path()) {
         let mut res = ApiError::MethodNotAllowed.error_response();
-        res.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("GET"));
+        res.headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("GET"));
         return Ok(res);
     }
     Err(ApiError::not_found("no resource at this path"))
 }
 
 /// Makes a failed query string a 400 problem (actix-web would answer a bare string).
-pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+pub fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
     ApiError::invalid("query", err.to_string()).into()
 }
 
 /// Makes a failed path segment a 404 problem.
-pub fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+pub fn path_error(
+    err: actix_web::error::PathError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
     ApiError::not_found(format!("no resource at this path ({err})")).into()
 }
 
 /// Makes a failed JSON body a 400, 413 or 415 problem.
-pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+pub fn json_error(
+    err: actix_web::error::JsonPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as E;
     match &err {
-        E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::PayloadTooLarge(err.to_string()),
-        E::ContentType => ApiError::UnsupportedMediaType("send the body as application/json".into()),
-        E::Deserialize(e) => ApiError::Validation(vec![FieldError { field: "body".into(), message: e.to_string() }]),
+        E::OverflowKnownLength { .. } | E::Overflow { .. } => {
+            ApiError::PayloadTooLarge(err.to_string())
+        }
+        E::ContentType => {
+            ApiError::UnsupportedMediaType("send the body as application/json".into())
+        }
+        E::Deserialize(e) => ApiError::Validation(vec![FieldError {
+            field: "body".into(),
+            message: e.to_string(),
+        }]),
         _ => ApiError::invalid("body", err.to_string()),
     }
     .into()
@@ -289,15 +338,39 @@ mod tests {
     #[test]
     fn every_error_maps_to_its_status_and_type() {
         let cases: Vec<(ApiError, u16, &str)> = vec![
-            (ApiError::invalid("page", "bad"), 400, "/problems/invalid-parameter"),
+            (
+                ApiError::invalid("page", "bad"),
+                400,
+                "/problems/invalid-parameter",
+            ),
             (ApiError::not_found("x"), 404, "/problems/not-found"),
-            (ApiError::MethodNotAllowed, 405, "/problems/method-not-allowed"),
+            (
+                ApiError::MethodNotAllowed,
+                405,
+                "/problems/method-not-allowed",
+            ),
             (ApiError::NotAcceptable, 406, "/problems/not-acceptable"),
-            (ApiError::PayloadTooLarge("big".into()), 413, "/problems/payload-too-large"),
-            (ApiError::UnsupportedMediaType("xml".into()), 415, "/problems/unsupported-media-type"),
-            (ApiError::Validation(vec![]), 422, "/problems/validation-failed"),
+            (
+                ApiError::PayloadTooLarge("big".into()),
+                413,
+                "/problems/payload-too-large",
+            ),
+            (
+                ApiError::UnsupportedMediaType("xml".into()),
+                415,
+                "/problems/unsupported-media-type",
+            ),
+            (
+                ApiError::Validation(vec![]),
+                422,
+                "/problems/validation-failed",
+            ),
             (ApiError::Unavailable, 503, "/problems/service-unavailable"),
-            (ApiError::internal("secret cause"), 500, "/problems/internal-error"),
+            (
+                ApiError::internal("secret cause"),
+                500,
+                "/problems/internal-error",
+            ),
         ];
         for (err, status, kind) in cases {
             let p = err.problem();

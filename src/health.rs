@@ -22,7 +22,9 @@ pub struct Health {
 #[utoipa::path(tag = "health", responses((status = 200, description = "Up", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(Health { status: "ok" })
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(Health { status: "ok" })
 }
 
 /// Readiness
@@ -37,12 +39,16 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    db::run(&state.pool, |conn| db::ping(conn).map_err(|e| {
-        tracing::warn!(error = %e, "readiness check failed");
-        ApiError::Unavailable
-    }))
+    db::run(&state.pool, |conn| {
+        db::ping(conn).map_err(|e| {
+            tracing::warn!(error = %e, "readiness check failed");
+            ApiError::Unavailable
+        })
+    })
     .await?;
-    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(Health { status: "ok" }))
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(Health { status: "ok" }))
 }
 
 /// Registers the probes.

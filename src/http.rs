@@ -72,18 +72,31 @@ impl Page {
     }
 
     /// [`Page::parse`] from the two raw values.
-    pub fn parse_parts(page_param: Option<&str>, per_page_param: Option<&str>, errors: &mut Vec<crate::error::FieldError>) -> Page {
-        let mut page = Page { page: 1, per_page: DEFAULT_PER_PAGE };
+    pub fn parse_parts(
+        page_param: Option<&str>,
+        per_page_param: Option<&str>,
+        errors: &mut Vec<crate::error::FieldError>,
+    ) -> Page {
+        let mut page = Page {
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        };
         if let Some(v) = page_param {
             match v.parse::<u32>() {
                 Ok(n) if (1..=MAX_PAGE).contains(&n) => page.page = n,
-                _ => errors.push(field_error("page", format!("must be a whole number from 1 to {MAX_PAGE}"))),
+                _ => errors.push(field_error(
+                    "page",
+                    format!("must be a whole number from 1 to {MAX_PAGE}"),
+                )),
             }
         }
         if let Some(v) = per_page_param {
             match v.parse::<u32>() {
                 Ok(n) if (1..=MAX_PER_PAGE).contains(&n) => page.per_page = n,
-                _ => errors.push(field_error("per_page", format!("must be a whole number from 1 to {MAX_PER_PAGE}"))),
+                _ => errors.push(field_error(
+                    "per_page",
+                    format!("must be a whole number from 1 to {MAX_PER_PAGE}"),
+                )),
             }
         }
         page
@@ -99,13 +112,21 @@ impl Page {
 
     pub fn meta(&self, total: i64) -> ListMeta {
         let per_page = i64::from(self.per_page);
-        ListMeta { page: self.page, per_page: self.per_page, total, total_pages: (total + per_page - 1) / per_page }
+        ListMeta {
+            page: self.page,
+            per_page: self.per_page,
+            total,
+            total_pages: (total + per_page - 1) / per_page,
+        }
     }
 }
 
 /// A [`FieldError`](crate::error::FieldError) for `field`.
 pub fn field_error(field: &str, message: impl Into<String>) -> crate::error::FieldError {
-    crate::error::FieldError { field: field.into(), message: message.into() }
+    crate::error::FieldError {
+        field: field.into(),
+        message: message.into(),
+    }
 }
 
 /// How long shared caches and browsers may keep a public answer.
@@ -122,7 +143,11 @@ impl CachePolicy {
 
 /// Answers `value` as JSON with a strong `ETag` (a hash of the exact bytes) and
 /// `Cache-Control`; a matching `If-None-Match` gets 304 without a body.
-pub fn cached_json<T: Serialize>(req: &HttpRequest, value: &T, cache: CachePolicy) -> Result<HttpResponse, ApiError> {
+pub fn cached_json<T: Serialize>(
+    req: &HttpRequest,
+    value: &T,
+    cache: CachePolicy,
+) -> Result<HttpResponse, ApiError> {
     cached_json_with(req, value, cache, |_| {})
 }
 
@@ -133,11 +158,17 @@ pub fn cached_json_with<T: Serialize>(
     cache: CachePolicy,
     extra: impl FnOnce(&mut actix_web::HttpResponseBuilder),
 ) -> Result<HttpResponse, ApiError> {
-    let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(format!("serialise: {e}")))?;
+    let body =
+        serde_json::to_vec(value).map_err(|e| ApiError::internal(format!("serialise: {e}")))?;
     let etag = etag_of(&body);
-    let status = if if_none_match(req, &etag) { StatusCode::NOT_MODIFIED } else { StatusCode::OK };
+    let status = if if_none_match(req, &etag) {
+        StatusCode::NOT_MODIFIED
+    } else {
+        StatusCode::OK
+    };
     let mut res = HttpResponse::build(status);
-    res.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, cache.header_value()));
+    res.insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, cache.header_value()));
     extra(&mut res);
     if status == StatusCode::NOT_MODIFIED {
         return Ok(res.finish());
@@ -154,9 +185,14 @@ pub fn etag_of(body: &[u8]) -> String {
 
 /// True when the request's `If-None-Match` names `etag` (weak comparison, RFC 9110 13.1.2).
 fn if_none_match(req: &HttpRequest, etag: &str) -> bool {
-    req.headers().get_all(header::IF_NONE_MATCH).filter_map(|v| v.to_str().ok()).any(|list| {
-        list.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
-    })
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .any(|list| {
+            list.split(',')
+                .map(str::trim)
+                .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+        })
 }
 
 /// The RFC 8288 `Link` header of a page: `first`, `prev`, `next` and `last`, as references
@@ -171,7 +207,8 @@ pub fn link_header(req: &HttpRequest, page: Page, meta: &ListMeta) -> String {
         for (k, v) in &others {
             q.append_pair(k, v);
         }
-        q.append_pair("page", &p.to_string()).append_pair("per_page", &page.per_page.to_string());
+        q.append_pair("page", &p.to_string())
+            .append_pair("per_page", &page.per_page.to_string());
         format!("<{}?{}>; rel=\"{rel}\"", req.path(), q.finish())
     };
     let last = meta.total_pages.max(1);
@@ -204,7 +241,11 @@ pub fn list_response<T: Serialize>(
 
 /// Fails with 400 when any parameter was bad.
 pub fn check(errors: Vec<crate::error::FieldError>) -> Result<(), ApiError> {
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::InvalidParameters(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::InvalidParameters(errors))
+    }
 }
 
 #[cfg(test)]
@@ -215,24 +256,52 @@ mod tests {
     #[test]
     fn pages_are_checked_and_named() {
         let mut errors = Vec::new();
-        let p = Page::parse(&PageParams { page: Some("0".into()), per_page: Some("1000".into()) }, &mut errors);
-        assert_eq!(p, Page { page: 1, per_page: 20 });
+        let p = Page::parse(
+            &PageParams {
+                page: Some("0".into()),
+                per_page: Some("1000".into()),
+            },
+            &mut errors,
+        );
+        assert_eq!(
+            p,
+            Page {
+                page: 1,
+                per_page: 20
+            }
+        );
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["page", "per_page"]);
     }
 
     #[test]
     fn meta_counts_pages() {
-        let p = Page { page: 2, per_page: 5 };
-        assert_eq!(p.meta(11), ListMeta { page: 2, per_page: 5, total: 11, total_pages: 3 });
+        let p = Page {
+            page: 2,
+            per_page: 5,
+        };
+        assert_eq!(
+            p.meta(11),
+            ListMeta {
+                page: 2,
+                per_page: 5,
+                total: 11,
+                total_pages: 3
+            }
+        );
         assert_eq!(p.meta(0).total_pages, 0);
         assert_eq!(p.offset(), 5);
     }
 
     #[test]
     fn links_keep_other_parameters() {
-        let req = TestRequest::get().uri("/api/v1/sites/x/articles?q=h%E1%BA%A3i+d%C6%B0%C6%A1ng&page=2&per_page=5").to_http_request();
-        let page = Page { page: 2, per_page: 5 };
+        let req = TestRequest::get()
+            .uri("/api/v1/sites/x/articles?q=h%E1%BA%A3i+d%C6%B0%C6%A1ng&page=2&per_page=5")
+            .to_http_request();
+        let page = Page {
+            page: 2,
+            per_page: 5,
+        };
         let header = link_header(&req, page, &page.meta(11));
         assert_eq!(
             header,
@@ -247,10 +316,14 @@ mod tests {
     fn if_none_match_accepts_lists_weak_tags_and_star() {
         let tag = "\"abc\"";
         for header in ["\"abc\"", "W/\"abc\"", "\"x\", \"abc\"", "*"] {
-            let req = TestRequest::get().insert_header((header::IF_NONE_MATCH, header)).to_http_request();
+            let req = TestRequest::get()
+                .insert_header((header::IF_NONE_MATCH, header))
+                .to_http_request();
             assert!(if_none_match(&req, tag), "{header}");
         }
-        let req = TestRequest::get().insert_header((header::IF_NONE_MATCH, "\"abd\"")).to_http_request();
+        let req = TestRequest::get()
+            .insert_header((header::IF_NONE_MATCH, "\"abd\""))
+            .to_http_request();
         assert!(!if_none_match(&req, tag));
     }
 }

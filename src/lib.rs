@@ -44,7 +44,9 @@ impl AppState {
     pub fn new(settings: &Settings, pool: db::Pool) -> Self {
         AppState {
             pool,
-            cache: CachePolicy { max_age: settings.cache_max_age },
+            cache: CachePolicy {
+                max_age: settings.cache_max_age,
+            },
             related_limit: settings.related_limit as usize,
             cors_origins: settings.cors_origins.clone(),
         }
@@ -82,7 +84,11 @@ pub fn app(
         .app_data(state)
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
-        .app_data(web::JsonConfig::default().limit(64 * 1024).error_handler(error::json_error))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(64 * 1024)
+                .error_handler(error::json_error),
+        )
         .configure(routes)
         .split_for_parts();
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", openapi::finish(doc)))
@@ -98,7 +104,14 @@ pub fn app(
 fn cors(origins: &CorsOrigins) -> Cors {
     let cors = Cors::default()
         .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
-        .allowed_headers(["Accept", "Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-Id"])
+        .allowed_headers([
+            "Accept",
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "If-None-Match",
+            "X-Request-Id",
+        ])
         .expose_headers(["ETag", "Link", "Location", "Retry-After", "X-Request-Id"])
         .max_age(86_400);
     match origins {
@@ -112,8 +125,12 @@ async fn accept_json(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if req.path().starts_with("/api/") && !accepts_json(req.headers().get(actix_web::http::header::ACCEPT)) {
-        return Ok(req.into_response(ApiError::NotAcceptable.error_response()).map_into_right_body());
+    if req.path().starts_with("/api/")
+        && !accepts_json(req.headers().get(actix_web::http::header::ACCEPT))
+    {
+        return Ok(req
+            .into_response(ApiError::NotAcceptable.error_response())
+            .map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())
 }
@@ -127,22 +144,31 @@ pub fn accepts_json(accept: Option<&actix_web::http::header::HeaderValue>) -> bo
         let mut parts = range.split(';').map(str::trim);
         let media = parts.next().unwrap_or("").to_ascii_lowercase();
         let refused = parts.any(|p| {
-            p.strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()).is_some_and(|q| q <= 0.0)
+            p.strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
         });
-        !refused && matches!(media.as_str(), "*/*" | "application/*" | "application/json" | "application/problem+json")
+        !refused
+            && matches!(
+                media.as_str(),
+                "*/*" | "application/*" | "application/json" | "application/problem+json"
+            )
     })
 }
 
 /// Prepares the database for serving: applies pending migrations and, when asked and the
 /// database holds no site yet, loads the demo content.
 pub fn prepare_database(pool: &db::Pool, seed_demo: bool) -> Result<(), String> {
-    let mut conn = pool.get().map_err(|e| format!("database: cannot connect: {e}"))?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("database: cannot connect: {e}"))?;
     let applied = db::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
     if applied > 0 {
         tracing::info!(applied, "migrations applied");
     }
     if seed_demo {
-        let loaded = demo::seed_if_empty(&mut conn).map_err(|e| format!("database: loading the demo failed: {e}"))?;
+        let loaded = demo::seed_if_empty(&mut conn)
+            .map_err(|e| format!("database: loading the demo failed: {e}"))?;
         if loaded {
             tracing::info!("demo content loaded (set PORTAL_SEED_DEMO=false to skip)");
         }
@@ -152,17 +178,28 @@ pub fn prepare_database(pool: &db::Pool, seed_demo: bool) -> Result<(), String> 
 
 /// Runs the server until it is stopped (Ctrl-C or SIGTERM finish the requests in flight).
 pub async fn serve(settings: Settings) -> Result<(), String> {
-    let pool = db::pool(&settings.database_url, settings.pool_size, settings.pool_timeout);
+    let pool = db::pool(
+        &settings.database_url,
+        settings.pool_size,
+        settings.pool_timeout,
+    );
     {
         let pool = pool.clone();
         let seed = settings.seed_demo;
-        web::block(move || prepare_database(&pool, seed)).await.map_err(|e| e.to_string())??;
+        web::block(move || prepare_database(&pool, seed))
+            .await
+            .map_err(|e| e.to_string())??;
     }
     let state = web::Data::new(AppState::new(&settings, pool));
     let server = HttpServer::new(move || app(state.clone()))
         .workers(settings.workers)
         .bind((settings.host.as_str(), settings.port))
-        .map_err(|e| format!("HOST/PORT: cannot listen on {}:{}: {e}", settings.host, settings.port))?;
+        .map_err(|e| {
+            format!(
+                "HOST/PORT: cannot listen on {}:{}: {e}",
+                settings.host, settings.port
+            )
+        })?;
     for addr in server.addrs() {
         tracing::info!("serving on http://{addr} (docs at http://{addr}/docs/)");
     }

@@ -32,11 +32,11 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Err(e) = dotenvy::dotenv() {
-        if !e.not_found() {
-            eprintln!("portal: .env: {e}");
-            return ExitCode::from(2);
-        }
+    if let Err(e) = dotenvy::dotenv()
+        && !e.not_found()
+    {
+        eprintln!("portal: .env: {e}");
+        return ExitCode::from(2);
     }
     let settings = match Settings::from_env() {
         Ok(s) => s,
@@ -81,8 +81,14 @@ fn seed_demo(settings: &Settings) -> Result<(), String> {
     let mut conn = connect(settings)?;
     db::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
     if !demo::seed_if_empty(&mut conn).map_err(|e| format!("database: {e}"))? {
-        return Err("the database already holds sites; the demo loads only into an empty one".into());
+        return Err(
+            "the database already holds sites; the demo loads only into an empty one".into(),
+        );
     }
-    println!("demo loaded: sites {} and {}", demo::DEMO_SITE, demo::SECOND_SITE);
+    println!(
+        "demo loaded: sites {} and {}",
+        demo::DEMO_SITE,
+        demo::SECOND_SITE
+    );
     Ok(())
 }

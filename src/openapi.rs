@@ -1,9 +1,9 @@
 //! The OpenAPI document: the base (info, tags) here, every path from its handler's
 //! `#[utoipa::path]`, collected when the routes are registered.
 
+use utoipa::OpenApi;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, RefOr, ResponseBuilder};
-use utoipa::OpenApi;
 
 use crate::error::Problem;
 
@@ -40,17 +40,36 @@ pub fn add_common_errors(doc: &mut Document) {
                 .description(description)
                 .content(
                     crate::error::PROBLEM_JSON,
-                    ContentBuilder::new().schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem")))).build(),
+                    ContentBuilder::new()
+                        .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                            "Problem",
+                        ))))
+                        .build(),
                 )
                 .build(),
         )
     };
     let add = |op: &mut Operation| {
-        op.responses.responses.entry("406".into()).or_insert_with(|| problem("The client does not accept JSON"));
-        op.responses.responses.entry("500".into()).or_insert_with(|| problem("An unexpected error (logged; details are never sent)"));
+        op.responses
+            .responses
+            .entry("406".into())
+            .or_insert_with(|| problem("The client does not accept JSON"));
+        op.responses
+            .responses
+            .entry("500".into())
+            .or_insert_with(|| problem("An unexpected error (logged; details are never sent)"));
     };
     for item in doc.paths.paths.values_mut() {
-        for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
             add(op);
         }
     }
@@ -60,7 +79,11 @@ pub fn add_common_errors(doc: &mut Document) {
 pub fn document() -> Document {
     use actix_web::App;
     use utoipa_actix_web::AppExt;
-    let (_, doc) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes).split_for_parts();
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes)
+        .split_for_parts();
     finish(doc)
 }
 
@@ -72,7 +95,9 @@ pub fn finish(mut doc: Document) -> Document {
 
 /// The document as committed: pretty JSON with a final newline.
 pub fn to_pretty_json(doc: &Document) -> String {
-    let mut s = doc.to_pretty_json().expect("the OpenAPI document serialises");
+    let mut s = doc
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
     s.push('\n');
     s
 }

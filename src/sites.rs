@@ -46,7 +46,13 @@ impl From<SiteRow> for Site {
             tracing::warn!(site = %row.slug, time_zone = %row.time_zone, "unknown time zone, using Asia/Ho_Chi_Minh");
             chrono_tz::Asia::Ho_Chi_Minh
         });
-        Site { id: row.id, slug: row.slug, name: row.name, description: row.description, tz }
+        Site {
+            id: row.id,
+            slug: row.slug,
+            name: row.name,
+            description: row.description,
+            tz,
+        }
     }
 }
 
@@ -124,7 +130,10 @@ pub async fn list_sites(
         Ok((rows, total))
     })
     .await?;
-    let data: Vec<SiteView> = rows.into_iter().map(|r| SiteView::from(&Site::from(r))).collect();
+    let data: Vec<SiteView> = rows
+        .into_iter()
+        .map(|r| SiteView::from(&Site::from(r)))
+        .collect();
     list_response(&req, data, page, total, state.cache)
 }
 
@@ -147,7 +156,13 @@ pub async fn get_site(
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
     let site = db::run(&state.pool, move |conn| find(conn, &slug)).await?;
-    cached_json(&req, &Data { data: SiteView::from(&site) }, state.cache)
+    cached_json(
+        &req,
+        &Data {
+            data: SiteView::from(&site),
+        },
+        state.cache,
+    )
 }
 
 /// Registers the site routes.

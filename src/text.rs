@@ -33,7 +33,11 @@ pub fn slugify(title: &str) -> String {
         slug.push_str(&word);
     }
     slug.truncate(MAX_SLUG_LEN);
-    if slug.is_empty() { "bai-viet".to_owned() } else { slug }
+    if slug.is_empty() {
+        "bai-viet".to_owned()
+    } else {
+        slug
+    }
 }
 
 /// True for a well-formed slug: lower-case ASCII letters and digits separated by single dashes.
@@ -43,7 +47,8 @@ pub fn is_slug(s: &str) -> bool {
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// The readable text of an HTML fragment: tags dropped (block tags become spaces), the common
@@ -121,12 +126,18 @@ mod tests {
 
     #[test]
     fn slugs_come_from_titles() {
-        assert_eq!(slugify("Đảng bộ phường Chí Minh"), "dang-bo-phuong-chi-minh");
+        assert_eq!(
+            slugify("Đảng bộ phường Chí Minh"),
+            "dang-bo-phuong-chi-minh"
+        );
         assert_eq!(
             slugify("Thăm \"phố tơ lụa\" ở thành phố Hải Dương"),
             "tham-pho-to-lua-o-thanh-pho-hai-duong"
         );
-        assert_eq!(slugify("TP Hải Dương: Trao tặng 37 Huân chương"), "tp-hai-duong-trao-tang-37-huan-chuong");
+        assert_eq!(
+            slugify("TP Hải Dương: Trao tặng 37 Huân chương"),
+            "tp-hai-duong-trao-tang-37-huan-chuong"
+        );
         assert_eq!(slugify("!!!"), "bai-viet");
         let long = slugify(&"Nhiệm kỳ ".repeat(40));
         assert!(long.len() <= MAX_SLUG_LEN && is_slug(&long), "{long}");
@@ -143,14 +154,19 @@ mod tests {
 
     #[test]
     fn search_words_ignore_operators() {
-        assert_eq!(words("\"Đảng\" AND (bộ* OR -Chí) NEAR/2 ^Minh:"), ["dang", "and", "bo", "or", "chi", "near", "2", "minh"]);
+        assert_eq!(
+            words("\"Đảng\" AND (bộ* OR -Chí) NEAR/2 ^Minh:"),
+            ["dang", "and", "bo", "or", "chi", "near", "2", "minh"]
+        );
         assert!(words("*** \" ( ) -").is_empty());
     }
 
     #[test]
     fn html_becomes_text() {
         assert_eq!(
-            html_to_text("<p>Đảng&nbsp;bộ &amp; nhân dân</p><p>phường&#x20;Chí&#77;inh &bogus; a &lt; b</p>"),
+            html_to_text(
+                "<p>Đảng&nbsp;bộ &amp; nhân dân</p><p>phường&#x20;Chí&#77;inh &bogus; a &lt; b</p>"
+            ),
             " Đảng bộ & nhân dân  phường ChíMinh &bogus; a < b "
         );
         assert_eq!(html_to_text("a <b"), "a ");

@@ -32,17 +32,24 @@ struct ListRequest {
 impl ListRequest {
     fn parse(params: &ListParams, site: &Site) -> Result<Self, ApiError> {
         let mut errors: Vec<FieldError> = Vec::new();
-        let page = Page::parse_parts(params.page.as_deref(), params.per_page.as_deref(), &mut errors);
+        let page = Page::parse_parts(
+            params.page.as_deref(),
+            params.per_page.as_deref(),
+            &mut errors,
+        );
         let from = parse_time("from", params.from.as_deref(), site, false, &mut errors);
         let to = parse_time("to", params.to.as_deref(), site, true, &mut errors);
-        if let (Some(f), Some(t)) = (from, to) {
-            if t <= f {
-                errors.push(field_error("to", "must be after from"));
-            }
+        if let (Some(f), Some(t)) = (from, to)
+            && t <= f
+        {
+            errors.push(field_error("to", "must be after from"));
         }
         let q = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
         if q.is_some_and(|q| q.chars().count() > MAX_QUERY_CHARS) {
-            errors.push(field_error("q", format!("must be at most {MAX_QUERY_CHARS} characters")));
+            errors.push(field_error(
+                "q",
+                format!("must be at most {MAX_QUERY_CHARS} characters"),
+            ));
         }
         let words = q.map(text::words);
         let order = match params.sort.as_deref() {
@@ -59,28 +66,54 @@ impl ListRequest {
                 SearchOrder::Newest
             }
         };
-        let category = params.category.as_deref().filter(|c| !c.is_empty()).map(str::to_owned);
+        let category = params
+            .category
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
         if category.as_deref().is_some_and(|c| !text::is_slug(c)) {
-            errors.push(field_error("category", "must be a category slug such as dang-uy-xa"));
+            errors.push(field_error(
+                "category",
+                "must be a category slug such as dang-uy-xa",
+            ));
         }
         check(errors)?;
-        Ok(ListRequest { page, category, from, to, words, order })
+        Ok(ListRequest {
+            page,
+            category,
+            from,
+            to,
+            words,
+            order,
+        })
     }
 }
 
 /// A date (the start of that day in the site's time zone; with `end`, the start of the next
 /// day) or an RFC 3339 time, as UTC.
-fn parse_time(field: &str, value: Option<&str>, site: &Site, end: bool, errors: &mut Vec<FieldError>) -> Option<NaiveDateTime> {
+fn parse_time(
+    field: &str,
+    value: Option<&str>,
+    site: &Site,
+    end: bool,
+    errors: &mut Vec<FieldError>,
+) -> Option<NaiveDateTime> {
     let value = value.map(str::trim).filter(|v| !v.is_empty())?;
     if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
         let day = if end { date.succ_opt()? } else { date };
-        let local = site.tz.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).earliest()?;
+        let local = site
+            .tz
+            .from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
+            .earliest()?;
         return Some(local.naive_utc());
     }
     match DateTime::parse_from_rfc3339(value) {
         Ok(t) => Some(t.naive_utc()),
         Err(_) => {
-            errors.push(field_error(field, "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00)"));
+            errors.push(field_error(
+                field,
+                "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00)",
+            ));
             None
         }
     }
@@ -126,12 +159,21 @@ pub async fn list_articles(
             Some(slug) => {
                 let tree = Tree::load(conn, site.id)?;
                 let row = tree.by_slug(slug).ok_or_else(|| {
-                    ApiError::invalid("category", format!("no category {slug:?} in site {site_slug:?}"))
+                    ApiError::invalid(
+                        "category",
+                        format!("no category {slug:?} in site {site_slug:?}"),
+                    )
                 })?;
                 Some(tree.with_descendants(row.id))
             }
         };
-        let scope = SearchScope { site_id: site.id, now: now(), category_ids, from: list.from, to: list.to };
+        let scope = SearchScope {
+            site_id: site.id,
+            now: now(),
+            category_ids,
+            from: list.from,
+            to: list.to,
+        };
         let (ids, total) = queries::list_ids(
             conn,
             &scope,
@@ -174,9 +216,18 @@ pub async fn get_article(
     let related_limit = state.related_limit;
     let detail = db::run(&state.pool, move |conn| {
         let site = sites::find(conn, &site_slug)?;
-        let scope = SearchScope { site_id: site.id, now: now(), category_ids: None, from: None, to: None };
-        let (row, category) = queries::find_visible(conn, &scope, &key)?
-            .ok_or_else(|| ApiError::not_found(format!("no published article {key:?} in site {site_slug:?}")))?;
+        let scope = SearchScope {
+            site_id: site.id,
+            now: now(),
+            category_ids: None,
+            from: None,
+            to: None,
+        };
+        let (row, category) = queries::find_visible(conn, &scope, &key)?.ok_or_else(|| {
+            ApiError::not_found(format!(
+                "no published article {key:?} in site {site_slug:?}"
+            ))
+        })?;
         let related = queries::related(conn, &scope, &row, related_limit)?;
         let (previous, next) = queries::neighbours(conn, &scope, &row)?;
         let link = |r| ArticleLink::new(&site, r);
@@ -204,4 +255,3 @@ pub async fn get_article(
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_articles).service(get_article);
 }
-

@@ -46,22 +46,34 @@ pub fn list_ids(
         return search_articles(conn, words, scope, order, limit, offset);
     }
     let total: i64 = visible(scope).count().get_result(conn)?;
-    let query = visible(scope).select(articles::id).limit(limit).offset(offset);
+    let query = visible(scope)
+        .select(articles::id)
+        .limit(limit)
+        .offset(offset);
     let ids = match order {
-        SearchOrder::Oldest => query.order((articles::published_at.asc(), articles::id.asc())).load(conn)?,
-        _ => query.order((articles::published_at.desc(), articles::id.desc())).load(conn)?,
+        SearchOrder::Oldest => query
+            .order((articles::published_at.asc(), articles::id.asc()))
+            .load(conn)?,
+        _ => query
+            .order((articles::published_at.desc(), articles::id.desc()))
+            .load(conn)?,
     };
     Ok((ids, total))
 }
 
 /// The list view of the articles `ids`, in that order.
-pub fn summaries(conn: &mut AnyConnection, site: &Site, ids: &[i64]) -> QueryResult<Vec<ArticleSummary>> {
+pub fn summaries(
+    conn: &mut AnyConnection,
+    site: &Site,
+    ids: &[i64],
+) -> QueryResult<Vec<ArticleSummary>> {
     let rows: Vec<(ArticleListRow, CategoryRef)> = articles::table
         .inner_join(categories::table)
         .filter(articles::id.eq_any(ids))
         .select((ArticleListRow::as_select(), CategoryRef::as_select()))
         .load(conn)?;
-    let mut by_id: HashMap<i64, (ArticleListRow, CategoryRef)> = rows.into_iter().map(|r| (r.0.id, r)).collect();
+    let mut by_id: HashMap<i64, (ArticleListRow, CategoryRef)> =
+        rows.into_iter().map(|r| (r.0.id, r)).collect();
     Ok(ids
         .iter()
         .filter_map(|id| by_id.remove(id))
@@ -79,7 +91,11 @@ pub fn find_visible(
         Ok(id) => visible(scope).filter(articles::id.eq(id)),
         Err(_) => visible(scope).filter(articles::slug.eq(key.to_owned())),
     };
-    let Some(row) = by_key.select(ArticleRow::as_select()).first::<ArticleRow>(conn).optional()? else {
+    let Some(row) = by_key
+        .select(ArticleRow::as_select())
+        .first::<ArticleRow>(conn)
+        .optional()?
+    else {
         return Ok(None);
     };
     let category = categories::table
@@ -115,8 +131,11 @@ pub fn related(
     let wanted = (limit - chosen.len()) as i64;
     let mut exclude: Vec<i64> = chosen.iter().map(|a| a.id).collect();
     exclude.push(article.id);
-    let same_category =
-        || visible(scope).filter(articles::category_id.eq(article.category_id)).filter(articles::id.ne_all(exclude.clone()));
+    let same_category = || {
+        visible(scope)
+            .filter(articles::category_id.eq(article.category_id))
+            .filter(articles::id.ne_all(exclude.clone()))
+    };
     let older: Vec<ArticleLinkRow> = same_category()
         .filter(articles::published_at.le(at))
         .order((articles::published_at.desc(), articles::id.desc()))
@@ -134,7 +153,12 @@ pub fn related(
 }
 
 /// Merges the articles just before and just after `at`, nearest first (the older one on a tie).
-fn nearest(at: NaiveDateTime, older: Vec<ArticleLinkRow>, newer: Vec<ArticleLinkRow>, n: usize) -> Vec<ArticleLinkRow> {
+fn nearest(
+    at: NaiveDateTime,
+    older: Vec<ArticleLinkRow>,
+    newer: Vec<ArticleLinkRow>,
+    n: usize,
+) -> Vec<ArticleLinkRow> {
     let distance = |a: &ArticleLinkRow| (a.published_at.unwrap_or(at) - at).abs();
     let (mut older, mut newer) = (older.into_iter().peekable(), newer.into_iter().peekable());
     let mut out = Vec::with_capacity(n);
@@ -145,7 +169,11 @@ fn nearest(at: NaiveDateTime, older: Vec<ArticleLinkRow>, newer: Vec<ArticleLink
             (None, Some(_)) => false,
             (None, None) => break,
         };
-        out.extend(if take_older { older.next() } else { newer.next() });
+        out.extend(if take_older {
+            older.next()
+        } else {
+            newer.next()
+        });
     }
     out
 }
@@ -160,13 +188,21 @@ pub fn neighbours(
     let at = article.published_at.unwrap_or(article.updated_at);
     let same_category = || visible(scope).filter(articles::category_id.eq(article.category_id));
     let previous = same_category()
-        .filter(articles::published_at.lt(at).or(articles::published_at.eq(at).and(articles::id.lt(article.id))))
+        .filter(
+            articles::published_at.lt(at).or(articles::published_at
+                .eq(at)
+                .and(articles::id.lt(article.id))),
+        )
         .order((articles::published_at.desc(), articles::id.desc()))
         .select(ArticleLinkRow::as_select())
         .first(conn)
         .optional()?;
     let next = same_category()
-        .filter(articles::published_at.gt(at).or(articles::published_at.eq(at).and(articles::id.gt(article.id))))
+        .filter(
+            articles::published_at.gt(at).or(articles::published_at
+                .eq(at)
+                .and(articles::id.gt(article.id))),
+        )
         .order((articles::published_at.asc(), articles::id.asc()))
         .select(ArticleLinkRow::as_select())
         .first(conn)
@@ -179,7 +215,11 @@ pub fn unique_slug(conn: &mut AnyConnection, site_id: i64, title: &str) -> Query
     let base = crate::text::slugify(title);
     let taken: Vec<String> = articles::table
         .filter(articles::site_id.eq(site_id))
-        .filter(articles::slug.eq(&base).or(articles::slug.like(format!("{base}-%"))))
+        .filter(
+            articles::slug
+                .eq(&base)
+                .or(articles::slug.like(format!("{base}-%"))),
+        )
         .select(articles::slug)
         .load(conn)?;
     let mut candidate = base.clone();

@@ -14,17 +14,25 @@ use super::AnyConnection;
 use crate::text::{fold, html_to_text};
 
 /// Writes (or rewrites) the search entry of one article.
-pub fn index_article(conn: &mut AnyConnection, id: i64, title: &str, summary: &str, body_html: &str) -> QueryResult<()> {
+pub fn index_article(
+    conn: &mut AnyConnection,
+    id: i64,
+    title: &str,
+    summary: &str,
+    body_html: &str,
+) -> QueryResult<()> {
     let (title, summary, body) = (fold(title), fold(summary), fold(&html_to_text(body_html)));
     match conn {
         AnyConnection::Sqlite(_) => {
             remove_from_index(conn, id)?;
-            diesel::sql_query("INSERT INTO article_search (rowid, title, summary, body) VALUES ($1, $2, $3, $4)")
-                .bind::<BigInt, _>(id)
-                .bind::<Text, _>(title)
-                .bind::<Text, _>(summary)
-                .bind::<Text, _>(body)
-                .execute(conn)?;
+            diesel::sql_query(
+                "INSERT INTO article_search (rowid, title, summary, body) VALUES ($1, $2, $3, $4)",
+            )
+            .bind::<BigInt, _>(id)
+            .bind::<Text, _>(title)
+            .bind::<Text, _>(summary)
+            .bind::<Text, _>(body)
+            .execute(conn)?;
         }
         AnyConnection::Postgresql(_) => {
             diesel::sql_query(
@@ -49,7 +57,10 @@ pub fn remove_from_index(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
         AnyConnection::Sqlite(_) => "DELETE FROM article_search WHERE rowid = $1",
         AnyConnection::Postgresql(_) => "DELETE FROM article_search WHERE article_id = $1",
     };
-    diesel::sql_query(sql).bind::<BigInt, _>(id).execute(conn).map(drop)
+    diesel::sql_query(sql)
+        .bind::<BigInt, _>(id)
+        .execute(conn)
+        .map(drop)
 }
 
 /// Which public articles a search looks at.
@@ -115,7 +126,13 @@ pub fn search_articles(
     let categories = match &scope.category_ids {
         Some(ids) if ids.is_empty() => " AND 1 = 0".to_owned(),
         Some(ids) => {
-            format!(" AND a.category_id IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
+            format!(
+                " AND a.category_id IN ({})",
+                ids.iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
         None => String::new(),
     };
@@ -130,18 +147,20 @@ pub fn search_articles(
     };
     let from = scope.from.unwrap_or_else(earliest);
     let to = scope.to.unwrap_or_else(latest);
-    let ids = diesel::sql_query(format!("SELECT a.id AS id {from_where} ORDER BY {order_by} LIMIT $6 OFFSET $7"))
-        .bind::<Text, _>(&query)
-        .bind::<BigInt, _>(scope.site_id)
-        .bind::<Timestamp, _>(scope.now)
-        .bind::<Timestamp, _>(from)
-        .bind::<Timestamp, _>(to)
-        .bind::<BigInt, _>(limit)
-        .bind::<BigInt, _>(offset)
-        .load::<IdRow>(conn)?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
+    let ids = diesel::sql_query(format!(
+        "SELECT a.id AS id {from_where} ORDER BY {order_by} LIMIT $6 OFFSET $7"
+    ))
+    .bind::<Text, _>(&query)
+    .bind::<BigInt, _>(scope.site_id)
+    .bind::<Timestamp, _>(scope.now)
+    .bind::<Timestamp, _>(from)
+    .bind::<Timestamp, _>(to)
+    .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(offset)
+    .load::<IdRow>(conn)?
+    .into_iter()
+    .map(|r| r.id)
+    .collect();
     let total = diesel::sql_query(format!("SELECT COUNT(*) AS n {from_where}"))
         .bind::<Text, _>(&query)
         .bind::<BigInt, _>(scope.site_id)
@@ -154,11 +173,17 @@ pub fn search_articles(
 }
 
 fn earliest() -> NaiveDateTime {
-    chrono::NaiveDate::from_ymd_opt(1, 1, 1).expect("valid date").and_hms_opt(0, 0, 0).expect("valid time")
+    chrono::NaiveDate::from_ymd_opt(1, 1, 1)
+        .expect("valid date")
+        .and_hms_opt(0, 0, 0)
+        .expect("valid time")
 }
 
 fn latest() -> NaiveDateTime {
-    chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date").and_hms_opt(23, 59, 59).expect("valid time")
+    chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .expect("valid date")
+        .and_hms_opt(23, 59, 59)
+        .expect("valid time")
 }
 
 /// FTS5 syntax for "every word, the exact phrase ranking first": `"dang bo" OR ("dang" AND
@@ -187,7 +212,10 @@ mod tests {
     #[test]
     fn queries_are_words_only() {
         let words = crate::text::words("Đảng \"bộ\" OR*");
-        assert_eq!(fts5_query(&words), "\"dang bo or\" OR (\"dang\" AND \"bo\" AND \"or\")");
+        assert_eq!(
+            fts5_query(&words),
+            "\"dang bo or\" OR (\"dang\" AND \"bo\" AND \"or\")"
+        );
         assert_eq!(tsquery(&words), "(dang <-> bo <-> or) | (dang & bo & or)");
         assert_eq!(fts5_query(&words[..1]), "\"dang\"");
         assert_eq!(tsquery(&words[..1]), "dang");

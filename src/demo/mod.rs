@@ -16,7 +16,8 @@ pub const DEMO_SITE: &str = "phuong-chi-minh";
 /// The slug of the second demo ward.
 pub const SECOND_SITE: &str = "xa-le-loi";
 
-const SEED_TITLE: &str = "Đảng bộ phường Chí Minh chuẩn bị Đại hội Đảng bộ lần thứ XXIV, nhiệm kỳ 2020-2025";
+const SEED_TITLE: &str =
+    "Đảng bộ phường Chí Minh chuẩn bị Đại hội Đảng bộ lần thứ XXIV, nhiệm kỳ 2020-2025";
 const SEED_LEAD: &str = include_str!("dai-hoi-dang-bo.lead.txt");
 const SEED_BODY: &str = include_str!("dai-hoi-dang-bo.html");
 
@@ -40,94 +41,188 @@ struct Demo {
     when: When,
 }
 
-const fn demo(category: &'static str, title: &'static str, summary: &'static str, body: &'static str, when: When) -> Demo {
-    Demo { category, title, summary, body, author: None, when }
+const fn demo(
+    category: &'static str,
+    title: &'static str,
+    summary: &'static str,
+    body: &'static str,
+    when: When,
+) -> Demo {
+    Demo {
+        category,
+        title,
+        summary,
+        body,
+        author: None,
+        when,
+    }
 }
 
 /// (slug, name, description, parent slug)
 const CHI_MINH_CATEGORIES: &[(&str, &str, &str, Option<&str>)] = &[
     ("tin-tuc", "Tin tức", "Tin tức của phường và của tỉnh", None),
-    ("tin-trong-phuong", "Tin trong phường", "Hoạt động của phường Chí Minh", Some("tin-tuc")),
-    ("tin-hai-duong", "Tin Hải Dương", "Tin tức tỉnh Hải Dương", Some("tin-tuc")),
-    ("dang-uy-xa", "Đảng ủy xã", "Hoạt động của Đảng bộ phường", None),
-    ("chinh-quyen", "Chính quyền", "Hoạt động của HĐND và UBND phường", None),
-    ("thong-bao", "Thông báo", "Thông báo của UBND phường", Some("chinh-quyen")),
-    ("van-hoa-xa-hoi", "Văn hóa - Xã hội", "Văn hóa, thể thao, giáo dục, y tế", None),
+    (
+        "tin-trong-phuong",
+        "Tin trong phường",
+        "Hoạt động của phường Chí Minh",
+        Some("tin-tuc"),
+    ),
+    (
+        "tin-hai-duong",
+        "Tin Hải Dương",
+        "Tin tức tỉnh Hải Dương",
+        Some("tin-tuc"),
+    ),
+    (
+        "dang-uy-xa",
+        "Đảng ủy xã",
+        "Hoạt động của Đảng bộ phường",
+        None,
+    ),
+    (
+        "chinh-quyen",
+        "Chính quyền",
+        "Hoạt động của HĐND và UBND phường",
+        None,
+    ),
+    (
+        "thong-bao",
+        "Thông báo",
+        "Thông báo của UBND phường",
+        Some("chinh-quyen"),
+    ),
+    (
+        "van-hoa-xa-hoi",
+        "Văn hóa - Xã hội",
+        "Văn hóa, thể thao, giáo dục, y tế",
+        None,
+    ),
 ];
 
 /// The five articles the seed article lists under "Các bài liên quan", all of 19/08/2014.
 const HAI_DUONG: &[Demo] = &[
-    demo("tin-hai-duong", "Thăm \"phố tơ lụa\" ở thành phố Hải Dương",
+    demo(
+        "tin-hai-duong",
+        "Thăm \"phố tơ lụa\" ở thành phố Hải Dương",
         "Phố Nhà Thờ ở thành phố Hải Dương từ lâu đã được biết đến là \"phố tơ lụa\" với hàng chục cửa hàng vải vóc.",
         "<p>Phố Nhà Thờ ở thành phố Hải Dương từ lâu đã được biết đến là \"phố tơ lụa\". Dọc con phố là hàng chục cửa hàng bày bán lụa tơ tằm, gấm, vóc với đủ màu sắc.</p><p>Nhiều gia đình đã gắn bó với nghề buôn vải qua ba thế hệ, giữ được chữ tín với khách gần xa.</p>",
-        When::At(2014, 8, 19, 9, 0)),
-    demo("tin-hai-duong", "Từ Thành Đông đến thành phố Hải Dương",
+        When::At(2014, 8, 19, 9, 0),
+    ),
+    demo(
+        "tin-hai-duong",
+        "Từ Thành Đông đến thành phố Hải Dương",
         "Từ tỉnh lỵ Thành Đông xưa, Hải Dương đã trở thành một thành phố trẻ năng động của vùng đồng bằng sông Hồng.",
         "<p>Từ tỉnh lỵ Thành Đông xưa, trải qua nhiều thăng trầm lịch sử, thành phố Hải Dương ngày nay là trung tâm chính trị, kinh tế, văn hóa của tỉnh.</p><p>Những công trình mới mọc lên bên cạnh các di tích cổ kính làm nên diện mạo riêng của thành phố.</p>",
-        When::At(2014, 8, 19, 9, 30)),
-    demo("tin-hai-duong", "Thành phố Hải Dương văn hiến và tiềm năng",
+        When::At(2014, 8, 19, 9, 30),
+    ),
+    demo(
+        "tin-hai-duong",
+        "Thành phố Hải Dương văn hiến và tiềm năng",
         "Mảnh đất văn hiến xứ Đông đang phát huy tiềm năng để phát triển nhanh và bền vững.",
         "<p>Thành phố Hải Dương là vùng đất văn hiến, nơi sinh ra nhiều danh nhân khoa bảng. Thành phố có vị trí thuận lợi trên trục giao thông Hà Nội - Hải Phòng.</p><p>Với tiềm năng sẵn có, thành phố đang thu hút mạnh mẽ các nhà đầu tư trong và ngoài nước.</p>",
-        When::At(2014, 8, 19, 10, 15)),
-    demo("tin-hai-duong", "TP Hải Dương đình chỉ việc khai thác đất bãi sông trái phép",
+        When::At(2014, 8, 19, 10, 15),
+    ),
+    demo(
+        "tin-hai-duong",
+        "TP Hải Dương đình chỉ việc khai thác đất bãi sông trái phép",
         "UBND thành phố Hải Dương yêu cầu đình chỉ ngay việc khai thác đất bãi sông không có giấy phép.",
         "<p>UBND thành phố Hải Dương vừa ban hành văn bản yêu cầu các đơn vị đình chỉ ngay việc khai thác đất bãi sông trái phép, khôi phục hiện trạng bờ bãi.</p><p>Lực lượng chức năng sẽ kiểm tra, xử lý nghiêm các trường hợp vi phạm.</p>",
-        When::At(2014, 8, 19, 14, 0)),
-    demo("tin-hai-duong", "TP Hải Dương: Trao tặng 37 Huân chương Bảo vệ Tổ quốc",
+        When::At(2014, 8, 19, 14, 0),
+    ),
+    demo(
+        "tin-hai-duong",
+        "TP Hải Dương: Trao tặng 37 Huân chương Bảo vệ Tổ quốc",
         "37 cá nhân thuộc lực lượng vũ trang thành phố Hải Dương được trao tặng Huân chương Bảo vệ Tổ quốc.",
         "<p>Sáng 19/8, thành phố Hải Dương tổ chức lễ trao tặng Huân chương Bảo vệ Tổ quốc cho 37 cá nhân có thành tích xuất sắc trong sự nghiệp xây dựng lực lượng vũ trang.</p>",
-        When::At(2014, 8, 19, 15, 45)),
+        When::At(2014, 8, 19, 15, 45),
+    ),
 ];
 
 const CHI_MINH_OTHERS: &[Demo] = &[
-    demo("dang-uy-xa", "Chi bộ khu dân cư Cộng Hòa tổ chức đại hội nhiệm kỳ 2020-2022",
+    demo(
+        "dang-uy-xa",
+        "Chi bộ khu dân cư Cộng Hòa tổ chức đại hội nhiệm kỳ 2020-2022",
         "Chi bộ khu dân cư Cộng Hòa là chi bộ đầu tiên của phường tổ chức đại hội điểm.",
         "<p>Chi bộ khu dân cư Cộng Hòa đã tổ chức thành công đại hội điểm nhiệm kỳ 2020-2022, bầu ban chi ủy khóa mới gồm 3 đồng chí.</p><p>Kinh nghiệm của đại hội điểm sẽ được rút ra cho các chi bộ trực thuộc.</p>",
-        When::At(2020, 3, 20, 14, 0)),
-    demo("dang-uy-xa", "Hội nghị sơ kết công tác xây dựng Đảng 6 tháng đầu năm 2020",
+        When::At(2020, 3, 20, 14, 0),
+    ),
+    demo(
+        "dang-uy-xa",
+        "Hội nghị sơ kết công tác xây dựng Đảng 6 tháng đầu năm 2020",
         "Đảng ủy phường Chí Minh sơ kết công tác xây dựng Đảng, đề ra nhiệm vụ 6 tháng cuối năm.",
         "<p>Đảng ủy phường Chí Minh tổ chức hội nghị sơ kết công tác xây dựng Đảng 6 tháng đầu năm 2020.</p><p>Hội nghị đánh giá kết quả thực hiện nghị quyết của Đảng bộ phường và đề ra nhiệm vụ trọng tâm trong thời gian tới.</p>",
-        When::At(2020, 7, 10, 15, 0)),
-    demo("dang-uy-xa", "Dự thảo báo cáo chính trị trình Đại hội lần thứ XXIV",
+        When::At(2020, 7, 10, 15, 0),
+    ),
+    demo(
+        "dang-uy-xa",
+        "Dự thảo báo cáo chính trị trình Đại hội lần thứ XXIV",
         "Dự thảo đang được lấy ý kiến đảng viên.",
         "<p>Dự thảo báo cáo chính trị đang được lấy ý kiến góp ý của đảng viên trong toàn phường.</p>",
-        When::Draft),
-    demo("dang-uy-xa", "Kỷ niệm ngày thành lập Đảng Cộng sản Việt Nam",
+        When::Draft,
+    ),
+    demo(
+        "dang-uy-xa",
+        "Kỷ niệm ngày thành lập Đảng Cộng sản Việt Nam",
         "Chương trình kỷ niệm sẽ được công bố khi đến ngày.",
         "<p>Phường Chí Minh tổ chức các hoạt động kỷ niệm ngày thành lập Đảng Cộng sản Việt Nam.</p>",
-        When::InDays(365)),
-    demo("tin-trong-phuong", "Phường Chí Minh ra quân tổng vệ sinh môi trường",
+        When::InDays(365),
+    ),
+    demo(
+        "tin-trong-phuong",
+        "Phường Chí Minh ra quân tổng vệ sinh môi trường",
         "Hàng trăm cán bộ, đoàn viên và nhân dân tham gia dọn vệ sinh các tuyến phố.",
         "<p>Sáng chủ nhật, phường Chí Minh tổ chức ra quân tổng vệ sinh môi trường với sự tham gia của đông đảo cán bộ, đoàn viên thanh niên và nhân dân.</p><p>Các khu dân cư thu gom rác thải, khơi thông cống rãnh, trồng thêm cây xanh.</p>",
-        When::At(2020, 4, 2, 7, 30)),
-    demo("tin-trong-phuong", "Trao quà cho hộ nghèo dịp Tết Nguyên đán Canh Tý",
+        When::At(2020, 4, 2, 7, 30),
+    ),
+    demo(
+        "tin-trong-phuong",
+        "Trao quà cho hộ nghèo dịp Tết Nguyên đán Canh Tý",
         "UBND phường trao 120 suất quà cho hộ nghèo, hộ cận nghèo và gia đình chính sách.",
         "<p>Nhân dịp Tết Nguyên đán Canh Tý 2020, UBND phường Chí Minh đã trao 120 suất quà cho hộ nghèo, hộ cận nghèo và gia đình chính sách trên địa bàn.</p>",
-        When::At(2020, 1, 15, 9, 0)),
-    demo("tin-trong-phuong", "Khai giảng lớp bồi dưỡng lý luận chính trị cho đảng viên mới",
+        When::At(2020, 1, 15, 9, 0),
+    ),
+    demo(
+        "tin-trong-phuong",
+        "Khai giảng lớp bồi dưỡng lý luận chính trị cho đảng viên mới",
         "Lớp học gồm 45 học viên là đảng viên mới kết nạp.",
         "<p>Trung tâm chính trị thành phố phối hợp với Đảng ủy phường khai giảng lớp bồi dưỡng lý luận chính trị cho 45 đảng viên mới.</p>",
-        When::At(2020, 6, 1, 8, 0)),
-    demo("thong-bao", "Thông báo lịch tiếp công dân tháng 6/2020",
+        When::At(2020, 6, 1, 8, 0),
+    ),
+    demo(
+        "thong-bao",
+        "Thông báo lịch tiếp công dân tháng 6/2020",
         "Chủ tịch UBND phường tiếp công dân vào thứ Năm hằng tuần.",
         "<p>UBND phường Chí Minh thông báo lịch tiếp công dân tháng 6/2020: Chủ tịch UBND phường tiếp công dân vào sáng thứ Năm hằng tuần tại trụ sở UBND phường.</p>",
-        When::At(2020, 5, 28, 16, 0)),
-    demo("thong-bao", "Thông báo thu phí vệ sinh môi trường năm 2020",
+        When::At(2020, 5, 28, 16, 0),
+    ),
+    demo(
+        "thong-bao",
+        "Thông báo thu phí vệ sinh môi trường năm 2020",
         "Mức thu áp dụng từ ngày 01/3/2020.",
         "<p>UBND phường thông báo mức thu phí vệ sinh môi trường năm 2020 đối với hộ gia đình, hộ kinh doanh trên địa bàn phường.</p>",
-        When::At(2020, 2, 10, 10, 0)),
-    demo("thong-bao", "Thông báo tuyển dụng công chức văn hóa - xã hội",
+        When::At(2020, 2, 10, 10, 0),
+    ),
+    demo(
+        "thong-bao",
+        "Thông báo tuyển dụng công chức văn hóa - xã hội",
         "Bản nháp chờ duyệt.",
         "<p>Nội dung đang được hoàn thiện.</p>",
-        When::Draft),
-    demo("van-hoa-xa-hoi", "Hát về Chí Linh: đêm văn nghệ chào mừng Đại hội",
+        When::Draft,
+    ),
+    demo(
+        "van-hoa-xa-hoi",
+        "Hát về Chí Linh: đêm văn nghệ chào mừng Đại hội",
         "Đêm văn nghệ với những ca khúc về quê hương Chí Linh.",
         "<p>Đêm văn nghệ \"Hát về Chí Linh\" quy tụ các đội văn nghệ của các khu dân cư, với những ca khúc ca ngợi quê hương, đất nước.</p>",
-        When::At(2020, 5, 20, 20, 0)),
-    demo("van-hoa-xa-hoi", "Giải bóng chuyền hơi phường Chí Minh năm 2020",
+        When::At(2020, 5, 20, 20, 0),
+    ),
+    demo(
+        "van-hoa-xa-hoi",
+        "Giải bóng chuyền hơi phường Chí Minh năm 2020",
         "12 đội bóng tham gia tranh tài.",
         "<p>Giải bóng chuyền hơi phường Chí Minh năm 2020 thu hút 12 đội bóng đến từ các khu dân cư.</p>",
-        When::At(2020, 6, 15, 16, 0)),
+        When::At(2020, 6, 15, 16, 0),
+    ),
 ];
 
 const LE_LOI_CATEGORIES: &[(&str, &str, &str, Option<&str>)] = &[
@@ -136,18 +231,27 @@ const LE_LOI_CATEGORIES: &[(&str, &str, &str, Option<&str>)] = &[
 ];
 
 const LE_LOI_ARTICLES: &[Demo] = &[
-    demo("tin-tuc", "Xã Lê Lợi ra mắt mô hình dân vận khéo",
+    demo(
+        "tin-tuc",
+        "Xã Lê Lợi ra mắt mô hình dân vận khéo",
         "Mô hình giúp người dân tham gia xây dựng nông thôn mới.",
         "<p>Xã Lê Lợi ra mắt mô hình dân vận khéo trong xây dựng nông thôn mới.</p>",
-        When::At(2020, 5, 12, 9, 0)),
-    demo("tin-tuc", "Đảng bộ xã Lê Lợi học tập chuyên đề năm 2020",
+        When::At(2020, 5, 12, 9, 0),
+    ),
+    demo(
+        "tin-tuc",
+        "Đảng bộ xã Lê Lợi học tập chuyên đề năm 2020",
         "Hội nghị học tập chuyên đề về tư tưởng, đạo đức, phong cách Hồ Chí Minh.",
         "<p>Đảng bộ xã Lê Lợi tổ chức hội nghị học tập chuyên đề năm 2020.</p>",
-        When::At(2020, 4, 8, 8, 0)),
-    demo("thong-bao", "Thông báo lịch tiếp công dân tháng 6/2020",
+        When::At(2020, 4, 8, 8, 0),
+    ),
+    demo(
+        "thong-bao",
+        "Thông báo lịch tiếp công dân tháng 6/2020",
         "Lịch tiếp công dân của UBND xã Lê Lợi.",
         "<p>UBND xã Lê Lợi thông báo lịch tiếp công dân tháng 6/2020.</p>",
-        When::At(2020, 5, 29, 8, 0)),
+        When::At(2020, 5, 29, 8, 0),
+    ),
 ];
 
 /// Loads the demo when the database holds no site yet. True when it loaded.
@@ -198,7 +302,13 @@ pub fn seed(conn: &mut AnyConnection) -> QueryResult<()> {
         for article in CHI_MINH_OTHERS {
             insert_article(conn, chi_minh, article, now)?;
         }
-        let le_loi = insert_site(conn, SECOND_SITE, "Xã Lê Lợi", "Cổng thông tin điện tử xã Lê Lợi, thành phố Chí Linh", now)?;
+        let le_loi = insert_site(
+            conn,
+            SECOND_SITE,
+            "Xã Lê Lợi",
+            "Cổng thông tin điện tử xã Lê Lợi, thành phố Chí Linh",
+            now,
+        )?;
         insert_categories(conn, le_loi, LE_LOI_CATEGORIES)?;
         for article in LE_LOI_ARTICLES {
             insert_article(conn, le_loi, article, now)?;
@@ -207,7 +317,13 @@ pub fn seed(conn: &mut AnyConnection) -> QueryResult<()> {
     })
 }
 
-fn insert_site(conn: &mut AnyConnection, slug: &str, name: &str, description: &str, now: NaiveDateTime) -> QueryResult<i64> {
+fn insert_site(
+    conn: &mut AnyConnection,
+    slug: &str,
+    name: &str,
+    description: &str,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
     diesel::insert_into(sites::table)
         .values((
             sites::slug.eq(slug),
@@ -220,7 +336,11 @@ fn insert_site(conn: &mut AnyConnection, slug: &str, name: &str, description: &s
         .get_result(conn)
 }
 
-fn insert_categories(conn: &mut AnyConnection, site_id: i64, tree: &[(&str, &str, &str, Option<&str>)]) -> QueryResult<()> {
+fn insert_categories(
+    conn: &mut AnyConnection,
+    site_id: i64,
+    tree: &[(&str, &str, &str, Option<&str>)],
+) -> QueryResult<()> {
     let mut ids: Vec<(&str, i64)> = Vec::new();
     let mut positions: Vec<(Option<&str>, i32)> = Vec::new();
     for (slug, name, description, parent) in tree {
@@ -253,10 +373,18 @@ fn insert_categories(conn: &mut AnyConnection, site_id: i64, tree: &[(&str, &str
 
 /// A Vietnam local time as UTC.
 fn vietnam(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(y, m, d).and_then(|d| d.and_hms_opt(h, min, 0)).expect("a valid demo date") - Duration::hours(7)
+    NaiveDate::from_ymd_opt(y, m, d)
+        .and_then(|d| d.and_hms_opt(h, min, 0))
+        .expect("a valid demo date")
+        - Duration::hours(7)
 }
 
-fn insert_article(conn: &mut AnyConnection, site_id: i64, a: &Demo, now: NaiveDateTime) -> QueryResult<i64> {
+fn insert_article(
+    conn: &mut AnyConnection,
+    site_id: i64,
+    a: &Demo,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
     let category_id: i64 = categories::table
         .filter(categories::site_id.eq(site_id))
         .filter(categories::slug.eq(a.category))

@@ -1,0 +1,224 @@
+//! The test harness: each test gets its own database (a temporary SQLite file, or a fresh
+//! PostgreSQL schema dropped afterwards) with the demo loaded, and drives the real app
+//! in-process.
+
+use actix_http::Request;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::header::HeaderMap;
+use actix_web::test::{self, TestRequest};
+use actix_web::web;
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use portal::config::{DatabaseUrl, Settings};
+use portal::{AppState, db};
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database of one test, removed when dropped.
+pub struct TestDb {
+    pub url: DatabaseUrl,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Dir(#[allow(dead_code)] tempfile::TempDir),
+    Schema { base: String, schema: String },
+}
+
+impl TestDb {
+    /// A new empty database, or `None` for PostgreSQL when `TEST_DATABASE_URL` is unset.
+    /// Panics when `TEST_DATABASE_URL` is set but the server cannot be reached: CI must fail
+    /// loudly rather than skip.
+    pub fn new(backend: Backend) -> Option<TestDb> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let path = dir.path().join("portal.db");
+                Some(TestDb {
+                    url: DatabaseUrl::Sqlite(path.display().to_string()),
+                    cleanup: Cleanup::Dir(dir),
+                })
+            }
+            Backend::Postgres => {
+                let base = std::env::var("TEST_DATABASE_URL")
+                    .ok()
+                    .filter(|u| !u.is_empty())?;
+                let schema = format!("test_{:016x}", rand::random::<u64>());
+                let mut conn = PgConnection::establish(&base)
+                    .unwrap_or_else(|e| panic!("TEST_DATABASE_URL={base} is unreachable: {e}"));
+                conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
+                    .expect("create schema");
+                let sep = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+                Some(TestDb {
+                    url: DatabaseUrl::Postgres(url),
+                    cleanup: Cleanup::Schema { base, schema },
+                })
+            }
+        }
+    }
+
+    /// A pool on this database.
+    pub fn pool(&self, size: u32, timeout_ms: u64) -> db::Pool {
+        db::pool(
+            &self.url,
+            size,
+            std::time::Duration::from_millis(timeout_ms),
+        )
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Cleanup::Schema { base, schema } = &self.cleanup
+            && let Ok(mut conn) = PgConnection::establish(base)
+        {
+            let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+        }
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Res {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: bytes::Bytes,
+}
+
+impl Res {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// The app of one test with its state and database.
+pub struct TestApp<S> {
+    svc: S,
+    pub state: web::Data<AppState>,
+    #[allow(dead_code)]
+    pub backend: Backend,
+    _db: TestDb,
+}
+
+impl<S, B> TestApp<S>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    pub async fn send(&self, req: TestRequest) -> Res {
+        let res = test::call_service(&self.svc, req.to_request()).await;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let body = test::read_body(res).await;
+        Res {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> Res {
+        self.send(TestRequest::get().uri(uri)).await
+    }
+
+    /// GET `uri`, asserting a 200 JSON answer.
+    pub async fn get_json(&self, uri: &str) -> serde_json::Value {
+        let res = self.get(uri).await;
+        assert_eq!(
+            res.status,
+            200,
+            "GET {uri}: {}",
+            String::from_utf8_lossy(&res.body)
+        );
+        res.json()
+    }
+
+    /// A connection to this test's database.
+    pub fn conn(&self) -> db::Conn {
+        self.state.pool.get().expect("a connection")
+    }
+}
+
+/// The demo app on `backend` with default settings.
+pub async fn spawn(
+    backend: Backend,
+) -> Option<
+    TestApp<
+        impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+    >,
+> {
+    spawn_with(backend, |_| {}).await
+}
+
+/// The demo app on `backend` with settings changed by `tweak`.
+pub async fn spawn_with(
+    backend: Backend,
+    tweak: impl FnOnce(&mut Settings),
+) -> Option<
+    TestApp<
+        impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+    >,
+> {
+    let db = TestDb::new(backend)?;
+    let mut settings = Settings {
+        database_url: db.url.clone(),
+        ..Settings::default()
+    };
+    tweak(&mut settings);
+    let pool = db.pool(settings.pool_size, settings.pool_timeout.as_millis() as u64);
+    {
+        let pool = pool.clone();
+        web::block(move || portal::prepare_database(&pool, true))
+            .await
+            .unwrap()
+            .expect("database prepared");
+    }
+    let state = web::Data::new(AppState::new(&settings, pool));
+    let svc = test::init_service(portal::app(state.clone())).await;
+    Some(TestApp {
+        svc,
+        state,
+        backend,
+        _db: db,
+    })
+}
+
+/// Defines one test per backend: `name::sqlite` and `name::postgres` (which passes without
+/// running when `TEST_DATABASE_URL` is unset; `.ci/run` sets it).
+#[macro_export]
+macro_rules! both {
+    ($(#[$meta:meta])* $name:ident, |$app:ident| $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[actix_web::test]
+            async fn sqlite() {
+                let $app = $crate::helpers::spawn($crate::helpers::Backend::Sqlite).await.expect("sqlite");
+                $body
+            }
+
+            #[actix_web::test]
+            async fn postgres() {
+                let Some($app) = $crate::helpers::spawn($crate::helpers::Backend::Postgres).await else {
+                    eprintln!("TEST_DATABASE_URL is not set: PostgreSQL not tested");
+                    return;
+                };
+                $body
+            }
+        }
+    };
+}

@@ -1,0 +1,334 @@
+//! What every endpoint shares: caching, errors, CORS, compression, request ids, probes.
+
+use actix_web::http::header;
+use actix_web::test::TestRequest;
+use diesel::connection::SimpleConnection;
+use serde_json::json;
+
+use crate::both;
+use crate::helpers::{Backend, spawn_with};
+
+both!(etag_and_if_none_match, |app| {
+    for uri in [
+        "/api/v1/sites",
+        "/api/v1/sites/phuong-chi-minh",
+        "/api/v1/sites/phuong-chi-minh/categories",
+        "/api/v1/sites/phuong-chi-minh/categories/tin-tuc",
+        "/api/v1/sites/phuong-chi-minh/articles?q=hai+duong",
+        "/api/v1/sites/phuong-chi-minh/articles/1",
+    ] {
+        let first = app.get(uri).await;
+        assert_eq!(first.status, 200, "{uri}");
+        let etag = first.header("etag").expect("an ETag").to_owned();
+        assert!(
+            etag.starts_with('"') && etag.ends_with('"') && etag.len() == 34,
+            "strong ETag: {etag}"
+        );
+        assert_eq!(first.header("cache-control"), Some("public, max-age=60"));
+        let again = app.get(uri).await;
+        assert_eq!(
+            again.header("etag"),
+            Some(etag.as_str()),
+            "stable for the same content"
+        );
+        let not_modified = app
+            .send(
+                TestRequest::get()
+                    .uri(uri)
+                    .insert_header((header::IF_NONE_MATCH, etag.as_str())),
+            )
+            .await;
+        assert_eq!(not_modified.status, 304, "{uri}");
+        assert!(not_modified.body.is_empty());
+        assert_eq!(not_modified.header("etag"), Some(etag.as_str()));
+        let changed = app
+            .send(
+                TestRequest::get()
+                    .uri(uri)
+                    .insert_header((header::IF_NONE_MATCH, "\"stale\"")),
+            )
+            .await;
+        assert_eq!(changed.status, 200);
+    }
+});
+
+both!(etag_differs_between_pages, |app| {
+    let a = app
+        .get("/api/v1/sites/phuong-chi-minh/articles?page=1&per_page=2")
+        .await;
+    let b = app
+        .get("/api/v1/sites/phuong-chi-minh/articles?page=2&per_page=2")
+        .await;
+    assert_ne!(a.header("etag"), b.header("etag"));
+});
+
+both!(unknown_paths_are_404_problems, |app| {
+    for uri in [
+        "/nope",
+        "/api/v1/nope",
+        "/api/v2/sites",
+        "/api/v1/sites/phuong-chi-minh/albums",
+    ] {
+        let res = app.get(uri).await;
+        assert_eq!(res.status, 404, "{uri}");
+        assert_eq!(res.header("content-type"), Some("application/problem+json"));
+        assert_eq!(
+            res.json(),
+            json!({"type": "/problems/not-found", "title": "Not found", "status": 404, "detail": "no resource at this path"})
+        );
+    }
+});
+
+both!(wrong_methods_are_405_problems, |app| {
+    for (method, uri) in [
+        ("POST", "/api/v1/sites"),
+        ("DELETE", "/api/v1/sites/phuong-chi-minh"),
+        ("PUT", "/api/v1/sites/phuong-chi-minh/articles/1"),
+        ("PATCH", "/api/v1/sites/phuong-chi-minh/categories"),
+    ] {
+        let req = TestRequest::default()
+            .method(method.parse().unwrap())
+            .uri(uri);
+        let res = app.send(req).await;
+        assert_eq!(res.status, 405, "{method} {uri}");
+        assert_eq!(res.header("allow"), Some("GET"));
+        assert_eq!(
+            res.json(),
+            json!({"type": "/problems/method-not-allowed", "title": "Method not allowed", "status": 405,
+                   "detail": "this path does not answer that method"})
+        );
+    }
+});
+
+both!(clients_that_refuse_json_get_406, |app| {
+    let res = app
+        .send(
+            TestRequest::get()
+                .uri("/api/v1/sites")
+                .insert_header((header::ACCEPT, "text/html")),
+        )
+        .await;
+    assert_eq!(res.status, 406);
+    assert_eq!(res.header("content-type"), Some("application/problem+json"));
+    assert_eq!(res.json()["type"], "/problems/not-acceptable");
+    assert!(res.header("x-request-id").is_some());
+    let ok = app
+        .send(
+            TestRequest::get()
+                .uri("/api/v1/sites")
+                .insert_header((header::ACCEPT, "text/html, */*;q=0.1")),
+        )
+        .await;
+    assert_eq!(ok.status, 200);
+});
+
+both!(internal_errors_never_leak_details, |app| {
+    app.conn()
+        .batch_execute("DROP TABLE article_related")
+        .unwrap();
+    let res = app.get("/api/v1/sites/phuong-chi-minh/articles/1").await;
+    assert_eq!(res.status, 500);
+    assert_eq!(
+        res.json(),
+        json!({"type": "/problems/internal-error", "title": "Internal server error", "status": 500,
+               "detail": "an unexpected error occurred; it has been logged"})
+    );
+});
+
+/// An exhausted pool answers 503 with Retry-After after its timeout instead of hanging.
+async fn pool_exhaustion(backend: Backend) {
+    let Some(app) = spawn_with(backend, |s| {
+        s.pool_size = 1;
+        s.pool_timeout = std::time::Duration::from_millis(200);
+    })
+    .await
+    else {
+        return;
+    };
+    let held = app.conn();
+    for uri in [
+        "/api/v1/sites",
+        "/api/v1/sites/phuong-chi-minh/articles",
+        "/readyz",
+    ] {
+        let res = app.get(uri).await;
+        assert_eq!(res.status, 503, "{uri}");
+        assert_eq!(res.header("retry-after"), Some("1"));
+        assert_eq!(
+            res.json(),
+            json!({"type": "/problems/service-unavailable", "title": "Service unavailable", "status": 503,
+                   "detail": "the database is busy or unreachable; retry shortly"})
+        );
+    }
+    drop(held);
+    assert_eq!(app.get("/api/v1/sites").await.status, 200);
+    // /healthz does not need the database.
+    let held = app.conn();
+    assert_eq!(app.get("/healthz").await.status, 200);
+    drop(held);
+}
+
+#[actix_web::test]
+async fn pool_exhaustion_is_503_sqlite() {
+    pool_exhaustion(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn pool_exhaustion_is_503_postgres() {
+    pool_exhaustion(Backend::Postgres).await;
+}
+
+both!(probes, |app| {
+    let live = app.get("/healthz").await;
+    assert_eq!((live.status, live.json()), (200, json!({"status": "ok"})));
+    let ready = app.get("/readyz").await;
+    assert_eq!((ready.status, ready.json()), (200, json!({"status": "ok"})));
+});
+
+both!(cors_preflight_and_simple_requests, |app| {
+    let preflight = app
+        .send(
+            TestRequest::default()
+                .method(actix_web::http::Method::OPTIONS)
+                .uri("/api/v1/sites/phuong-chi-minh/articles")
+                .insert_header((header::ORIGIN, "https://phuongchiminh.gov.vn"))
+                .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, "GET"))
+                .insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, "if-none-match")),
+        )
+        .await;
+    assert_eq!(preflight.status, 200);
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    assert!(
+        preflight
+            .header("access-control-allow-methods")
+            .unwrap()
+            .contains("GET")
+    );
+    let simple = app
+        .send(
+            TestRequest::get()
+                .uri("/api/v1/sites")
+                .insert_header((header::ORIGIN, "https://phuongchiminh.gov.vn")),
+        )
+        .await;
+    assert_eq!(simple.status, 200);
+    assert_eq!(simple.header("access-control-allow-origin"), Some("*"));
+    let exposed = simple
+        .header("access-control-expose-headers")
+        .unwrap()
+        .to_ascii_lowercase();
+    for h in ["etag", "link", "x-request-id"] {
+        assert!(exposed.contains(h), "{h} exposed: {exposed}");
+    }
+});
+
+#[actix_web::test]
+async fn cors_origins_can_be_restricted() {
+    let app = spawn_with(Backend::Sqlite, |s| {
+        s.cors_origins =
+            portal::config::CorsOrigins::List(vec!["https://phuongchiminh.gov.vn".into()]);
+    })
+    .await
+    .unwrap();
+    let allowed = app
+        .send(
+            TestRequest::get()
+                .uri("/api/v1/sites")
+                .insert_header((header::ORIGIN, "https://phuongchiminh.gov.vn")),
+        )
+        .await;
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        Some("https://phuongchiminh.gov.vn")
+    );
+    let other = app
+        .send(
+            TestRequest::get()
+                .uri("/api/v1/sites")
+                .insert_header((header::ORIGIN, "https://evil.example")),
+        )
+        .await;
+    assert_eq!(other.header("access-control-allow-origin"), None);
+    assert_eq!(
+        other.status, 200,
+        "the browser, not the server, withholds the answer"
+    );
+}
+
+both!(responses_are_compressed_on_request, |app| {
+    let res = app
+        .send(
+            TestRequest::get()
+                .uri("/api/v1/sites/phuong-chi-minh/articles/1")
+                .insert_header((header::ACCEPT_ENCODING, "gzip")),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.header("content-encoding"), Some("gzip"));
+    assert_eq!(&res.body[..2], &[0x1f, 0x8b]);
+    let plain = app.get("/api/v1/sites/phuong-chi-minh/articles/1").await;
+    assert!(
+        res.body.len() < plain.body.len() / 2,
+        "{} vs {}",
+        res.body.len(),
+        plain.body.len()
+    );
+});
+
+both!(request_ids_are_given_or_kept, |app| {
+    let a = app.get("/api/v1/sites").await;
+    let b = app.get("/api/v1/sites").await;
+    let (a, b) = (
+        a.header("x-request-id").unwrap().to_owned(),
+        b.header("x-request-id").unwrap().to_owned(),
+    );
+    assert_ne!(a, b);
+    let kept = app
+        .send(
+            TestRequest::get()
+                .uri("/api/v1/sites")
+                .insert_header(("x-request-id", "trace-42")),
+        )
+        .await;
+    assert_eq!(kept.header("x-request-id"), Some("trace-42"));
+    let replaced = app
+        .send(
+            TestRequest::get()
+                .uri("/api/v1/sites")
+                .insert_header(("x-request-id", "bad id\twith spaces")),
+        )
+        .await;
+    assert_ne!(replaced.header("x-request-id"), Some("bad id\twith spaces"));
+    let problem = app.get("/nope").await;
+    assert!(problem.header("x-request-id").is_some());
+});
+
+#[actix_web::test]
+async fn docs_render_offline() {
+    let app = crate::helpers::spawn(Backend::Sqlite).await.unwrap();
+    let redirect = app.get("/docs").await;
+    assert_eq!(
+        (redirect.status, redirect.header("location")),
+        (307, Some("/docs/"))
+    );
+    let page = app.get("/docs/").await;
+    assert_eq!(page.status, 200);
+    let html = String::from_utf8_lossy(&page.body);
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(
+        !html.contains("https://"),
+        "nothing is fetched from elsewhere: {html}"
+    );
+    for asset in [
+        "/docs/swagger-ui.css",
+        "/docs/swagger-ui-bundle.js",
+        "/docs/swagger-initializer.js",
+    ] {
+        let res = app.get(asset).await;
+        assert_eq!(res.status, 200, "{asset}");
+        assert!(res.body.len() > 100, "{asset}");
+    }
+    let init =
+        String::from_utf8_lossy(&app.get("/docs/swagger-initializer.js").await.body).into_owned();
+    assert!(init.contains("\"/api/openapi.json\""), "{init}");
+}

@@ -1,0 +1,11 @@
+//! Integration tests through the real app, on SQLite always and on PostgreSQL when
+//! `TEST_DATABASE_URL` is set (each test in its own database or schema).
+
+mod helpers;
+
+mod articles;
+mod categories;
+mod http;
+mod openapi;
+mod schema;
+mod sites;

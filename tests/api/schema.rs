@@ -1,0 +1,85 @@
+//! Migrations and the hand-kept schema agree, on both backends.
+
+use diesel::prelude::*;
+use portal::db::schema::{article_related, articles, categories, sites};
+
+use crate::helpers::{Backend, TestDb};
+
+#[test]
+fn both_backends_have_the_same_migrations() {
+    let (sqlite, postgres) = portal::db::migration_names();
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, postgres);
+}
+
+fn round_trip(backend: Backend) {
+    let Some(db) = TestDb::new(backend) else {
+        return;
+    };
+    let pool = db.pool(1, 5000);
+    let mut conn = pool.get().unwrap();
+    let applied = portal::db::migrate(&mut conn).unwrap();
+    assert_eq!(applied, portal::db::migration_names().0.len());
+    portal::db::revert_all(&mut conn).unwrap();
+    assert_eq!(
+        portal::db::migrate(&mut conn).unwrap(),
+        applied,
+        "up, down, up again"
+    );
+    assert_eq!(
+        portal::db::migrate(&mut conn).unwrap(),
+        0,
+        "nothing left to apply"
+    );
+    // Every column of every table loads through the shared schema.
+    assert!(portal::demo::seed_if_empty(&mut conn).unwrap());
+    assert!(
+        !portal::demo::seed_if_empty(&mut conn).unwrap(),
+        "the demo loads once"
+    );
+    let s: Vec<(i64, String, String, String, String, chrono::NaiveDateTime)> = sites::table
+        .select(sites::all_columns)
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(s.len(), 2);
+    let c = categories::table
+        .select(categories::all_columns)
+        .load::<(i64, i64, Option<i64>, String, String, String, i32)>(&mut *conn)
+        .unwrap();
+    assert_eq!(c.len(), 9);
+    type ArticleColumns = (
+        i64,
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<chrono::NaiveDateTime>,
+        chrono::NaiveDateTime,
+        chrono::NaiveDateTime,
+    );
+    let a = articles::table
+        .select(articles::all_columns)
+        .load::<ArticleColumns>(&mut *conn)
+        .unwrap();
+    assert_eq!(a.len(), 21);
+    let r = article_related::table
+        .select(article_related::all_columns)
+        .load::<(i64, i64, i32)>(&mut *conn)
+        .unwrap();
+    assert_eq!(r.len(), 5);
+}
+
+#[test]
+fn migrations_run_up_down_up_on_sqlite() {
+    round_trip(Backend::Sqlite);
+}
+
+#[test]
+fn migrations_run_up_down_up_on_postgres() {
+    round_trip(Backend::Postgres);
+}
