@@ -322,10 +322,12 @@ pub fn json_error(
         E::ContentType => {
             ApiError::UnsupportedMediaType("send the body as application/json".into())
         }
-        E::Deserialize(e) => ApiError::Validation(vec![FieldError {
+        // Well-formed JSON of the wrong shape is 422; text that is not JSON at all is 400.
+        E::Deserialize(e) if e.is_data() => ApiError::Validation(vec![FieldError {
             field: "body".into(),
             message: e.to_string(),
         }]),
+        E::Deserialize(e) => ApiError::invalid("body", format!("malformed JSON: {e}")),
         _ => ApiError::invalid("body", err.to_string()),
     }
     .into()

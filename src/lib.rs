@@ -91,14 +91,22 @@ pub fn app(
         )
         .configure(routes)
         .split_for_parts();
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", openapi::finish(doc)))
-        .service(web::redirect("/docs", "/docs/"))
-        .default_service(web::to(error::no_route))
-        .wrap(from_fn(accept_json))
-        .wrap(Compress::default())
-        .wrap(cors)
-        .wrap(from_fn(error::problem_errors))
-        .wrap(from_fn(telemetry::request_log))
+    // validator_url "none": Swagger UI would otherwise load a badge from validator.swagger.io.
+    let docs_config = utoipa_swagger_ui::Config::default()
+        .validator_url("none")
+        .try_it_out_enabled(true);
+    app.service(
+        SwaggerUi::new("/docs/{_:.*}")
+            .url("/api/openapi.json", openapi::finish(doc))
+            .config(docs_config),
+    )
+    .service(web::redirect("/docs", "/docs/"))
+    .default_service(web::to(error::no_route))
+    .wrap(from_fn(accept_json))
+    .wrap(Compress::default())
+    .wrap(cors)
+    .wrap(from_fn(error::problem_errors))
+    .wrap(from_fn(telemetry::request_log))
 }
 
 fn cors(origins: &CorsOrigins) -> Cors {

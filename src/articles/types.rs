@@ -186,6 +186,18 @@ pub struct ListParams {
     #[param(example = "đảng bộ")]
     pub q: Option<String>,
     /// `newest` (the default without `q`), `oldest`, or `relevance` (the default with `q`).
-    #[param(example = "newest")]
+    #[param(value_type = Option<ArticleSort>, example = "newest")]
     pub sort: Option<String>,
+}
+
+/// The order of an article list.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ArticleSort {
+    /// Newest first.
+    Newest,
+    /// Oldest first.
+    Oldest,
+    /// Best match first, then newest (only with `q`).
+    Relevance,
 }

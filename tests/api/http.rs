@@ -332,3 +332,85 @@ async fn docs_render_offline() {
         String::from_utf8_lossy(&app.get("/docs/swagger-initializer.js").await.body).into_owned();
     assert!(init.contains("\"/api/openapi.json\""), "{init}");
 }
+
+/// Body errors (none of the read routes takes a body yet) go through the same problem
+/// mapping: 413 for too large, 415 for the wrong type, 422 for JSON of the wrong shape.
+#[actix_web::test]
+async fn body_errors_are_problems() {
+    use actix_web::{App, middleware::from_fn, web};
+    #[derive(serde::Deserialize)]
+    struct Beacon {
+        #[allow(dead_code)]
+        path: String,
+    }
+    let app = actix_web::test::init_service(
+        App::new()
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(64)
+                    .error_handler(portal::error::json_error),
+            )
+            .route(
+                "/echo",
+                web::post().to(|_: web::Json<Beacon>| async { "ok" }),
+            )
+            .wrap(from_fn(portal::error::problem_errors)),
+    )
+    .await;
+    let cases = [
+        (
+            "application/json",
+            "{\"path\": \"/\"}".to_owned(),
+            200,
+            None,
+        ),
+        (
+            "application/json",
+            format!("{{\"path\": \"{}\"}}", "a".repeat(100)),
+            413,
+            Some("/problems/payload-too-large"),
+        ),
+        (
+            "text/plain",
+            "{\"path\": \"/\"}".to_owned(),
+            415,
+            Some("/problems/unsupported-media-type"),
+        ),
+        (
+            "application/json",
+            "{\"path\": 5}".to_owned(),
+            422,
+            Some("/problems/validation-failed"),
+        ),
+        (
+            "application/json",
+            "{\"path\": ".to_owned(),
+            400,
+            Some("/problems/invalid-parameter"),
+        ),
+    ];
+    for (content_type, body, status, kind) in cases {
+        let req = TestRequest::post()
+            .uri("/echo")
+            .insert_header((header::CONTENT_TYPE, content_type))
+            .set_payload(body.clone());
+        let res = actix_web::test::call_service(&app, req.to_request()).await;
+        let got = res.status().as_u16();
+        if got != status {
+            let b = actix_web::test::read_body(res).await;
+            panic!(
+                "{content_type} {body}: {got} {}",
+                String::from_utf8_lossy(&b)
+            );
+        }
+        if let Some(kind) = kind {
+            assert_eq!(
+                res.headers().get("content-type").unwrap(),
+                "application/problem+json"
+            );
+            let problem: serde_json::Value = actix_web::test::read_body_json(res).await;
+            assert_eq!(problem["type"], kind, "{body}");
+            assert_eq!(problem["status"], status);
+        }
+    }
+}
