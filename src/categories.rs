@@ -2,16 +2,20 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::audit::{self, Origin};
+use crate::auth::{Caller, Role};
+use crate::db::schema::articles;
 use crate::db::{self, AnyConnection, schema::categories};
 use crate::error::{ApiError, Problem};
-use crate::http::{Data, cached_json};
-use crate::sites;
+use crate::http::{Data, cached_json, field_error, private_json};
+use crate::{sites, text};
 
 /// A category as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -82,11 +86,7 @@ impl Tree {
         let rows = categories::table
             .filter(categories::site_id.eq(site_id))
             .select(CategoryRow::as_select())
-            .order((
-                categories::position.asc(),
-                categories::name.asc(),
-                categories::id.asc(),
-            ))
+            .order((categories::position.asc(), categories::name.asc(), categories::id.asc()))
             .load(conn)?;
         Ok(Tree { rows })
     }
@@ -132,12 +132,7 @@ impl Tree {
         let mut i = 0;
         while i < ids.len() {
             if let Some(kids) = children.get(&ids[i]) {
-                ids.extend(
-                    kids.iter()
-                        .filter(|k| !ids.contains(k))
-                        .copied()
-                        .collect::<Vec<_>>(),
-                );
+                ids.extend(kids.iter().filter(|k| !ids.contains(k)).copied().collect::<Vec<_>>());
             }
             i += 1;
         }
@@ -237,9 +232,9 @@ pub async fn get_category(
     let detail = db::run(&state.pool, move |conn| {
         let site = sites::find(conn, &site_slug)?;
         let tree = Tree::load(conn, site.id)?;
-        let row = tree.by_slug(&slug).ok_or_else(|| {
-            ApiError::not_found(format!("no category {slug:?} in site {site_slug:?}"))
-        })?;
+        let row = tree
+            .by_slug(&slug)
+            .ok_or_else(|| ApiError::not_found(format!("no category {slug:?} in site {site_slug:?}")))?;
         Ok(tree.detail(row))
     })
     .await?;
@@ -248,5 +243,319 @@ pub async fn get_category(
 
 /// Registers the category routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_categories).service(get_category);
+    cfg.service(list_categories)
+        .service(get_category)
+        .service(create_category)
+        .service(update_category)
+        .service(delete_category);
+}
+
+/// The fields of a category an editor sets. On create `name` is required; on update only the
+/// fields sent change, and `"parent": null` moves the category to the top.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Tin Chí Linh", "slug": "tin-chi-linh", "parent": "tin-tuc", "description": "Tin tức thành phố Chí Linh", "position": 3}))]
+pub struct CategoryInput {
+    pub name: Option<String>,
+    /// Made from the name when left out on create.
+    pub slug: Option<String>,
+    /// The parent's slug; null for a top-level category.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub parent: Option<Option<String>>,
+    pub description: Option<String>,
+    /// Order among siblings; left out on create, after the last.
+    pub position: Option<i32>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// Checks `input` against the site's tree and applies it to `row`.
+fn apply(tree: &Tree, row: &mut CategoryRow, input: CategoryInput, creating: bool) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    match input.name.map(|n| n.trim().to_owned()) {
+        Some(n) if n.is_empty() || n.chars().count() > 200 => {
+            errors.push(field_error("name", "must be 1 to 200 characters"))
+        }
+        Some(n) => row.name = n,
+        None if creating => errors.push(field_error("name", "is required")),
+        None => {}
+    }
+    let slug = input.slug.or_else(|| creating.then(|| text::slugify(&row.name)));
+    if let Some(slug) = slug {
+        if !text::is_slug(&slug) || slug.len() > text::MAX_SLUG_LEN {
+            errors.push(field_error(
+                "slug",
+                "must be lower-case letters and digits joined by dashes",
+            ));
+        } else if tree.rows.iter().any(|c| c.slug == slug && c.id != row.id) {
+            errors.push(field_error("slug", "is taken by another category of this site"));
+        }
+        row.slug = slug;
+    }
+    if let Some(parent) = input.parent {
+        row.parent_id = match parent {
+            None => None,
+            Some(slug) => match tree.by_slug(&slug) {
+                Some(p) if !creating && tree.with_descendants(row.id).contains(&p.id) => {
+                    errors.push(field_error("parent", "must not be the category itself or one below it"));
+                    row.parent_id
+                }
+                Some(p) => Some(p.id),
+                None => {
+                    errors.push(field_error("parent", format!("no category {slug:?} in this site")));
+                    None
+                }
+            },
+        };
+    }
+    if let Some(d) = input.description {
+        if d.chars().count() > 2000 {
+            errors.push(field_error("description", "must be at most 2000 characters"));
+        }
+        row.description = d.trim().to_owned();
+    }
+    match input.position {
+        Some(p) if !(0..=100_000).contains(&p) => errors.push(field_error("position", "must be from 0 to 100000")),
+        Some(p) => row.position = p,
+        None if creating => {
+            row.position = tree
+                .rows
+                .iter()
+                .filter(|c| c.parent_id == row.parent_id)
+                .map(|c| c.position)
+                .max()
+                .unwrap_or(0)
+                + 1
+        }
+        None => {}
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Signs in the caller as an editor of the site and runs `f` with the site's tree.
+async fn edit_tree<T, F>(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    caller: Caller,
+    site: String,
+    f: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection, &sites::Site, Tree, &Origin) -> Result<T, ApiError> + Send + 'static,
+{
+    let client_ip = audit::request_ip(req, state);
+    db::run(&state.pool, move |conn| {
+        let site = sites::find(conn, &site)?;
+        let actor = caller.actor(conn)?;
+        actor.require(site.id, Role::Editor)?;
+        let origin = Origin {
+            user_id: actor.id,
+            email: actor.email.clone(),
+            client_ip,
+        };
+        let tree = Tree::load(conn, site.id)?;
+        conn.transaction(|conn| f(conn, &site, tree, &origin))
+    })
+    .await
+}
+
+/// Create a category
+///
+/// Roles: editors and admins of the site.
+#[utoipa::path(
+    tag = "categories",
+    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
+    request_body = CategoryInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = Data<CategoryDetail>, headers(("Location" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/sites/{site}/categories")]
+pub async fn create_category(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<String>,
+    body: web::Json<CategoryInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner();
+    let (site, detail) = edit_tree(
+        &state,
+        &req,
+        caller,
+        path.into_inner(),
+        move |conn, site, tree, origin| {
+            let mut row = CategoryRow {
+                id: 0,
+                parent_id: None,
+                slug: String::new(),
+                name: String::new(),
+                description: String::new(),
+                position: 0,
+            };
+            apply(&tree, &mut row, input, true)?;
+            diesel::insert_into(categories::table)
+                .values((
+                    categories::site_id.eq(site.id),
+                    categories::parent_id.eq(row.parent_id),
+                    categories::slug.eq(&row.slug),
+                    categories::name.eq(&row.name),
+                    categories::description.eq(&row.description),
+                    categories::position.eq(row.position),
+                ))
+                .execute(conn)?;
+            audit::record(
+                conn,
+                origin,
+                "category.create",
+                &format!("category:{}", row.slug),
+                Some(site.id),
+            )?;
+            let tree = Tree::load(conn, site.id)?;
+            let detail = tree.detail(
+                tree.by_slug(&row.slug)
+                    .ok_or_else(|| ApiError::internal("category vanished"))?,
+            );
+            Ok((site.slug.clone(), detail))
+        },
+    )
+    .await?;
+    let location = format!("/api/v1/sites/{site}/categories/{}", detail.slug);
+    private_json(&Data { data: detail }, StatusCode::CREATED, |res| {
+        res.insert_header((header::LOCATION, location));
+    })
+}
+
+/// Edit a category
+///
+/// Renames, moves or reorders. Roles: editors and admins of the site.
+#[utoipa::path(
+    tag = "categories",
+    params(
+        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
+        ("slug" = String, Path, description = "Category slug", example = "tin-tuc"),
+    ),
+    request_body = CategoryInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved", body = Data<CategoryDetail>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site or category", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/sites/{site}/categories/{slug}")]
+pub async fn update_category(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: web::Json<CategoryInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (site, slug) = path.into_inner();
+    let input = body.into_inner();
+    let detail = edit_tree(&state, &req, caller, site, move |conn, site, tree, origin| {
+        let mut row = tree
+            .by_slug(&slug)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(format!("no category {slug:?}")))?;
+        apply(&tree, &mut row, input, false)?;
+        diesel::update(categories::table.find(row.id))
+            .set((
+                categories::parent_id.eq(row.parent_id),
+                categories::slug.eq(&row.slug),
+                categories::name.eq(&row.name),
+                categories::description.eq(&row.description),
+                categories::position.eq(row.position),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            origin,
+            "category.update",
+            &format!("category:{}", row.slug),
+            Some(site.id),
+        )?;
+        let tree = Tree::load(conn, site.id)?;
+        Ok(tree.detail(
+            tree.by_slug(&row.slug)
+                .ok_or_else(|| ApiError::internal("category vanished"))?,
+        ))
+    })
+    .await?;
+    private_json(&Data { data: detail }, StatusCode::OK, |_| {})
+}
+
+/// Delete a category
+///
+/// Only an empty one: no sub-categories and no articles (in any status, the trash included).
+/// Roles: editors and admins of the site.
+#[utoipa::path(
+    tag = "categories",
+    params(
+        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
+        ("slug" = String, Path, description = "Category slug", example = "tin-chi-linh"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site or category", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It still has sub-categories or articles", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/sites/{site}/categories/{slug}")]
+pub async fn delete_category(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (site, slug) = path.into_inner();
+    edit_tree(&state, &req, caller, site, move |conn, site, tree, origin| {
+        let row = tree
+            .by_slug(&slug)
+            .ok_or_else(|| ApiError::not_found(format!("no category {slug:?}")))?;
+        if tree.rows.iter().any(|c| c.parent_id == Some(row.id)) {
+            return Err(ApiError::Conflict(
+                "it has sub-categories; move or delete them first".into(),
+            ));
+        }
+        let used: i64 = articles::table
+            .filter(articles::category_id.eq(row.id))
+            .count()
+            .get_result(conn)?;
+        if used > 0 {
+            return Err(ApiError::Conflict(format!(
+                "{used} article(s) are in it (the trash included); move them first"
+            )));
+        }
+        diesel::delete(categories::table.find(row.id)).execute(conn)?;
+        audit::record(
+            conn,
+            origin,
+            "category.delete",
+            &format!("category:{slug}"),
+            Some(site.id),
+        )?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -20,9 +20,7 @@ impl DatabaseUrl {
     pub fn parse(url: &str) -> Result<Self, String> {
         if let Some(path) = url.strip_prefix("sqlite://") {
             if path.is_empty() {
-                return Err(format!(
-                    "{url:?} names no file (use sqlite://path/to/file.db)"
-                ));
+                return Err(format!("{url:?} names no file (use sqlite://path/to/file.db)"));
             }
             Ok(Self::Sqlite(path.to_owned()))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -51,6 +49,66 @@ pub enum LogFormat {
     Json,
 }
 
+/// A secret that never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The shortest signing key accepted, in bytes (HS256 wants at least 256 bits).
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// An address or network (`10.0.0.0/8`, `::1`) whose requests may name the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpNet {
+    pub addr: std::net::IpAddr,
+    pub prefix: u8,
+}
+
+impl IpNet {
+    /// Parses `1.2.3.4`, `10.0.0.0/8`, `::1` or `fd00::/8`.
+    pub fn parse(s: &str) -> Option<IpNet> {
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a.parse::<std::net::IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
+            None => (s.parse().ok()?, None),
+        };
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(IpNet { addr, prefix })
+    }
+
+    /// True when `ip` lies in this network.
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        let ip = match ip {
+            std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map(std::net::IpAddr::V4).unwrap_or(ip),
+            v4 => v4,
+        };
+        match (self.addr, ip) {
+            (std::net::IpAddr::V4(net), std::net::IpAddr::V4(ip)) => {
+                let mask = if self.prefix == 0 {
+                    0
+                } else {
+                    u32::MAX << (32 - self.prefix)
+                };
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (std::net::IpAddr::V6(net), std::net::IpAddr::V6(ip)) => {
+                let mask = if self.prefix == 0 {
+                    0
+                } else {
+                    u128::MAX << (128 - self.prefix)
+                };
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
 /// All settings of a running portal.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -66,6 +124,23 @@ pub struct Settings {
     pub cache_max_age: u32,
     pub related_limit: u32,
     pub seed_demo: bool,
+    /// `PORTAL_ENV=production`: refuse to start without a strong signing key.
+    pub production: bool,
+    /// The HS256 key of access tokens; `None` in development makes a random one per process.
+    pub jwt_secret: Option<Secret>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// The first admin, created on a database without users.
+    pub admin_email: Option<String>,
+    pub admin_password: Option<Secret>,
+    /// Proxies whose `X-Forwarded-For`/`Forwarded` name the client.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Where uploaded files are stored.
+    pub upload_dir: std::path::PathBuf,
+    /// The largest upload accepted, in bytes.
+    pub upload_max_bytes: usize,
 }
 
 impl Default for Settings {
@@ -83,6 +158,17 @@ impl Default for Settings {
             cache_max_age: 60,
             related_limit: 5,
             seed_demo: true,
+            production: false,
+            jwt_secret: None,
+            jwt_issuer: "portal".into(),
+            jwt_audience: "portal-api".into(),
+            access_token_ttl: Duration::from_secs(900),
+            refresh_token_ttl: Duration::from_secs(30 * 86_400),
+            admin_email: None,
+            admin_password: None,
+            trusted_proxies: Vec::new(),
+            upload_dir: "uploads".into(),
+            upload_max_bytes: 10 * 1024 * 1024,
         }
     }
 }
@@ -110,8 +196,7 @@ impl Settings {
             s.pool_size = parse_num("DATABASE_POOL_SIZE", &v, 1, 1000)? as u32;
         }
         if let Some(v) = get("DATABASE_POOL_TIMEOUT_MS") {
-            s.pool_timeout =
-                Duration::from_millis(parse_num("DATABASE_POOL_TIMEOUT_MS", &v, 1, 600_000)?);
+            s.pool_timeout = Duration::from_millis(parse_num("DATABASE_POOL_TIMEOUT_MS", &v, 1, 600_000)?);
         }
         if let Some(v) = get("LOG_LEVEL") {
             tracing_subscriber::EnvFilter::try_new(&v)
@@ -123,9 +208,7 @@ impl Settings {
                 "text" => LogFormat::Text,
                 "json" => LogFormat::Json,
                 _ => {
-                    return Err(format!(
-                        "LOG_FORMAT: {v:?} is neither \"text\" nor \"json\""
-                    ));
+                    return Err(format!("LOG_FORMAT: {v:?} is neither \"text\" nor \"json\""));
                 }
             };
         }
@@ -144,6 +227,61 @@ impl Settings {
         if let Some(v) = get("PORTAL_SEED_DEMO") {
             s.seed_demo = parse_bool("PORTAL_SEED_DEMO", &v)?;
         }
+        if let Some(v) = get("PORTAL_ENV") {
+            s.production = match v.as_str() {
+                "production" => true,
+                "development" => false,
+                _ => {
+                    return Err(format!(
+                        "PORTAL_ENV: {v:?} is neither \"development\" nor \"production\""
+                    ));
+                }
+            };
+        }
+        match get("PORTAL_JWT_SECRET") {
+            Some(v) if v.len() < MIN_JWT_SECRET_BYTES => {
+                return Err(format!(
+                    "PORTAL_JWT_SECRET: too weak ({} bytes); use at least {MIN_JWT_SECRET_BYTES} random bytes, e.g. `openssl rand -hex 32`",
+                    v.len()
+                ));
+            }
+            Some(v) => s.jwt_secret = Some(Secret(v)),
+            None if s.production => {
+                return Err("PORTAL_JWT_SECRET: required when PORTAL_ENV=production (at least 32 random bytes)".into());
+            }
+            None => {}
+        }
+        if let Some(v) = get("PORTAL_JWT_ISSUER") {
+            s.jwt_issuer = v;
+        }
+        if let Some(v) = get("PORTAL_JWT_AUDIENCE") {
+            s.jwt_audience = v;
+        }
+        if let Some(v) = get("PORTAL_ACCESS_TOKEN_TTL_SECS") {
+            s.access_token_ttl = Duration::from_secs(parse_num("PORTAL_ACCESS_TOKEN_TTL_SECS", &v, 30, 86_400)?);
+        }
+        if let Some(v) = get("PORTAL_REFRESH_TOKEN_TTL_DAYS") {
+            s.refresh_token_ttl = Duration::from_secs(86_400 * parse_num("PORTAL_REFRESH_TOKEN_TTL_DAYS", &v, 1, 365)?);
+        }
+        s.admin_email = get("PORTAL_ADMIN_EMAIL");
+        s.admin_password = get("PORTAL_ADMIN_PASSWORD").map(Secret);
+        if s.admin_email.is_some() != s.admin_password.is_some() {
+            return Err("PORTAL_ADMIN_EMAIL: set together with PORTAL_ADMIN_PASSWORD, or neither".into());
+        }
+        if let Some(v) = get("PORTAL_TRUSTED_PROXIES") {
+            for item in v.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+                let net = IpNet::parse(item).ok_or_else(|| {
+                    format!("PORTAL_TRUSTED_PROXIES: {item:?} is not an address or network like 10.0.0.0/8")
+                })?;
+                s.trusted_proxies.push(net);
+            }
+        }
+        if let Some(v) = get("PORTAL_UPLOAD_DIR") {
+            s.upload_dir = v.into();
+        }
+        if let Some(v) = get("PORTAL_UPLOAD_MAX_BYTES") {
+            s.upload_max_bytes = parse_num("PORTAL_UPLOAD_MAX_BYTES", &v, 1024, 1 << 30)? as usize;
+        }
         Ok(s)
     }
 }
@@ -151,9 +289,7 @@ impl Settings {
 fn parse_num(name: &str, value: &str, min: u64, max: u64) -> Result<u64, String> {
     match value.trim().parse::<u64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "{name}: {value:?} is not a whole number from {min} to {max}"
-        )),
+        _ => Err(format!("{name}: {value:?} is not a whole number from {min} to {max}")),
     }
 }
 
@@ -193,16 +329,8 @@ mod tests {
     use super::*;
 
     fn from(pairs: &[(&str, &str)]) -> Result<Settings, String> {
-        let pairs: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Settings::from_lookup(|name| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        })
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
     }
 
     #[test]
@@ -232,26 +360,43 @@ mod tests {
                 .unwrap_err()
                 .starts_with("PORTAL_CORS_ORIGINS:")
         );
-        assert!(
-            from(&[("LOG_LEVEL", "info,[")])
-                .unwrap_err()
-                .starts_with("LOG_LEVEL:")
+        assert!(from(&[("LOG_LEVEL", "info,[")]).unwrap_err().starts_with("LOG_LEVEL:"));
+    }
+
+    #[test]
+    fn production_needs_a_strong_signing_key() {
+        assert_eq!(
+            from(&[("PORTAL_ENV", "production")]).unwrap_err(),
+            "PORTAL_JWT_SECRET: required when PORTAL_ENV=production (at least 32 random bytes)"
         );
+        assert!(
+            from(&[("PORTAL_JWT_SECRET", "short")])
+                .unwrap_err()
+                .starts_with("PORTAL_JWT_SECRET: too weak (5 bytes)")
+        );
+        let s = from(&[("PORTAL_ENV", "production"), ("PORTAL_JWT_SECRET", &"k".repeat(32))]).unwrap();
+        assert!(s.production && s.jwt_secret.is_some());
+        assert_eq!(format!("{:?}", s.jwt_secret), "Some(Secret(***))");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_networks() {
+        let s = from(&[("PORTAL_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8, fd00::/8")]).unwrap();
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        assert!(s.trusted_proxies[0].contains(ip("127.0.0.1")));
+        assert!(s.trusted_proxies[0].contains(ip("::ffff:127.0.0.1")));
+        assert!(s.trusted_proxies[1].contains(ip("10.20.30.40")));
+        assert!(!s.trusted_proxies[1].contains(ip("11.0.0.1")));
+        assert!(s.trusted_proxies[2].contains(ip("fd12::1")));
+        assert!(from(&[("PORTAL_TRUSTED_PROXIES", "10.0.0.0/33")]).is_err());
     }
 
     #[test]
     fn origins_are_a_comma_separated_list() {
-        let s = from(&[(
-            "PORTAL_CORS_ORIGINS",
-            "https://a.gov.vn, http://localhost:3000/",
-        )])
-        .unwrap();
+        let s = from(&[("PORTAL_CORS_ORIGINS", "https://a.gov.vn, http://localhost:3000/")]).unwrap();
         assert_eq!(
             s.cors_origins,
-            CorsOrigins::List(vec![
-                "https://a.gov.vn".into(),
-                "http://localhost:3000".into()
-            ])
+            CorsOrigins::List(vec!["https://a.gov.vn".into(), "http://localhost:3000".into()])
         );
     }
 }

@@ -3,6 +3,9 @@
 //! Handlers return `Result<_, ApiError>`:
 //! - a bad query or path parameter: [`ApiError::invalid`] naming the field (400);
 //! - a missing site, category or article: [`ApiError::not_found`] (404);
+//! - no or a bad token: [`ApiError::Unauthorized`] (401); a role too low: [`ApiError::Forbidden`];
+//! - a bad request body: [`ApiError::Validation`] naming the fields (422);
+//! - a stale `If-Match`: [`ApiError::PreconditionFailed`] (412); a clash: [`ApiError::Conflict`];
 //! - a database that cannot be reached in time: [`ApiError::Unavailable`] (503, `Retry-After`);
 //! - anything unexpected: [`ApiError::internal`] (500). The cause is logged, never sent.
 //!
@@ -43,10 +46,14 @@ pub struct FieldError {
 }))]
 pub struct Problem {
     /// A stable identifier of the kind of problem, for clients to switch on:
-    /// `/problems/invalid-parameter`, `/problems/not-found`, `/problems/method-not-allowed`,
-    /// `/problems/not-acceptable`, `/problems/payload-too-large`,
-    /// `/problems/unsupported-media-type`, `/problems/validation-failed`,
-    /// `/problems/service-unavailable`, `/problems/internal-error`.
+    /// `/problems/invalid-parameter` (400), `/problems/unauthorized` (401),
+    /// `/problems/forbidden` (403), `/problems/not-found` (404),
+    /// `/problems/method-not-allowed` (405), `/problems/not-acceptable` (406),
+    /// `/problems/conflict` (409), `/problems/precondition-failed` (412),
+    /// `/problems/payload-too-large` (413), `/problems/unsupported-media-type` (415),
+    /// `/problems/validation-failed` (422), `/problems/precondition-required` (428),
+    /// `/problems/too-many-requests` (429), `/problems/service-unavailable` (503),
+    /// `/problems/internal-error` (500).
     #[serde(rename = "type")]
     #[schema(example = "/problems/not-found")]
     pub kind: &'static str,
@@ -81,6 +88,19 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("precondition failed: {0}")]
+    PreconditionFailed(String),
+    #[error("precondition required")]
+    PreconditionRequired,
+    /// Too many attempts; retry after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests(u64),
     #[error("service unavailable")]
     Unavailable,
     #[error("internal error: {0}")]
@@ -114,26 +134,27 @@ impl ApiError {
         let status = self.status_code();
         let (kind, title) = kind_and_title(status);
         let (detail, errors) = match self {
-            Self::InvalidParameters(errors) | Self::Validation(errors) => {
-                (describe(errors), errors.clone())
-            }
+            Self::InvalidParameters(errors) | Self::Validation(errors) => (describe(errors), errors.clone()),
             Self::NotFound(detail)
             | Self::PayloadTooLarge(detail)
             | Self::UnsupportedMediaType(detail)
+            | Self::Unauthorized(detail)
+            | Self::Forbidden(detail)
+            | Self::Conflict(detail)
+            | Self::PreconditionFailed(detail)
             | Self::Other(_, detail) => (detail.clone(), Vec::new()),
+            Self::PreconditionRequired => (
+                "send If-Match with the ETag of the version you edited, so no one's save is lost".into(),
+                Vec::new(),
+            ),
+            Self::TooManyRequests(secs) => (format!("too many attempts; retry in {secs} seconds"), Vec::new()),
             Self::MethodNotAllowed => ("this path does not answer that method".into(), Vec::new()),
             Self::NotAcceptable => (
                 "this API answers application/json; send Accept: application/json".into(),
                 Vec::new(),
             ),
-            Self::Unavailable => (
-                "the database is busy or unreachable; retry shortly".into(),
-                Vec::new(),
-            ),
-            Self::Internal(_) => (
-                "an unexpected error occurred; it has been logged".into(),
-                Vec::new(),
-            ),
+            Self::Unavailable => ("the database is busy or unreachable; retry shortly".into(), Vec::new()),
+            Self::Internal(_) => ("an unexpected error occurred; it has been logged".into(), Vec::new()),
         };
         Problem {
             kind,
@@ -157,12 +178,18 @@ fn describe(errors: &[FieldError]) -> String {
 pub fn kind_and_title(status: StatusCode) -> (&'static str, &'static str) {
     match status.as_u16() {
         400 => ("/problems/invalid-parameter", "Invalid parameter"),
+        401 => ("/problems/unauthorized", "Unauthorized"),
+        403 => ("/problems/forbidden", "Forbidden"),
         404 => ("/problems/not-found", "Not found"),
         405 => ("/problems/method-not-allowed", "Method not allowed"),
         406 => ("/problems/not-acceptable", "Not acceptable"),
+        409 => ("/problems/conflict", "Conflict"),
+        412 => ("/problems/precondition-failed", "Precondition failed"),
         413 => ("/problems/payload-too-large", "Payload too large"),
         415 => ("/problems/unsupported-media-type", "Unsupported media type"),
         422 => ("/problems/validation-failed", "Validation failed"),
+        428 => ("/problems/precondition-required", "Precondition required"),
+        429 => ("/problems/too-many-requests", "Too many requests"),
         503 => ("/problems/service-unavailable", "Service unavailable"),
         s if s >= 500 => ("/problems/internal-error", "Internal server error"),
         _ => ("/problems/bad-request", "Bad request"),
@@ -179,6 +206,12 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Other(status, _) => *status,
@@ -200,17 +233,21 @@ impl ResponseError for ApiError {
 
 /// Serialises a problem with its status and media type.
 pub fn problem_response(problem: &Problem) -> HttpResponse {
-    HttpResponse::build(
-        StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-    )
-    .content_type(PROBLEM_JSON)
-    .body(serde_json::to_vec(problem).unwrap_or_default())
+    HttpResponse::build(StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        .content_type(PROBLEM_JSON)
+        .body(serde_json::to_vec(problem).unwrap_or_default())
 }
 
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => Self::not_found("not found"),
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                Self::Conflict("something with the same name already exists".into())
+            }
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::ForeignKeyViolation, _) => {
+                Self::Conflict("it is still referred to, or refers to something missing".into())
+            }
             other => Self::internal(format!("database: {other}")),
         }
     }
@@ -262,10 +299,7 @@ pub async fn problem_errors(
     let (req, old) = res.into_parts();
     let mut new = problem_response(&problem);
     for (name, value) in old.headers() {
-        if name != header::CONTENT_TYPE
-            && name != header::CONTENT_LENGTH
-            && name != header::CONTENT_ENCODING
-        {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && name != header::CONTENT_ENCODING {
             new.headers_mut().append(name.clone(), value.clone());
         }
     }
@@ -281,47 +315,69 @@ fn default_detail(status: StatusCode) -> String {
     }
 }
 
-/// The answer for requests no route takes: 405 when the path exists (every route is read-only
-/// so far, hence `Allow: GET`), else 404.
+/// The methods each documented path answers, for the `Allow` header of 405 answers.
+pub struct RouteMethods(pub Vec<(actix_web::dev::ResourceDef, String)>);
+
+impl RouteMethods {
+    /// Reads the paths and methods of an OpenAPI document.
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> RouteMethods {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ];
+                let allow: Vec<&str> = methods.iter().filter(|(_, on)| *on).map(|(m, _)| *m).collect();
+                (actix_web::dev::ResourceDef::new(path.as_str()), allow.join(", "))
+            })
+            .collect();
+        RouteMethods(routes)
+    }
+
+    fn allowed(&self, path: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, allow)| allow.as_str())
+    }
+}
+
+/// The answer for requests no route takes: 405 with `Allow` when the path exists with other
+/// methods, else 404.
 pub async fn no_route(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
-    if req.resource_map().has_resource(req.path()) {
+    let routes = req.app_data::<actix_web::web::Data<RouteMethods>>();
+    if let Some(allow) = routes.and_then(|r| r.allowed(req.path())) {
         let mut res = ApiError::MethodNotAllowed.error_response();
-        res.headers_mut()
-            .insert(header::ALLOW, header::HeaderValue::from_static("GET"));
+        if let Ok(value) = header::HeaderValue::from_str(allow) {
+            res.headers_mut().insert(header::ALLOW, value);
+        }
         return Ok(res);
     }
     Err(ApiError::not_found("no resource at this path"))
 }
 
 /// Makes a failed query string a 400 problem (actix-web would answer a bare string).
-pub fn query_error(
-    err: actix_web::error::QueryPayloadError,
-    _req: &actix_web::HttpRequest,
-) -> actix_web::Error {
+pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
     ApiError::invalid("query", err.to_string()).into()
 }
 
 /// Makes a failed path segment a 404 problem.
-pub fn path_error(
-    err: actix_web::error::PathError,
-    _req: &actix_web::HttpRequest,
-) -> actix_web::Error {
+pub fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
     ApiError::not_found(format!("no resource at this path ({err})")).into()
 }
 
 /// Makes a failed JSON body a 400, 413 or 415 problem.
-pub fn json_error(
-    err: actix_web::error::JsonPayloadError,
-    _req: &actix_web::HttpRequest,
-) -> actix_web::Error {
+pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as E;
     match &err {
-        E::OverflowKnownLength { .. } | E::Overflow { .. } => {
-            ApiError::PayloadTooLarge(err.to_string())
-        }
-        E::ContentType => {
-            ApiError::UnsupportedMediaType("send the body as application/json".into())
-        }
+        E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::PayloadTooLarge(err.to_string()),
+        E::ContentType => ApiError::UnsupportedMediaType("send the body as application/json".into()),
         // Well-formed JSON of the wrong shape is 422; text that is not JSON at all is 400.
         E::Deserialize(e) if e.is_data() => ApiError::Validation(vec![FieldError {
             field: "body".into(),
@@ -340,17 +396,9 @@ mod tests {
     #[test]
     fn every_error_maps_to_its_status_and_type() {
         let cases: Vec<(ApiError, u16, &str)> = vec![
-            (
-                ApiError::invalid("page", "bad"),
-                400,
-                "/problems/invalid-parameter",
-            ),
+            (ApiError::invalid("page", "bad"), 400, "/problems/invalid-parameter"),
             (ApiError::not_found("x"), 404, "/problems/not-found"),
-            (
-                ApiError::MethodNotAllowed,
-                405,
-                "/problems/method-not-allowed",
-            ),
+            (ApiError::MethodNotAllowed, 405, "/problems/method-not-allowed"),
             (ApiError::NotAcceptable, 406, "/problems/not-acceptable"),
             (
                 ApiError::PayloadTooLarge("big".into()),
@@ -362,17 +410,9 @@ mod tests {
                 415,
                 "/problems/unsupported-media-type",
             ),
-            (
-                ApiError::Validation(vec![]),
-                422,
-                "/problems/validation-failed",
-            ),
+            (ApiError::Validation(vec![]), 422, "/problems/validation-failed"),
             (ApiError::Unavailable, 503, "/problems/service-unavailable"),
-            (
-                ApiError::internal("secret cause"),
-                500,
-                "/problems/internal-error",
-            ),
+            (ApiError::internal("secret cause"), 500, "/problems/internal-error"),
         ];
         for (err, status, kind) in cases {
             let p = err.problem();

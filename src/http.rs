@@ -143,11 +143,7 @@ impl CachePolicy {
 
 /// Answers `value` as JSON with a strong `ETag` (a hash of the exact bytes) and
 /// `Cache-Control`; a matching `If-None-Match` gets 304 without a body.
-pub fn cached_json<T: Serialize>(
-    req: &HttpRequest,
-    value: &T,
-    cache: CachePolicy,
-) -> Result<HttpResponse, ApiError> {
+pub fn cached_json<T: Serialize>(req: &HttpRequest, value: &T, cache: CachePolicy) -> Result<HttpResponse, ApiError> {
     cached_json_with(req, value, cache, |_| {})
 }
 
@@ -158,8 +154,7 @@ pub fn cached_json_with<T: Serialize>(
     cache: CachePolicy,
     extra: impl FnOnce(&mut actix_web::HttpResponseBuilder),
 ) -> Result<HttpResponse, ApiError> {
-    let body =
-        serde_json::to_vec(value).map_err(|e| ApiError::internal(format!("serialise: {e}")))?;
+    let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(format!("serialise: {e}")))?;
     let etag = etag_of(&body);
     let status = if if_none_match(req, &etag) {
         StatusCode::NOT_MODIFIED
@@ -239,6 +234,74 @@ pub fn list_response<T: Serialize>(
     })
 }
 
+/// The client's address: the direct peer, or, when the peer is a trusted proxy, the nearest
+/// address in `X-Forwarded-For` (or `Forwarded: for=`) that is not itself a trusted proxy.
+pub fn client_ip(req: &HttpRequest, trusted: &[crate::config::IpNet]) -> Option<std::net::IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    let is_trusted = |ip: std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(peer) {
+        return Some(peer);
+    }
+    let mut chain: Vec<std::net::IpAddr> = Vec::new();
+    for value in req.headers().get_all("forwarded").filter_map(|v| v.to_str().ok()) {
+        for element in value.split(',') {
+            for pair in element.split(';') {
+                if let Some((k, v)) = pair.trim().split_once('=')
+                    && k.eq_ignore_ascii_case("for")
+                    && let Some(ip) = parse_forwarded_ip(v)
+                {
+                    chain.push(ip);
+                }
+            }
+        }
+    }
+    if chain.is_empty() {
+        for value in req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()) {
+            chain.extend(value.split(',').filter_map(|a| parse_forwarded_ip(a.trim())));
+        }
+    }
+    Some(chain.into_iter().rev().find(|ip| !is_trusted(*ip)).unwrap_or(peer))
+}
+
+/// `1.2.3.4`, `"[2001:db8::1]:443"`, `1.2.3.4:5678` → the address.
+fn parse_forwarded_ip(v: &str) -> Option<std::net::IpAddr> {
+    let v = v.trim().trim_matches('"');
+    if let Ok(ip) = v.parse() {
+        return Some(ip);
+    }
+    if let Some(rest) = v.strip_prefix('[') {
+        return rest.split(']').next()?.parse().ok();
+    }
+    v.parse::<std::net::SocketAddr>().ok().map(|s| s.ip())
+}
+
+/// Answers a page of a list meant for one signed-in user: never stored by shared caches.
+pub fn private_list_response<T: Serialize>(
+    req: &HttpRequest,
+    data: Vec<T>,
+    page: Page,
+    total: i64,
+) -> Result<HttpResponse, ApiError> {
+    let meta = page.meta(total);
+    let link = link_header(req, page, &meta);
+    private_json(&List { data, meta }, StatusCode::OK, |res| {
+        res.insert_header((header::LINK, link));
+    })
+}
+
+/// Answers JSON meant for one signed-in user (`Cache-Control: private, no-store`).
+pub fn private_json<T: Serialize>(
+    value: &T,
+    status: StatusCode,
+    extra: impl FnOnce(&mut actix_web::HttpResponseBuilder),
+) -> Result<HttpResponse, ApiError> {
+    let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(format!("serialise: {e}")))?;
+    let mut res = HttpResponse::build(status);
+    res.insert_header((header::CACHE_CONTROL, "private, no-store"));
+    extra(&mut res);
+    Ok(res.content_type("application/json").body(body))
+}
+
 /// Fails with 400 when any parameter was bad.
 pub fn check(errors: Vec<crate::error::FieldError>) -> Result<(), ApiError> {
     if errors.is_empty() {
@@ -263,23 +326,14 @@ mod tests {
             },
             &mut errors,
         );
-        assert_eq!(
-            p,
-            Page {
-                page: 1,
-                per_page: 20
-            }
-        );
+        assert_eq!(p, Page { page: 1, per_page: 20 });
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["page", "per_page"]);
     }
 
     #[test]
     fn meta_counts_pages() {
-        let p = Page {
-            page: 2,
-            per_page: 5,
-        };
+        let p = Page { page: 2, per_page: 5 };
         assert_eq!(
             p.meta(11),
             ListMeta {
@@ -298,10 +352,7 @@ mod tests {
         let req = TestRequest::get()
             .uri("/api/v1/sites/x/articles?q=h%E1%BA%A3i+d%C6%B0%C6%A1ng&page=2&per_page=5")
             .to_http_request();
-        let page = Page {
-            page: 2,
-            per_page: 5,
-        };
+        let page = Page { page: 2, per_page: 5 };
         let header = link_header(&req, page, &page.meta(11));
         assert_eq!(
             header,
@@ -310,6 +361,37 @@ mod tests {
              </api/v1/sites/x/articles?q=h%E1%BA%A3i+d%C6%B0%C6%A1ng&page=3&per_page=5>; rel=\"next\", \
              </api/v1/sites/x/articles?q=h%E1%BA%A3i+d%C6%B0%C6%A1ng&page=3&per_page=5>; rel=\"last\""
         );
+    }
+
+    #[test]
+    fn client_ip_trusts_only_configured_proxies() {
+        use crate::config::IpNet;
+        let peer = |ip: &str| format!("{ip}:40000").parse::<std::net::SocketAddr>().unwrap();
+        let trusted = [IpNet::parse("10.0.0.0/8").unwrap()];
+        let req = |from: &str, xff: Option<&str>| {
+            let mut r = TestRequest::get().peer_addr(peer(from));
+            if let Some(x) = xff {
+                r = r.insert_header(("x-forwarded-for", x));
+            }
+            r.to_http_request()
+        };
+        let ip = |s: &str| Some(s.parse::<std::net::IpAddr>().unwrap());
+        // An untrusted peer cannot name someone else.
+        assert_eq!(
+            client_ip(&req("18.207.102.38", Some("1.1.1.1")), &trusted),
+            ip("18.207.102.38")
+        );
+        // A trusted proxy can; proxies of ours in the chain are skipped, spoofed entries before them are not trusted.
+        assert_eq!(
+            client_ip(&req("10.0.0.2", Some("6.6.6.6, 18.207.102.38, 10.0.0.9")), &trusted),
+            ip("18.207.102.38")
+        );
+        assert_eq!(client_ip(&req("10.0.0.2", None), &trusted), ip("10.0.0.2"));
+        let fwd = TestRequest::get()
+            .peer_addr(peer("10.0.0.2"))
+            .insert_header(("forwarded", "for=\"[2001:db8::7]:4711\";proto=https"))
+            .to_http_request();
+        assert_eq!(client_ip(&fwd, &trusted), ip("2001:db8::7"));
     }
 
     #[test]

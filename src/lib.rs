@@ -6,6 +6,8 @@
 //! input, runs its queries through [`db::run`] and answers through [`http`].
 
 pub mod articles;
+pub mod audit;
+pub mod auth;
 pub mod categories;
 pub mod config;
 pub mod db;
@@ -37,6 +39,12 @@ pub struct AppState {
     /// The most related articles shown with an article.
     pub related_limit: usize,
     pub cors_origins: CorsOrigins,
+    /// Signs and checks access tokens.
+    pub keys: auth::tokens::Keys,
+    /// Counts failed sign-ins.
+    pub limiter: auth::limiter::LoginLimiter,
+    /// Proxies trusted to name the client.
+    pub trusted_proxies: Vec<config::IpNet>,
 }
 
 impl AppState {
@@ -49,6 +57,9 @@ impl AppState {
             },
             related_limit: settings.related_limit as usize,
             cors_origins: settings.cors_origins.clone(),
+            keys: auth::tokens::Keys::new(settings),
+            limiter: auth::limiter::LoginLimiter::default(),
+            trusted_proxies: settings.trusted_proxies.clone(),
         }
     }
 }
@@ -59,7 +70,9 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         utoipa_actix_web::scope("/api/v1")
             .configure(sites::configure)
             .configure(categories::configure)
-            .configure(articles::configure),
+            .configure(articles::configure)
+            .configure(auth::routes::configure)
+            .service(audit::list_audit),
     )
     .configure(health::configure);
 }
@@ -95,18 +108,21 @@ pub fn app(
     let docs_config = utoipa_swagger_ui::Config::default()
         .validator_url("none")
         .try_it_out_enabled(true);
-    app.service(
-        SwaggerUi::new("/docs/{_:.*}")
-            .url("/api/openapi.json", openapi::finish(doc))
-            .config(docs_config),
-    )
-    .service(web::redirect("/docs", "/docs/"))
-    .default_service(web::to(error::no_route))
-    .wrap(from_fn(accept_json))
-    .wrap(Compress::default())
-    .wrap(cors)
-    .wrap(from_fn(error::problem_errors))
-    .wrap(from_fn(telemetry::request_log))
+    let doc = openapi::finish(doc);
+    let methods = web::Data::new(error::RouteMethods::from_openapi(&doc));
+    app.app_data(methods)
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .url("/api/openapi.json", doc)
+                .config(docs_config),
+        )
+        .service(web::redirect("/docs", "/docs/"))
+        .default_service(web::to(error::no_route))
+        .wrap(from_fn(accept_json))
+        .wrap(Compress::default())
+        .wrap(cors)
+        .wrap(from_fn(error::problem_errors))
+        .wrap(from_fn(telemetry::request_log))
 }
 
 fn cors(origins: &CorsOrigins) -> Cors {
@@ -133,9 +149,7 @@ async fn accept_json(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if req.path().starts_with("/api/")
-        && !accepts_json(req.headers().get(actix_web::http::header::ACCEPT))
-    {
+    if req.path().starts_with("/api/") && !accepts_json(req.headers().get(actix_web::http::header::ACCEPT)) {
         return Ok(req
             .into_response(ApiError::NotAcceptable.error_response())
             .map_into_right_body());
@@ -164,19 +178,25 @@ pub fn accepts_json(accept: Option<&actix_web::http::header::HeaderValue>) -> bo
     })
 }
 
-/// Prepares the database for serving: applies pending migrations and, when asked and the
-/// database holds no site yet, loads the demo content.
-pub fn prepare_database(pool: &db::Pool, seed_demo: bool) -> Result<(), String> {
-    let mut conn = pool
-        .get()
-        .map_err(|e| format!("database: cannot connect: {e}"))?;
+/// Prepares the database for serving: applies pending migrations, creates the first admin
+/// when asked and there is no user, and, when asked and the database holds no site yet, loads
+/// the demo content.
+pub fn prepare_database(pool: &db::Pool, settings: &Settings) -> Result<(), String> {
+    let seed_demo = settings.seed_demo;
+    let mut conn = pool.get().map_err(|e| format!("database: cannot connect: {e}"))?;
     let applied = db::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
     if applied > 0 {
         tracing::info!(applied, "migrations applied");
     }
+    let admin_password = settings.admin_password.as_ref().map(|p| p.0.as_str());
+    if auth::accounts::bootstrap_admin(&mut conn, settings.admin_email.as_deref(), admin_password)? {
+        tracing::info!(
+            email = settings.admin_email.as_deref().unwrap_or(""),
+            "first admin created"
+        );
+    }
     if seed_demo {
-        let loaded = demo::seed_if_empty(&mut conn)
-            .map_err(|e| format!("database: loading the demo failed: {e}"))?;
+        let loaded = demo::seed_if_empty(&mut conn).map_err(|e| format!("database: loading the demo failed: {e}"))?;
         if loaded {
             tracing::info!("demo content loaded (set PORTAL_SEED_DEMO=false to skip)");
         }
@@ -186,15 +206,11 @@ pub fn prepare_database(pool: &db::Pool, seed_demo: bool) -> Result<(), String> 
 
 /// Runs the server until it is stopped (Ctrl-C or SIGTERM finish the requests in flight).
 pub async fn serve(settings: Settings) -> Result<(), String> {
-    let pool = db::pool(
-        &settings.database_url,
-        settings.pool_size,
-        settings.pool_timeout,
-    );
+    let pool = db::pool(&settings.database_url, settings.pool_size, settings.pool_timeout);
     {
         let pool = pool.clone();
-        let seed = settings.seed_demo;
-        web::block(move || prepare_database(&pool, seed))
+        let settings = settings.clone();
+        web::block(move || prepare_database(&pool, &settings))
             .await
             .map_err(|e| e.to_string())??;
     }
@@ -202,12 +218,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     let server = HttpServer::new(move || app(state.clone()))
         .workers(settings.workers)
         .bind((settings.host.as_str(), settings.port))
-        .map_err(|e| {
-            format!(
-                "HOST/PORT: cannot listen on {}:{}: {e}",
-                settings.host, settings.port
-            )
-        })?;
+        .map_err(|e| format!("HOST/PORT: cannot listen on {}:{}: {e}", settings.host, settings.port))?;
     for addr in server.addrs() {
         tracing::info!("serving on http://{addr} (docs at http://{addr}/docs/)");
     }

@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use portal::auth::{Role, accounts};
 use portal::config::Settings;
 use portal::{db, demo, openapi, telemetry};
 
@@ -28,6 +29,34 @@ enum Command {
     SeedDemo,
     /// Print the OpenAPI document as JSON.
     Openapi,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is read from standard input (one line), never from an
+    /// argument: `portal user add --email a@b.vn --role editor --site phuong-chi-minh`.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// admin (every site), editor or author.
+        #[arg(long)]
+        role: String,
+        /// The site of an editor or author.
+        #[arg(long)]
+        site: Option<String>,
+    },
+    /// Give an existing account a role (on a site, unless admin).
+    Grant {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        site: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -54,6 +83,7 @@ fn main() -> ExitCode {
             print!("{}", openapi::to_pretty_json(&openapi::document()));
             Ok(())
         }
+        Command::User(command) => user(&settings, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -77,18 +107,55 @@ fn migrate(settings: &Settings) -> Result<(), String> {
     Ok(())
 }
 
+fn user(settings: &Settings, command: UserCommand) -> Result<(), String> {
+    let mut conn = connect(settings)?;
+    db::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
+    let parse_role = |r: &str| Role::parse(r).ok_or_else(|| format!("--role: {r:?} is not admin, editor or author"));
+    match command {
+        UserCommand::Add { email, role, site } => {
+            let role = parse_role(&role)?;
+            let password = read_password()?;
+            let id = accounts::create(&mut conn, &email, &password, role, site.as_deref())?;
+            println!("account {id} created: {email} ({})", role.as_str());
+        }
+        UserCommand::Grant { email, role, site } => {
+            let role = parse_role(&role)?;
+            accounts::grant(&mut conn, &email, role, site.as_deref())?;
+            println!(
+                "{email} is now {} {}",
+                role.as_str(),
+                site.map(|s| format!("of {s}")).unwrap_or_default()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// One line from standard input (a prompt goes to standard error when it is a terminal).
+fn read_password() -> Result<String, String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if std::io::stdin().is_terminal() {
+        eprint!("Password (shown as typed; pipe it in to hide it): ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("password: {e}"))?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        return Err("password: none given on standard input".into());
+    }
+    Ok(password)
+}
+
 fn seed_demo(settings: &Settings) -> Result<(), String> {
     let mut conn = connect(settings)?;
     db::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
     if !demo::seed_if_empty(&mut conn).map_err(|e| format!("database: {e}"))? {
-        return Err(
-            "the database already holds sites; the demo loads only into an empty one".into(),
-        );
+        return Err("the database already holds sites; the demo loads only into an empty one".into());
     }
-    println!(
-        "demo loaded: sites {} and {}",
-        demo::DEMO_SITE,
-        demo::SECOND_SITE
-    );
+    println!("demo loaded: sites {} and {}", demo::DEMO_SITE, demo::SECOND_SITE);
     Ok(())
 }

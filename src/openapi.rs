@@ -26,11 +26,34 @@ Search and slugs fold Vietnamese diacritics and `đ`: `hai duong` finds `Hải D
         (name = "sites", description = "The wards and communes of the deployment"),
         (name = "categories", description = "Each site's tree of news categories"),
         (name = "articles", description = "Published news articles, searchable"),
+        (name = "auth", description = "Staff sign-in: short-lived access tokens, rotating refresh tokens"),
+        (name = "admin", description = "For admins: the audit log"),
         (name = "health", description = "Probes for load balancers and orchestrators"),
     ),
     components(schemas(Problem)),
+    modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
+
+/// The `bearer` security scheme the write operations name.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, doc: &mut Document) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("The access_token of POST /api/v1/auth/login"))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// Adds the answers every operation can give (406, 500) to each one, so no path forgets them.
 pub fn add_common_errors(doc: &mut Document) {
@@ -41,9 +64,7 @@ pub fn add_common_errors(doc: &mut Document) {
                 .content(
                     crate::error::PROBLEM_JSON,
                     ContentBuilder::new()
-                        .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
-                            "Problem",
-                        ))))
+                        .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem"))))
                         .build(),
                 )
                 .build(),
@@ -95,9 +116,7 @@ pub fn finish(mut doc: Document) -> Document {
 
 /// The document as committed: pretty JSON with a final newline.
 pub fn to_pretty_json(doc: &Document) -> String {
-    let mut s = doc
-        .to_pretty_json()
-        .expect("the OpenAPI document serialises");
+    let mut s = doc.to_pretty_json().expect("the OpenAPI document serialises");
     s.push('\n');
     s
 }

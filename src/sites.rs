@@ -130,10 +130,7 @@ pub async fn list_sites(
         Ok((rows, total))
     })
     .await?;
-    let data: Vec<SiteView> = rows
-        .into_iter()
-        .map(|r| SiteView::from(&Site::from(r)))
-        .collect();
+    let data: Vec<SiteView> = rows.into_iter().map(|r| SiteView::from(&Site::from(r))).collect();
     list_response(&req, data, page, total, state.cache)
 }
 

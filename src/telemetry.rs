@@ -35,20 +35,14 @@ fn next_id() -> String {
     static PREFIX: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let prefix = PREFIX.get_or_init(rand::random::<u32>);
-    format!(
-        "{prefix:08x}-{:010x}",
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
+    format!("{prefix:08x}-{:010x}", COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 /// A client's own id is kept when it is short and printable, so traces join up across
 /// services; otherwise one is made.
 fn incoming_id(req: &ServiceRequest) -> Option<String> {
     let v = req.headers().get(REQUEST_ID)?.to_str().ok()?;
-    let ok = !v.is_empty()
-        && v.len() <= 64
-        && v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
+    let ok = !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
     ok.then(|| v.to_owned())
 }
 

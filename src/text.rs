@@ -33,11 +33,7 @@ pub fn slugify(title: &str) -> String {
         slug.push_str(&word);
     }
     slug.truncate(MAX_SLUG_LEN);
-    if slug.is_empty() {
-        "bai-viet".to_owned()
-    } else {
-        slug
-    }
+    if slug.is_empty() { "bai-viet".to_owned() } else { slug }
 }
 
 /// True for a well-formed slug: lower-case ASCII letters and digits separated by single dashes.
@@ -49,6 +45,13 @@ pub fn is_slug(s: &str) -> bool {
         && !s.contains("--")
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// `html` with only safe markup left: scripts, styles, event handlers, `javascript:` and other
+/// dangerous URLs, and unknown tags are removed (ammonia's allow-list); links get
+/// `rel="noopener noreferrer"`.
+pub fn sanitize_html(html: &str) -> String {
+    ammonia::clean(html)
 }
 
 /// The readable text of an HTML fragment: tags dropped (block tags become spaces), the common
@@ -126,10 +129,7 @@ mod tests {
 
     #[test]
     fn slugs_come_from_titles() {
-        assert_eq!(
-            slugify("Đảng bộ phường Chí Minh"),
-            "dang-bo-phuong-chi-minh"
-        );
+        assert_eq!(slugify("Đảng bộ phường Chí Minh"), "dang-bo-phuong-chi-minh");
         assert_eq!(
             slugify("Thăm \"phố tơ lụa\" ở thành phố Hải Dương"),
             "tham-pho-to-lua-o-thanh-pho-hai-duong"
@@ -162,11 +162,19 @@ mod tests {
     }
 
     #[test]
+    fn sanitising_removes_scripts_handlers_and_javascript_urls() {
+        let dirty = r#"<p onclick="steal()">Đảng bộ<script>alert(1)</script></p><a href="javascript:alert(1)">x</a><img src="/a.jpg" onerror="x()"><iframe src="https://evil"></iframe>"#;
+        let clean = sanitize_html(dirty);
+        assert_eq!(
+            clean,
+            r#"<p>Đảng bộ</p><a rel="noopener noreferrer">x</a><img src="/a.jpg">"#
+        );
+    }
+
+    #[test]
     fn html_becomes_text() {
         assert_eq!(
-            html_to_text(
-                "<p>Đảng&nbsp;bộ &amp; nhân dân</p><p>phường&#x20;Chí&#77;inh &bogus; a &lt; b</p>"
-            ),
+            html_to_text("<p>Đảng&nbsp;bộ &amp; nhân dân</p><p>phường&#x20;Chí&#77;inh &bogus; a &lt; b</p>"),
             " Đảng bộ & nhân dân  phường ChíMinh &bogus; a < b "
         );
         assert_eq!(html_to_text("a <b"), "a ");

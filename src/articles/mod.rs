@@ -4,17 +4,22 @@
 pub mod queries;
 pub mod types;
 
+pub mod write;
+
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 use crate::AppState;
+use crate::auth::{Caller, Role};
 use crate::categories::Tree;
 use crate::db::{self, backend::SearchOrder, backend::SearchScope};
 use crate::error::{ApiError, FieldError, Problem};
-use crate::http::{Data, List, Page, cached_json, check, field_error, list_response};
+use crate::http::{
+    Data, List, Page, cached_json, check, field_error, list_response, private_json, private_list_response,
+};
 use crate::sites::{self, Site};
 use crate::text;
-use types::{ArticleDetail, ArticleLink, ArticleSummary, ListParams};
+use types::{ArticleDetail, ArticleSummary, ListParams, StatusFilter};
 
 /// The longest `q` accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -27,16 +32,13 @@ struct ListRequest {
     to: Option<NaiveDateTime>,
     words: Option<Vec<String>>,
     order: SearchOrder,
+    status: StatusFilter,
 }
 
 impl ListRequest {
     fn parse(params: &ListParams, site: &Site) -> Result<Self, ApiError> {
         let mut errors: Vec<FieldError> = Vec::new();
-        let page = Page::parse_parts(
-            params.page.as_deref(),
-            params.per_page.as_deref(),
-            &mut errors,
-        );
+        let page = Page::parse_parts(params.page.as_deref(), params.per_page.as_deref(), &mut errors);
         let from = parse_time("from", params.from.as_deref(), site, false, &mut errors);
         let to = parse_time("to", params.to.as_deref(), site, true, &mut errors);
         if let (Some(f), Some(t)) = (from, to)
@@ -66,17 +68,20 @@ impl ListRequest {
                 SearchOrder::Newest
             }
         };
-        let category = params
-            .category
-            .as_deref()
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned);
+        let category = params.category.as_deref().filter(|c| !c.is_empty()).map(str::to_owned);
         if category.as_deref().is_some_and(|c| !text::is_slug(c)) {
-            errors.push(field_error(
-                "category",
-                "must be a category slug such as dang-uy-xa",
-            ));
+            errors.push(field_error("category", "must be a category slug such as dang-uy-xa"));
         }
+        let status = match params.status.as_deref() {
+            None | Some("") => StatusFilter::Published,
+            Some(s) => StatusFilter::parse(s).unwrap_or_else(|| {
+                errors.push(field_error(
+                    "status",
+                    "must be published, draft, review, scheduled, trashed or all",
+                ));
+                StatusFilter::Published
+            }),
+        };
         check(errors)?;
         Ok(ListRequest {
             page,
@@ -85,6 +90,7 @@ impl ListRequest {
             to,
             words,
             order,
+            status,
         })
     }
 }
@@ -101,10 +107,7 @@ fn parse_time(
     let value = value.map(str::trim).filter(|v| !v.is_empty())?;
     if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
         let day = if end { date.succ_opt()? } else { date };
-        let local = site
-            .tz
-            .from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
-            .earliest()?;
+        let local = site.tz.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).earliest()?;
         return Some(local.naive_utc());
     }
     match DateTime::parse_from_rfc3339(value) {
@@ -126,10 +129,12 @@ fn now() -> NaiveDateTime {
 /// List a site's articles
 ///
 /// Published articles, newest first, or by relevance when searching. Only articles whose
-/// publication time has come are listed.
+/// publication time has come are listed. Staff of the site (with a token) can list other
+/// statuses with `status`; those answers are private.
 #[utoipa::path(
     tag = "articles",
     params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), ListParams),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of articles", body = List<ArticleSummary>,
          headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 first/prev/next/last"))),
@@ -138,6 +143,8 @@ fn now() -> NaiveDateTime {
          example = json!({"type": "/problems/invalid-parameter", "title": "Invalid parameter", "status": 400,
             "detail": "per_page: must be a whole number from 1 to 100",
             "errors": [{"field": "per_page", "message": "must be a whole number from 1 to 100"}]})),
+        (status = 401, description = "A `status` other than published without a token, or a bad token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A `status` other than published from someone not staff of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -146,33 +153,35 @@ fn now() -> NaiveDateTime {
 pub async fn list_articles(
     state: web::Data<AppState>,
     req: HttpRequest,
+    caller: Caller,
     path: web::Path<String>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let site_slug = path.into_inner();
     let params = params.into_inner();
-    let (page, data, total) = db::run(&state.pool, move |conn| {
+    let (page, data, total, staff) = db::run(&state.pool, move |conn| {
         let site = sites::find(conn, &site_slug)?;
         let list = ListRequest::parse(&params, &site)?;
+        let staff = list.status != StatusFilter::Published;
+        if staff {
+            caller.actor(conn)?.require(site.id, Role::Author)?;
+        }
         let category_ids = match &list.category {
             None => None,
             Some(slug) => {
                 let tree = Tree::load(conn, site.id)?;
                 let row = tree.by_slug(slug).ok_or_else(|| {
-                    ApiError::invalid(
-                        "category",
-                        format!("no category {slug:?} in site {site_slug:?}"),
-                    )
+                    ApiError::invalid("category", format!("no category {slug:?} in site {site_slug:?}"))
                 })?;
                 Some(tree.with_descendants(row.id))
             }
         };
         let scope = SearchScope {
-            site_id: site.id,
-            now: now(),
+            status: list.status,
             category_ids,
             from: list.from,
             to: list.to,
+            ..SearchScope::public(site.id, now())
         };
         let (ids, total) = queries::list_ids(
             conn,
@@ -182,16 +191,20 @@ pub async fn list_articles(
             list.page.limit(),
             list.page.offset(),
         )?;
-        Ok((list.page, queries::summaries(conn, &site, &ids)?, total))
+        Ok((list.page, queries::summaries(conn, &site, &ids)?, total, staff))
     })
     .await?;
+    if staff {
+        return private_list_response(&req, data, page, total);
+    }
     list_response(&req, data, page, total, state.cache)
 }
 
 /// Get an article
 ///
 /// One published article by slug or numeric id, with its category, related articles and the
-/// previous and next articles of its category.
+/// previous and next articles of its category. Staff of the site (with a token) also get
+/// drafts, scheduled and trashed articles, privately, with an ETag to send back in `If-Match`.
 #[utoipa::path(
     tag = "articles",
     params(
@@ -199,9 +212,11 @@ pub async fn list_articles(
         ("article" = String, Path, description = "Article slug or numeric id",
          example = "dang-bo-phuong-chi-minh-chuan-bi-dai-hoi-dang-bo-lan-thu-xxiv-nhiem-ky-2020-2025"),
     ),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The article", body = Data<ArticleDetail>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site, or no published article by that slug or id", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
@@ -210,48 +225,38 @@ pub async fn list_articles(
 pub async fn get_article(
     state: web::Data<AppState>,
     req: HttpRequest,
+    caller: Caller,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, key) = path.into_inner();
     let related_limit = state.related_limit;
-    let detail = db::run(&state.pool, move |conn| {
+    let (detail, staff_etag) = db::run(&state.pool, move |conn| {
         let site = sites::find(conn, &site_slug)?;
+        let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id).is_some());
         let scope = SearchScope {
-            site_id: site.id,
-            now: now(),
-            category_ids: None,
-            from: None,
-            to: None,
+            status: if staff {
+                StatusFilter::All
+            } else {
+                StatusFilter::Published
+            },
+            ..SearchScope::public(site.id, now())
         };
-        let (row, category) = queries::find_visible(conn, &scope, &key)?.ok_or_else(|| {
-            ApiError::not_found(format!(
-                "no published article {key:?} in site {site_slug:?}"
-            ))
-        })?;
-        let related = queries::related(conn, &scope, &row, related_limit)?;
-        let (previous, next) = queries::neighbours(conn, &scope, &row)?;
-        let link = |r| ArticleLink::new(&site, r);
-        Ok(ArticleDetail {
-            id: row.id,
-            slug: row.slug,
-            title: row.title,
-            summary: row.summary,
-            body_html: row.body_html,
-            cover_image_url: row.cover_image_url,
-            author_name: row.author_name,
-            category,
-            published_at: site.local(row.published_at.unwrap_or(row.updated_at)),
-            updated_at: site.local(row.updated_at),
-            related: related.into_iter().map(link).collect(),
-            previous: previous.map(link),
-            next: next.map(link),
-        })
+        let row = queries::find(conn, &scope, &key)?
+            .ok_or_else(|| ApiError::not_found(format!("no published article {key:?} in site {site_slug:?}")))?;
+        let etag = staff.then(|| row.etag());
+        Ok((queries::detail(conn, &site, row, related_limit)?, etag))
     })
     .await?;
-    cached_json(&req, &Data { data: detail }, state.cache)
+    match staff_etag {
+        Some(etag) => private_json(&Data { data: detail }, actix_web::http::StatusCode::OK, |res| {
+            res.insert_header((actix_web::http::header::ETAG, etag));
+        }),
+        None => cached_json(&req, &Data { data: detail }, state.cache),
+    }
 }
 
 /// Registers the article routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_articles).service(get_article);
+    write::configure(cfg);
 }

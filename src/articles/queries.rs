@@ -14,13 +14,22 @@ use crate::sites::Site;
 
 type Boxed<'a> = articles::BoxedQuery<'a, MultiBackend>;
 
-/// Articles of the scope that readers may see: published, and their time has come.
+/// The articles of the scope; for [`StatusFilter::Published`], those readers may see:
+/// published, and their time has come.
 fn visible(scope: &SearchScope) -> Boxed<'static> {
-    let mut q = articles::table
-        .filter(articles::site_id.eq(scope.site_id))
-        .filter(articles::status.eq(PUBLISHED))
-        .filter(articles::published_at.le(scope.now))
-        .into_boxed();
+    let mut q = articles::table.filter(articles::site_id.eq(scope.site_id)).into_boxed();
+    q = match scope.status {
+        StatusFilter::Published => q
+            .filter(articles::status.eq(PUBLISHED))
+            .filter(articles::published_at.le(scope.now)),
+        StatusFilter::Scheduled => q
+            .filter(articles::status.eq(PUBLISHED))
+            .filter(articles::published_at.gt(scope.now)),
+        StatusFilter::Draft => q.filter(articles::status.eq(DRAFT)),
+        StatusFilter::Review => q.filter(articles::status.eq(REVIEW)),
+        StatusFilter::Trashed => q.filter(articles::status.eq(TRASHED)),
+        StatusFilter::All => q,
+    };
     if let Some(ids) = &scope.category_ids {
         q = q.filter(articles::category_id.eq_any(ids.clone()));
     }
@@ -46,10 +55,7 @@ pub fn list_ids(
         return search_articles(conn, words, scope, order, limit, offset);
     }
     let total: i64 = visible(scope).count().get_result(conn)?;
-    let query = visible(scope)
-        .select(articles::id)
-        .limit(limit)
-        .offset(offset);
+    let query = visible(scope).select(articles::id).limit(limit).offset(offset);
     let ids = match order {
         SearchOrder::Oldest => query
             .order((articles::published_at.asc(), articles::id.asc()))
@@ -62,18 +68,13 @@ pub fn list_ids(
 }
 
 /// The list view of the articles `ids`, in that order.
-pub fn summaries(
-    conn: &mut AnyConnection,
-    site: &Site,
-    ids: &[i64],
-) -> QueryResult<Vec<ArticleSummary>> {
+pub fn summaries(conn: &mut AnyConnection, site: &Site, ids: &[i64]) -> QueryResult<Vec<ArticleSummary>> {
     let rows: Vec<(ArticleListRow, CategoryRef)> = articles::table
         .inner_join(categories::table)
         .filter(articles::id.eq_any(ids))
         .select((ArticleListRow::as_select(), CategoryRef::as_select()))
         .load(conn)?;
-    let mut by_id: HashMap<i64, (ArticleListRow, CategoryRef)> =
-        rows.into_iter().map(|r| (r.0.id, r)).collect();
+    let mut by_id: HashMap<i64, (ArticleListRow, CategoryRef)> = rows.into_iter().map(|r| (r.0.id, r)).collect();
     Ok(ids
         .iter()
         .filter_map(|id| by_id.remove(id))
@@ -81,28 +82,51 @@ pub fn summaries(
         .collect())
 }
 
-/// The public article named by `key`: its slug, or its numeric id.
-pub fn find_visible(
-    conn: &mut AnyConnection,
-    scope: &SearchScope,
-    key: &str,
-) -> QueryResult<Option<(ArticleRow, CategoryRef)>> {
+/// The article of the scope named by `key`: its slug, or its numeric id.
+pub fn find(conn: &mut AnyConnection, scope: &SearchScope, key: &str) -> QueryResult<Option<ArticleRow>> {
     let by_key = match key.parse::<i64>() {
         Ok(id) => visible(scope).filter(articles::id.eq(id)),
         Err(_) => visible(scope).filter(articles::slug.eq(key.to_owned())),
     };
-    let Some(row) = by_key
+    by_key
         .select(ArticleRow::as_select())
         .first::<ArticleRow>(conn)
-        .optional()?
-    else {
-        return Ok(None);
-    };
+        .optional()
+}
+
+/// An article with everything the detail view shows: category, related articles (public
+/// ones), and its public neighbours.
+pub fn detail(
+    conn: &mut AnyConnection,
+    site: &Site,
+    row: ArticleRow,
+    related_limit: usize,
+) -> QueryResult<ArticleDetail> {
+    let scope = SearchScope::public(site.id, chrono::Utc::now().naive_utc());
     let category = categories::table
         .filter(categories::id.eq(row.category_id))
         .select(CategoryRef::as_select())
         .first(conn)?;
-    Ok(Some((row, category)))
+    let related = related(conn, &scope, &row, related_limit)?;
+    let (previous, next) = neighbours(conn, &scope, &row)?;
+    let link = |r| ArticleLink::new(site, r);
+    Ok(ArticleDetail {
+        id: row.id,
+        slug: row.slug,
+        title: row.title,
+        summary: row.summary,
+        body_html: row.body_html,
+        cover_image_url: row.cover_image_url,
+        author_name: row.author_name,
+        category,
+        status: row.status,
+        version: row.version,
+        published_at: row.published_at.map(|t| site.local(t)),
+        updated_at: site.local(row.updated_at),
+        related: related.into_iter().map(link).collect(),
+        previous: previous.map(link),
+        next: next.map(link),
+    })
 }
 
 /// Up to `limit` related articles: the editor's choice in its order, then public articles of
@@ -153,12 +177,7 @@ pub fn related(
 }
 
 /// Merges the articles just before and just after `at`, nearest first (the older one on a tie).
-fn nearest(
-    at: NaiveDateTime,
-    older: Vec<ArticleLinkRow>,
-    newer: Vec<ArticleLinkRow>,
-    n: usize,
-) -> Vec<ArticleLinkRow> {
+fn nearest(at: NaiveDateTime, older: Vec<ArticleLinkRow>, newer: Vec<ArticleLinkRow>, n: usize) -> Vec<ArticleLinkRow> {
     let distance = |a: &ArticleLinkRow| (a.published_at.unwrap_or(at) - at).abs();
     let (mut older, mut newer) = (older.into_iter().peekable(), newer.into_iter().peekable());
     let mut out = Vec::with_capacity(n);
@@ -169,11 +188,7 @@ fn nearest(
             (None, Some(_)) => false,
             (None, None) => break,
         };
-        out.extend(if take_older {
-            older.next()
-        } else {
-            newer.next()
-        });
+        out.extend(if take_older { older.next() } else { newer.next() });
     }
     out
 }
@@ -189,9 +204,9 @@ pub fn neighbours(
     let same_category = || visible(scope).filter(articles::category_id.eq(article.category_id));
     let previous = same_category()
         .filter(
-            articles::published_at.lt(at).or(articles::published_at
-                .eq(at)
-                .and(articles::id.lt(article.id))),
+            articles::published_at
+                .lt(at)
+                .or(articles::published_at.eq(at).and(articles::id.lt(article.id))),
         )
         .order((articles::published_at.desc(), articles::id.desc()))
         .select(ArticleLinkRow::as_select())
@@ -199,9 +214,9 @@ pub fn neighbours(
         .optional()?;
     let next = same_category()
         .filter(
-            articles::published_at.gt(at).or(articles::published_at
-                .eq(at)
-                .and(articles::id.gt(article.id))),
+            articles::published_at
+                .gt(at)
+                .or(articles::published_at.eq(at).and(articles::id.gt(article.id))),
         )
         .order((articles::published_at.asc(), articles::id.asc()))
         .select(ArticleLinkRow::as_select())
@@ -215,11 +230,7 @@ pub fn unique_slug(conn: &mut AnyConnection, site_id: i64, title: &str) -> Query
     let base = crate::text::slugify(title);
     let taken: Vec<String> = articles::table
         .filter(articles::site_id.eq(site_id))
-        .filter(
-            articles::slug
-                .eq(&base)
-                .or(articles::slug.like(format!("{base}-%"))),
-        )
+        .filter(articles::slug.eq(&base).or(articles::slug.like(format!("{base}-%"))))
         .select(articles::slug)
         .load(conn)?;
     let mut candidate = base.clone();

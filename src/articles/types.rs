@@ -13,6 +13,10 @@ use crate::sites::Site;
 pub const PUBLISHED: &str = "published";
 /// The status of an article still being written.
 pub const DRAFT: &str = "draft";
+/// The status of an article submitted for an editor's review.
+pub const REVIEW: &str = "review";
+/// The status of an article in the trash.
+pub const TRASHED: &str = "trashed";
 
 /// An article as stored, without its body (lists).
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -24,6 +28,7 @@ pub struct ArticleListRow {
     pub summary: String,
     pub cover_image_url: Option<String>,
     pub author_name: Option<String>,
+    pub status: String,
     pub published_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
 }
@@ -33,6 +38,7 @@ pub struct ArticleListRow {
 #[diesel(table_name = articles)]
 pub struct ArticleRow {
     pub id: i64,
+    pub site_id: i64,
     pub category_id: i64,
     pub title: String,
     pub slug: String,
@@ -40,8 +46,18 @@ pub struct ArticleRow {
     pub body_html: String,
     pub cover_image_url: Option<String>,
     pub author_name: Option<String>,
+    pub status: String,
     pub published_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
+    pub created_by: Option<i64>,
+    pub version: i32,
+}
+
+impl ArticleRow {
+    /// The ETag writers send back in `If-Match`: it changes with every save.
+    pub fn etag(&self) -> String {
+        format!("\"a{}v{}\"", self.id, self.version)
+    }
 }
 
 /// The fields a link to an article needs.
@@ -64,6 +80,7 @@ pub struct ArticleLinkRow {
     "cover_image_url": null,
     "author_name": "Văn phòng Đảng ủy phường",
     "category": {"id": 4, "slug": "dang-uy-xa", "name": "Đảng ủy xã"},
+    "status": "published",
     "published_at": "2020-05-15T08:30:00+07:00",
     "updated_at": "2020-05-15T08:30:00+07:00"
 }))]
@@ -76,8 +93,10 @@ pub struct ArticleSummary {
     pub cover_image_url: Option<String>,
     pub author_name: Option<String>,
     pub category: CategoryRef,
-    /// When it was published, in the site's offset.
-    pub published_at: DateTime<FixedOffset>,
+    /// `published` for readers; staff also see `draft`, `review` and `trashed`.
+    pub status: String,
+    /// When it was (or is scheduled to be) published, in the site's offset; null for drafts.
+    pub published_at: Option<DateTime<FixedOffset>>,
     /// When it was last changed, in the site's offset.
     pub updated_at: DateTime<FixedOffset>,
 }
@@ -92,7 +111,8 @@ impl ArticleSummary {
             cover_image_url: row.cover_image_url,
             author_name: row.author_name,
             category,
-            published_at: site.local(row.published_at.unwrap_or(row.updated_at)),
+            status: row.status,
+            published_at: row.published_at.map(|t| site.local(t)),
             updated_at: site.local(row.updated_at),
         }
     }
@@ -133,6 +153,8 @@ impl ArticleLink {
     "cover_image_url": null,
     "author_name": "Văn phòng Đảng ủy phường",
     "category": {"id": 4, "slug": "dang-uy-xa", "name": "Đảng ủy xã"},
+    "status": "published",
+    "version": 1,
     "published_at": "2020-05-15T08:30:00+07:00",
     "updated_at": "2020-05-15T08:30:00+07:00",
     "related": [{"id": 7, "title": "Thăm \"phố tơ lụa\" ở thành phố Hải Dương", "slug": "tham-pho-to-lua-o-thanh-pho-hai-duong", "published_at": "2014-08-19T09:00:00+07:00"}],
@@ -150,7 +172,12 @@ pub struct ArticleDetail {
     pub cover_image_url: Option<String>,
     pub author_name: Option<String>,
     pub category: CategoryRef,
-    pub published_at: DateTime<FixedOffset>,
+    /// `published` for readers; staff also see `draft`, `review` and `trashed`.
+    pub status: String,
+    /// Bumped by every save.
+    pub version: i32,
+    /// When it was (or is scheduled to be) published; null for drafts.
+    pub published_at: Option<DateTime<FixedOffset>>,
     pub updated_at: DateTime<FixedOffset>,
     /// Editor-chosen articles first, then the same category's nearest in date.
     pub related: Vec<ArticleLink>,
@@ -188,6 +215,40 @@ pub struct ListParams {
     /// `newest` (the default without `q`), `oldest`, or `relevance` (the default with `q`).
     #[param(value_type = Option<ArticleSort>, example = "newest")]
     pub sort: Option<String>,
+    /// Staff only (with a token for this site): `draft`, `review`, `scheduled`, `trashed` or
+    /// `all` instead of the published articles.
+    #[param(value_type = Option<StatusFilter>, example = "draft")]
+    pub status: Option<String>,
+}
+
+/// Which articles a staff list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusFilter {
+    /// Public: published and their time has come (the default).
+    Published,
+    Draft,
+    /// Submitted for an editor's review.
+    Review,
+    /// Published with a time still to come.
+    Scheduled,
+    Trashed,
+    /// Every status.
+    All,
+}
+
+impl StatusFilter {
+    pub fn parse(s: &str) -> Option<StatusFilter> {
+        Some(match s {
+            "published" => StatusFilter::Published,
+            "draft" => StatusFilter::Draft,
+            "review" => StatusFilter::Review,
+            "scheduled" => StatusFilter::Scheduled,
+            "trashed" => StatusFilter::Trashed,
+            "all" => StatusFilter::All,
+            _ => return None,
+        })
+    }
 }
 
 /// The order of an article list.

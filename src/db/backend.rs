@@ -10,7 +10,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
-use super::AnyConnection;
+use super::{AnyConnection, MultiBackend};
+use crate::articles::types::StatusFilter;
 use crate::text::{fold, html_to_text};
 
 /// Writes (or rewrites) the search entry of one article.
@@ -25,14 +26,12 @@ pub fn index_article(
     match conn {
         AnyConnection::Sqlite(_) => {
             remove_from_index(conn, id)?;
-            diesel::sql_query(
-                "INSERT INTO article_search (rowid, title, summary, body) VALUES ($1, $2, $3, $4)",
-            )
-            .bind::<BigInt, _>(id)
-            .bind::<Text, _>(title)
-            .bind::<Text, _>(summary)
-            .bind::<Text, _>(body)
-            .execute(conn)?;
+            diesel::sql_query("INSERT INTO article_search (rowid, title, summary, body) VALUES ($1, $2, $3, $4)")
+                .bind::<BigInt, _>(id)
+                .bind::<Text, _>(title)
+                .bind::<Text, _>(summary)
+                .bind::<Text, _>(body)
+                .execute(conn)?;
         }
         AnyConnection::Postgresql(_) => {
             diesel::sql_query(
@@ -57,24 +56,37 @@ pub fn remove_from_index(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
         AnyConnection::Sqlite(_) => "DELETE FROM article_search WHERE rowid = $1",
         AnyConnection::Postgresql(_) => "DELETE FROM article_search WHERE article_id = $1",
     };
-    diesel::sql_query(sql)
-        .bind::<BigInt, _>(id)
-        .execute(conn)
-        .map(drop)
+    diesel::sql_query(sql).bind::<BigInt, _>(id).execute(conn).map(drop)
 }
 
-/// Which public articles a search looks at.
+/// Which articles a list or search looks at.
 #[derive(Debug, Clone)]
 pub struct SearchScope {
     pub site_id: i64,
-    /// Only articles published at or before this time (UTC).
+    /// The present (UTC): published articles before it are public, after it scheduled.
     pub now: NaiveDateTime,
+    /// Which statuses.
+    pub status: StatusFilter,
     /// Only these categories, when set.
     pub category_ids: Option<Vec<i64>>,
     /// Published at or after (UTC).
     pub from: Option<NaiveDateTime>,
     /// Published before (UTC).
     pub to: Option<NaiveDateTime>,
+}
+
+impl SearchScope {
+    /// What anonymous readers see of a site: published articles whose time has come.
+    pub fn public(site_id: i64, now: NaiveDateTime) -> Self {
+        SearchScope {
+            site_id,
+            now,
+            status: StatusFilter::Published,
+            category_ids: None,
+            from: None,
+            to: None,
+        }
+    }
 }
 
 /// How search results are ordered.
@@ -98,7 +110,49 @@ struct CountRow {
     n: i64,
 }
 
-/// Ids of one page of public articles holding every word, and the number of all matches.
+/// A value bound to a numbered parameter.
+#[derive(Clone)]
+enum Bind {
+    Text(String),
+    Int(i64),
+    Time(NaiveDateTime),
+}
+
+/// SQL text with `$1, $2...` parameters, each used once and in order (as SQLite needs).
+#[derive(Default, Clone)]
+struct Sql {
+    text: String,
+    binds: Vec<Bind>,
+}
+
+impl Sql {
+    fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends the next parameter holding `value`.
+    fn bind(&mut self, value: Bind) -> &mut Self {
+        self.binds.push(value);
+        self.text.push_str(&format!("${}", self.binds.len()));
+        self
+    }
+
+    fn query(&self) -> diesel::query_builder::BoxedSqlQuery<'static, MultiBackend, diesel::query_builder::SqlQuery> {
+        let mut q = diesel::sql_query(self.text.clone()).into_boxed::<MultiBackend>();
+        for b in &self.binds {
+            q = match b.clone() {
+                Bind::Text(v) => q.bind::<Text, _>(v),
+                Bind::Int(v) => q.bind::<BigInt, _>(v),
+                Bind::Time(v) => q.bind::<Timestamp, _>(v),
+            };
+        }
+        q
+    }
+}
+
+/// Ids of one page of the articles in `scope` holding every word, and the number of all
+/// matches.
 pub fn search_articles(
     conn: &mut AnyConnection,
     words: &[String],
@@ -110,80 +164,81 @@ pub fn search_articles(
     if words.is_empty() {
         return Ok((Vec::new(), 0));
     }
-    let (source, query, rank) = match conn {
-        AnyConnection::Sqlite(_) => (
-            "article_search JOIN articles a ON a.id = article_search.rowid WHERE article_search MATCH $1",
-            fts5_query(words),
-            "bm25(article_search, 10.0, 4.0, 1.0)",
-        ),
-        AnyConnection::Postgresql(_) => (
-            "article_search s JOIN articles a ON a.id = s.article_id WHERE s.document @@ to_tsquery('simple', $1)",
-            tsquery(words),
-            "ts_rank(s.document, to_tsquery('simple', $1)) DESC",
-        ),
-    };
-    // Category ids come from the database, never from the client, so they can be inlined.
-    let categories = match &scope.category_ids {
-        Some(ids) if ids.is_empty() => " AND 1 = 0".to_owned(),
-        Some(ids) => {
-            format!(
-                " AND a.category_id IN ({})",
-                ids.iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+    let postgres = matches!(conn, AnyConnection::Postgresql(_));
+    let mut from_where = Sql::default();
+    if postgres {
+        from_where
+            .push("FROM article_search s JOIN articles a ON a.id = s.article_id WHERE s.document @@ to_tsquery('simple', ")
+            .bind(Bind::Text(tsquery(words)))
+            .push(")");
+    } else {
+        from_where
+            .push("FROM article_search JOIN articles a ON a.id = article_search.rowid WHERE article_search MATCH ")
+            .bind(Bind::Text(fts5_query(words)));
+    }
+    from_where.push(" AND a.site_id = ").bind(Bind::Int(scope.site_id));
+    match scope.status {
+        StatusFilter::Published => {
+            from_where
+                .push(" AND a.status = 'published' AND a.published_at <= ")
+                .bind(Bind::Time(scope.now));
         }
-        None => String::new(),
+        StatusFilter::Scheduled => {
+            from_where
+                .push(" AND a.status = 'published' AND a.published_at > ")
+                .bind(Bind::Time(scope.now));
+        }
+        StatusFilter::Draft => {
+            from_where.push(" AND a.status = 'draft'");
+        }
+        StatusFilter::Review => {
+            from_where.push(" AND a.status = 'review'");
+        }
+        StatusFilter::Trashed => {
+            from_where.push(" AND a.status = 'trashed'");
+        }
+        StatusFilter::All => {}
+    }
+    if let Some(from) = scope.from {
+        from_where.push(" AND a.published_at >= ").bind(Bind::Time(from));
+    }
+    if let Some(to) = scope.to {
+        from_where.push(" AND a.published_at < ").bind(Bind::Time(to));
+    }
+    // Category ids come from the database, never from the client, so they can be inlined.
+    match &scope.category_ids {
+        Some(ids) if ids.is_empty() => {
+            from_where.push(" AND 1 = 0");
+        }
+        Some(ids) => {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+            from_where.push(&format!(" AND a.category_id IN ({list})"));
+        }
+        None => {}
+    }
+    let rank = if postgres {
+        "ts_rank(s.document, to_tsquery('simple', $1)) DESC"
+    } else {
+        "bm25(article_search, 10.0, 4.0, 1.0)"
     };
-    let from_where = format!(
-        "FROM {source} AND a.site_id = $2 AND a.status = 'published' AND a.published_at <= $3 \
-         AND a.published_at >= $4 AND a.published_at < $5{categories}"
-    );
     let order_by = match order {
         SearchOrder::Relevance => format!("{rank}, a.published_at DESC, a.id DESC"),
         SearchOrder::Newest => "a.published_at DESC, a.id DESC".to_owned(),
         SearchOrder::Oldest => "a.published_at ASC, a.id ASC".to_owned(),
     };
-    let from = scope.from.unwrap_or_else(earliest);
-    let to = scope.to.unwrap_or_else(latest);
-    let ids = diesel::sql_query(format!(
-        "SELECT a.id AS id {from_where} ORDER BY {order_by} LIMIT $6 OFFSET $7"
-    ))
-    .bind::<Text, _>(&query)
-    .bind::<BigInt, _>(scope.site_id)
-    .bind::<Timestamp, _>(scope.now)
-    .bind::<Timestamp, _>(from)
-    .bind::<Timestamp, _>(to)
-    .bind::<BigInt, _>(limit)
-    .bind::<BigInt, _>(offset)
-    .load::<IdRow>(conn)?
-    .into_iter()
-    .map(|r| r.id)
-    .collect();
-    let total = diesel::sql_query(format!("SELECT COUNT(*) AS n {from_where}"))
-        .bind::<Text, _>(&query)
-        .bind::<BigInt, _>(scope.site_id)
-        .bind::<Timestamp, _>(scope.now)
-        .bind::<Timestamp, _>(from)
-        .bind::<Timestamp, _>(to)
-        .get_result::<CountRow>(conn)?
-        .n;
+    let mut page = Sql::default();
+    page.push("SELECT a.id AS id ").push(&from_where.text);
+    page.binds = from_where.binds.clone();
+    page.push(&format!(" ORDER BY {order_by} LIMIT "))
+        .bind(Bind::Int(limit))
+        .push(" OFFSET ")
+        .bind(Bind::Int(offset));
+    let ids = page.query().load::<IdRow>(conn)?.into_iter().map(|r| r.id).collect();
+    let mut count = Sql::default();
+    count.push("SELECT COUNT(*) AS n ").push(&from_where.text);
+    count.binds = from_where.binds;
+    let total = count.query().get_result::<CountRow>(conn)?.n;
     Ok((ids, total))
-}
-
-fn earliest() -> NaiveDateTime {
-    chrono::NaiveDate::from_ymd_opt(1, 1, 1)
-        .expect("valid date")
-        .and_hms_opt(0, 0, 0)
-        .expect("valid time")
-}
-
-fn latest() -> NaiveDateTime {
-    chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
-        .expect("valid date")
-        .and_hms_opt(23, 59, 59)
-        .expect("valid time")
 }
 
 /// FTS5 syntax for "every word, the exact phrase ranking first": `"dang bo" OR ("dang" AND
@@ -212,10 +267,7 @@ mod tests {
     #[test]
     fn queries_are_words_only() {
         let words = crate::text::words("Đảng \"bộ\" OR*");
-        assert_eq!(
-            fts5_query(&words),
-            "\"dang bo or\" OR (\"dang\" AND \"bo\" AND \"or\")"
-        );
+        assert_eq!(fts5_query(&words), "\"dang bo or\" OR (\"dang\" AND \"bo\" AND \"or\")");
         assert_eq!(tsquery(&words), "(dang <-> bo <-> or) | (dang & bo & or)");
         assert_eq!(fts5_query(&words[..1]), "\"dang\"");
         assert_eq!(tsquery(&words[..1]), "dang");

@@ -44,6 +44,10 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        /// The user who created it (none for imported and demo content).
+        created_by -> Nullable<BigInt>,
+        /// Bumped by every save; the ETag writers send back in `If-Match`.
+        version -> Integer,
     }
 }
 
@@ -56,8 +60,90 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Staff accounts.
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        password_hash -> Text,
+        is_admin -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// A user's role (`editor` or `author`) on one site.
+    memberships (user_id, site_id) {
+        user_id -> BigInt,
+        site_id -> BigInt,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    /// Refresh tokens (hashed), in families that rotate.
+    refresh_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        family -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Every saved state of every article.
+    article_revisions (id) {
+        id -> BigInt,
+        article_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        action -> Text,
+        created_at -> Timestamp,
+        category_id -> BigInt,
+        title -> Text,
+        slug -> Text,
+        summary -> Text,
+        body_html -> Text,
+        cover_image_url -> Nullable<Text>,
+        author_name -> Nullable<Text>,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Every write through the API.
+    audit_log (id) {
+        id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        user_email -> Text,
+        action -> Text,
+        target -> Text,
+        site_id -> Nullable<BigInt>,
+        client_ip -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(categories -> sites (site_id));
 diesel::joinable!(articles -> sites (site_id));
 diesel::joinable!(articles -> categories (category_id));
 
-diesel::allow_tables_to_appear_in_same_query!(sites, categories, articles, article_related);
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(memberships -> sites (site_id));
+diesel::joinable!(article_revisions -> articles (article_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    sites,
+    categories,
+    articles,
+    article_related,
+    users,
+    memberships,
+    refresh_tokens,
+    article_revisions,
+    audit_log,
+);

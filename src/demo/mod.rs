@@ -16,8 +16,7 @@ pub const DEMO_SITE: &str = "phuong-chi-minh";
 /// The slug of the second demo ward.
 pub const SECOND_SITE: &str = "xa-le-loi";
 
-const SEED_TITLE: &str =
-    "Đảng bộ phường Chí Minh chuẩn bị Đại hội Đảng bộ lần thứ XXIV, nhiệm kỳ 2020-2025";
+const SEED_TITLE: &str = "Đảng bộ phường Chí Minh chuẩn bị Đại hội Đảng bộ lần thứ XXIV, nhiệm kỳ 2020-2025";
 const SEED_LEAD: &str = include_str!("dai-hoi-dang-bo.lead.txt");
 const SEED_BODY: &str = include_str!("dai-hoi-dang-bo.html");
 
@@ -73,18 +72,8 @@ const CHI_MINH_CATEGORIES: &[(&str, &str, &str, Option<&str>)] = &[
         "Tin tức tỉnh Hải Dương",
         Some("tin-tuc"),
     ),
-    (
-        "dang-uy-xa",
-        "Đảng ủy xã",
-        "Hoạt động của Đảng bộ phường",
-        None,
-    ),
-    (
-        "chinh-quyen",
-        "Chính quyền",
-        "Hoạt động của HĐND và UBND phường",
-        None,
-    ),
+    ("dang-uy-xa", "Đảng ủy xã", "Hoạt động của Đảng bộ phường", None),
+    ("chinh-quyen", "Chính quyền", "Hoạt động của HĐND và UBND phường", None),
     (
         "thong-bao",
         "Thông báo",
@@ -379,12 +368,7 @@ fn vietnam(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
         - Duration::hours(7)
 }
 
-fn insert_article(
-    conn: &mut AnyConnection,
-    site_id: i64,
-    a: &Demo,
-    now: NaiveDateTime,
-) -> QueryResult<i64> {
+fn insert_article(conn: &mut AnyConnection, site_id: i64, a: &Demo, now: NaiveDateTime) -> QueryResult<i64> {
     let category_id: i64 = categories::table
         .filter(categories::site_id.eq(site_id))
         .filter(categories::slug.eq(a.category))

@@ -14,9 +14,7 @@ fn shape(nodes: &Value) -> Value {
 }
 
 both!(the_tree_is_nested_and_ordered, |app| {
-    let body = app
-        .get_json("/api/v1/sites/phuong-chi-minh/categories")
-        .await;
+    let body = app.get_json("/api/v1/sites/phuong-chi-minh/categories").await;
     assert_eq!(
         shape(&body["data"]),
         json!([
@@ -30,12 +28,7 @@ both!(the_tree_is_nested_and_ordered, |app| {
                 ]
             ],
             ["dang-uy-xa", "Đảng ủy xã", 2, []],
-            [
-                "chinh-quyen",
-                "Chính quyền",
-                3,
-                [["thong-bao", "Thông báo", 1, []]]
-            ],
+            ["chinh-quyen", "Chính quyền", 3, [["thong-bao", "Thông báo", 1, []]]],
             ["van-hoa-xa-hoi", "Văn hóa - Xã hội", 4, []]
         ])
     );
@@ -45,10 +38,7 @@ both!(each_site_has_its_own_tree, |app| {
     let body = app.get_json("/api/v1/sites/xa-le-loi/categories").await;
     assert_eq!(
         shape(&body["data"]),
-        json!([
-            ["tin-tuc", "Tin tức", 1, []],
-            ["thong-bao", "Thông báo", 2, []]
-        ])
+        json!([["tin-tuc", "Tin tức", 1, []], ["thong-bao", "Thông báo", 2, []]])
     );
 });
 
@@ -78,9 +68,7 @@ both!(one_category_with_its_place_in_the_tree, |app| {
 });
 
 both!(unknown_category_is_a_404_problem, |app| {
-    let res = app
-        .get("/api/v1/sites/phuong-chi-minh/categories/khong-co")
-        .await;
+    let res = app.get("/api/v1/sites/phuong-chi-minh/categories/khong-co").await;
     assert_eq!(res.status, 404);
     assert_eq!(
         res.json(),

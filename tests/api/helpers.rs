@@ -46,9 +46,7 @@ impl TestDb {
                 })
             }
             Backend::Postgres => {
-                let base = std::env::var("TEST_DATABASE_URL")
-                    .ok()
-                    .filter(|u| !u.is_empty())?;
+                let base = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
                 let schema = format!("test_{:016x}", rand::random::<u64>());
                 let mut conn = PgConnection::establish(&base)
                     .unwrap_or_else(|e| panic!("TEST_DATABASE_URL={base} is unreachable: {e}"));
@@ -66,11 +64,7 @@ impl TestDb {
 
     /// A pool on this database.
     pub fn pool(&self, size: u32, timeout_ms: u64) -> db::Pool {
-        db::pool(
-            &self.url,
-            size,
-            std::time::Duration::from_millis(timeout_ms),
-        )
+        db::pool(&self.url, size, std::time::Duration::from_millis(timeout_ms))
     }
 }
 
@@ -122,11 +116,7 @@ where
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let body = test::read_body(res).await;
-        Res {
-            status,
-            headers,
-            body,
-        }
+        Res { status, headers, body }
     }
 
     pub async fn get(&self, uri: &str) -> Res {
@@ -136,12 +126,7 @@ where
     /// GET `uri`, asserting a 200 JSON answer.
     pub async fn get_json(&self, uri: &str) -> serde_json::Value {
         let res = self.get(uri).await;
-        assert_eq!(
-            res.status,
-            200,
-            "GET {uri}: {}",
-            String::from_utf8_lossy(&res.body)
-        );
+        assert_eq!(res.status, 200, "GET {uri}: {}", String::from_utf8_lossy(&res.body));
         res.json()
     }
 
@@ -154,11 +139,7 @@ where
 /// The demo app on `backend` with default settings.
 pub async fn spawn(
     backend: Backend,
-) -> Option<
-    TestApp<
-        impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
-    >,
-> {
+) -> Option<TestApp<impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>>> {
     spawn_with(backend, |_| {}).await
 }
 
@@ -166,11 +147,7 @@ pub async fn spawn(
 pub async fn spawn_with(
     backend: Backend,
     tweak: impl FnOnce(&mut Settings),
-) -> Option<
-    TestApp<
-        impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
-    >,
-> {
+) -> Option<TestApp<impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>>> {
     let db = TestDb::new(backend)?;
     let mut settings = Settings {
         database_url: db.url.clone(),
@@ -180,7 +157,8 @@ pub async fn spawn_with(
     let pool = db.pool(settings.pool_size, settings.pool_timeout.as_millis() as u64);
     {
         let pool = pool.clone();
-        web::block(move || portal::prepare_database(&pool, true))
+        let settings = settings.clone();
+        web::block(move || portal::prepare_database(&pool, &settings))
             .await
             .unwrap()
             .expect("database prepared");

@@ -26,11 +26,7 @@ both!(etag_and_if_none_match, |app| {
         );
         assert_eq!(first.header("cache-control"), Some("public, max-age=60"));
         let again = app.get(uri).await;
-        assert_eq!(
-            again.header("etag"),
-            Some(etag.as_str()),
-            "stable for the same content"
-        );
+        assert_eq!(again.header("etag"), Some(etag.as_str()), "stable for the same content");
         let not_modified = app
             .send(
                 TestRequest::get()
@@ -80,18 +76,22 @@ both!(unknown_paths_are_404_problems, |app| {
 });
 
 both!(wrong_methods_are_405_problems, |app| {
-    for (method, uri) in [
-        ("POST", "/api/v1/sites"),
-        ("DELETE", "/api/v1/sites/phuong-chi-minh"),
-        ("PUT", "/api/v1/sites/phuong-chi-minh/articles/1"),
-        ("PATCH", "/api/v1/sites/phuong-chi-minh/categories"),
+    for (method, uri, allow) in [
+        ("POST", "/api/v1/sites", "GET"),
+        ("DELETE", "/api/v1/sites/phuong-chi-minh", "GET"),
+        ("PUT", "/api/v1/sites/phuong-chi-minh/articles/1", "GET, PATCH"),
+        ("DELETE", "/api/v1/sites/phuong-chi-minh/articles", "GET, POST"),
+        (
+            "PUT",
+            "/api/v1/sites/phuong-chi-minh/categories/tin-tuc",
+            "GET, PATCH, DELETE",
+        ),
+        ("GET", "/api/v1/auth/login", "POST"),
     ] {
-        let req = TestRequest::default()
-            .method(method.parse().unwrap())
-            .uri(uri);
+        let req = TestRequest::default().method(method.parse().unwrap()).uri(uri);
         let res = app.send(req).await;
         assert_eq!(res.status, 405, "{method} {uri}");
-        assert_eq!(res.header("allow"), Some("GET"));
+        assert_eq!(res.header("allow"), Some(allow), "{method} {uri}");
         assert_eq!(
             res.json(),
             json!({"type": "/problems/method-not-allowed", "title": "Method not allowed", "status": 405,
@@ -123,9 +123,7 @@ both!(clients_that_refuse_json_get_406, |app| {
 });
 
 both!(internal_errors_never_leak_details, |app| {
-    app.conn()
-        .batch_execute("DROP TABLE article_related")
-        .unwrap();
+    app.conn().batch_execute("DROP TABLE article_related").unwrap();
     let res = app.get("/api/v1/sites/phuong-chi-minh/articles/1").await;
     assert_eq!(res.status, 500);
     assert_eq!(
@@ -146,11 +144,7 @@ async fn pool_exhaustion(backend: Backend) {
         return;
     };
     let held = app.conn();
-    for uri in [
-        "/api/v1/sites",
-        "/api/v1/sites/phuong-chi-minh/articles",
-        "/readyz",
-    ] {
+    for uri in ["/api/v1/sites", "/api/v1/sites/phuong-chi-minh/articles", "/readyz"] {
         let res = app.get(uri).await;
         assert_eq!(res.status, 503, "{uri}");
         assert_eq!(res.header("retry-after"), Some("1"));
@@ -225,8 +219,7 @@ both!(cors_preflight_and_simple_requests, |app| {
 #[actix_web::test]
 async fn cors_origins_can_be_restricted() {
     let app = spawn_with(Backend::Sqlite, |s| {
-        s.cors_origins =
-            portal::config::CorsOrigins::List(vec!["https://phuongchiminh.gov.vn".into()]);
+        s.cors_origins = portal::config::CorsOrigins::List(vec!["https://phuongchiminh.gov.vn".into()]);
     })
     .await
     .unwrap();
@@ -249,10 +242,7 @@ async fn cors_origins_can_be_restricted() {
         )
         .await;
     assert_eq!(other.header("access-control-allow-origin"), None);
-    assert_eq!(
-        other.status, 200,
-        "the browser, not the server, withholds the answer"
-    );
+    assert_eq!(other.status, 200, "the browser, not the server, withholds the answer");
 }
 
 both!(responses_are_compressed_on_request, |app| {
@@ -307,18 +297,12 @@ both!(request_ids_are_given_or_kept, |app| {
 async fn docs_render_offline() {
     let app = crate::helpers::spawn(Backend::Sqlite).await.unwrap();
     let redirect = app.get("/docs").await;
-    assert_eq!(
-        (redirect.status, redirect.header("location")),
-        (307, Some("/docs/"))
-    );
+    assert_eq!((redirect.status, redirect.header("location")), (307, Some("/docs/")));
     let page = app.get("/docs/").await;
     assert_eq!(page.status, 200);
     let html = String::from_utf8_lossy(&page.body);
     assert!(html.contains("swagger-ui"), "{html}");
-    assert!(
-        !html.contains("https://"),
-        "nothing is fetched from elsewhere: {html}"
-    );
+    assert!(!html.contains("https://"), "nothing is fetched from elsewhere: {html}");
     for asset in [
         "/docs/swagger-ui.css",
         "/docs/swagger-ui-bundle.js",
@@ -328,8 +312,7 @@ async fn docs_render_offline() {
         assert_eq!(res.status, 200, "{asset}");
         assert!(res.body.len() > 100, "{asset}");
     }
-    let init =
-        String::from_utf8_lossy(&app.get("/docs/swagger-initializer.js").await.body).into_owned();
+    let init = String::from_utf8_lossy(&app.get("/docs/swagger-initializer.js").await.body).into_owned();
     assert!(init.contains("\"/api/openapi.json\""), "{init}");
 }
 
@@ -350,20 +333,12 @@ async fn body_errors_are_problems() {
                     .limit(64)
                     .error_handler(portal::error::json_error),
             )
-            .route(
-                "/echo",
-                web::post().to(|_: web::Json<Beacon>| async { "ok" }),
-            )
+            .route("/echo", web::post().to(|_: web::Json<Beacon>| async { "ok" }))
             .wrap(from_fn(portal::error::problem_errors)),
     )
     .await;
     let cases = [
-        (
-            "application/json",
-            "{\"path\": \"/\"}".to_owned(),
-            200,
-            None,
-        ),
+        ("application/json", "{\"path\": \"/\"}".to_owned(), 200, None),
         (
             "application/json",
             format!("{{\"path\": \"{}\"}}", "a".repeat(100)),
@@ -398,16 +373,10 @@ async fn body_errors_are_problems() {
         let got = res.status().as_u16();
         if got != status {
             let b = actix_web::test::read_body(res).await;
-            panic!(
-                "{content_type} {body}: {got} {}",
-                String::from_utf8_lossy(&b)
-            );
+            panic!("{content_type} {body}: {got} {}", String::from_utf8_lossy(&b));
         }
         if let Some(kind) = kind {
-            assert_eq!(
-                res.headers().get("content-type").unwrap(),
-                "application/problem+json"
-            );
+            assert_eq!(res.headers().get("content-type").unwrap(), "application/problem+json");
             let problem: serde_json::Value = actix_web::test::read_body_json(res).await;
             assert_eq!(problem["type"], kind, "{body}");
             assert_eq!(problem["status"], status);

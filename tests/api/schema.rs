@@ -1,7 +1,9 @@
 //! Migrations and the hand-kept schema agree, on both backends.
 
 use diesel::prelude::*;
-use portal::db::schema::{article_related, articles, categories, sites};
+use portal::db::schema::{
+    article_related, article_revisions, articles, audit_log, categories, memberships, refresh_tokens, sites, users,
+};
 
 use crate::helpers::{Backend, TestDb};
 
@@ -21,26 +23,13 @@ fn round_trip(backend: Backend) {
     let applied = portal::db::migrate(&mut conn).unwrap();
     assert_eq!(applied, portal::db::migration_names().0.len());
     portal::db::revert_all(&mut conn).unwrap();
-    assert_eq!(
-        portal::db::migrate(&mut conn).unwrap(),
-        applied,
-        "up, down, up again"
-    );
-    assert_eq!(
-        portal::db::migrate(&mut conn).unwrap(),
-        0,
-        "nothing left to apply"
-    );
+    assert_eq!(portal::db::migrate(&mut conn).unwrap(), applied, "up, down, up again");
+    assert_eq!(portal::db::migrate(&mut conn).unwrap(), 0, "nothing left to apply");
     // Every column of every table loads through the shared schema.
     assert!(portal::demo::seed_if_empty(&mut conn).unwrap());
-    assert!(
-        !portal::demo::seed_if_empty(&mut conn).unwrap(),
-        "the demo loads once"
-    );
-    let s: Vec<(i64, String, String, String, String, chrono::NaiveDateTime)> = sites::table
-        .select(sites::all_columns)
-        .load(&mut *conn)
-        .unwrap();
+    assert!(!portal::demo::seed_if_empty(&mut conn).unwrap(), "the demo loads once");
+    let s: Vec<(i64, String, String, String, String, chrono::NaiveDateTime)> =
+        sites::table.select(sites::all_columns).load(&mut *conn).unwrap();
     assert_eq!(s.len(), 2);
     let c = categories::table
         .select(categories::all_columns)
@@ -61,6 +50,8 @@ fn round_trip(backend: Backend) {
         Option<chrono::NaiveDateTime>,
         chrono::NaiveDateTime,
         chrono::NaiveDateTime,
+        Option<i64>,
+        i32,
     );
     let a = articles::table
         .select(articles::all_columns)
@@ -72,6 +63,45 @@ fn round_trip(backend: Backend) {
         .load::<(i64, i64, i32)>(&mut *conn)
         .unwrap();
     assert_eq!(r.len(), 5);
+    // The tables of accounts and writing load too (empty on a fresh database).
+    type Time = chrono::NaiveDateTime;
+    let u = users::table
+        .select(users::all_columns)
+        .load::<(i64, String, String, bool, Time)>(&mut *conn)
+        .unwrap();
+    let m = memberships::table
+        .select(memberships::all_columns)
+        .load::<(i64, i64, String)>(&mut *conn)
+        .unwrap();
+    let t = refresh_tokens::table
+        .select(refresh_tokens::all_columns)
+        .load::<(i64, i64, String, String, Time, Time, Option<Time>, Option<Time>)>(&mut *conn)
+        .unwrap();
+    type RevisionColumns = (
+        i64,
+        i64,
+        Option<i64>,
+        String,
+        Time,
+        i64,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<Time>,
+    );
+    let v = article_revisions::table
+        .select(article_revisions::all_columns)
+        .load::<RevisionColumns>(&mut *conn)
+        .unwrap();
+    let l = audit_log::table
+        .select(audit_log::all_columns)
+        .load::<(i64, Option<i64>, String, String, String, Option<i64>, String, Time)>(&mut *conn)
+        .unwrap();
+    assert_eq!((u.len(), m.len(), t.len(), v.len(), l.len()), (0, 0, 0, 0, 0));
 }
 
 #[test]

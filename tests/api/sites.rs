@@ -9,9 +9,7 @@ both!(list_sites_in_name_order, |app| {
     assert_eq!(res.header("cache-control"), Some("public, max-age=60"));
     assert_eq!(
         res.header("link"),
-        Some(
-            "</api/v1/sites?page=1&per_page=20>; rel=\"first\", </api/v1/sites?page=1&per_page=20>; rel=\"last\""
-        )
+        Some("</api/v1/sites?page=1&per_page=20>; rel=\"first\", </api/v1/sites?page=1&per_page=20>; rel=\"last\"")
     );
     let body = res.json();
     let slugs: Vec<&str> = body["data"]

@@ -29,7 +29,7 @@ CREATE TABLE articles (
     body_html TEXT NOT NULL DEFAULT '',
     cover_image_url TEXT,
     author_name TEXT,
-    status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published')),
+    status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'review', 'published', 'trashed')),
     published_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,

@@ -1,0 +1,973 @@
+//! Writing articles: create and edit (with `If-Match`), the workflow (submit, publish now or
+//! later, unpublish, trash, restore), related articles, and revisions.
+//!
+//! Who may do what on a site:
+//! - authors create drafts, and edit, submit or trash their own until they are published;
+//! - editors do anything to any article of their sites, and alone publish;
+//! - admins are editors of every site.
+//!
+//! Every save bumps the article's version (its writer ETag), keeps a revision, re-indexes it
+//! for search and writes the audit log, all in one transaction.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::queries;
+use super::types::*;
+use crate::AppState;
+use crate::audit::{self, Origin};
+use crate::auth::{Actor, Caller, Role};
+use crate::categories::Tree;
+use crate::db::backend::{SearchScope, index_article};
+use crate::db::schema::{article_related, article_revisions, articles};
+use crate::db::{self, AnyConnection};
+use crate::error::{ApiError, FieldError, Problem};
+use crate::http::{Data, List, Page, PageParams, check, field_error, private_json, private_list_response};
+use crate::sites::{self, Site};
+use crate::text;
+
+/// The longest title, in characters.
+pub const MAX_TITLE_CHARS: usize = 300;
+/// The longest summary, in characters.
+pub const MAX_SUMMARY_CHARS: usize = 2000;
+/// The largest body, in bytes.
+pub const MAX_BODY_BYTES: usize = 500_000;
+/// The most related articles an editor may choose.
+pub const MAX_RELATED: usize = 20;
+
+/// The fields of an article a writer sets. On create, `title` and `category` are required; on
+/// update, only the fields sent change. An empty `cover_image_url` or `author_name` clears it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Phường Chí Minh tổ chức Ngày hội Đại đoàn kết toàn dân tộc",
+    "category": "tin-trong-phuong",
+    "summary": "Ngày hội diễn ra tại khu dân cư Cộng Hòa với sự tham gia của đông đảo nhân dân.",
+    "body_html": "<p>Sáng 15/11, khu dân cư Cộng Hòa tổ chức Ngày hội Đại đoàn kết toàn dân tộc.</p>",
+    "cover_image_url": "/uploads/3f/3fa2c9e1.jpg",
+    "author_name": "Ban biên tập"
+}))]
+pub struct ArticleInput {
+    pub title: Option<String>,
+    /// Made from the title when left out on create.
+    pub slug: Option<String>,
+    /// The category's slug.
+    pub category: Option<String>,
+    pub summary: Option<String>,
+    /// HTML; scripts, event handlers and `javascript:` links are removed on save.
+    pub body_html: Option<String>,
+    pub cover_image_url: Option<String>,
+    pub author_name: Option<String>,
+}
+
+/// When to publish.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"published_at": "2026-12-01T07:00:00+07:00"}))]
+pub struct PublishInput {
+    /// RFC 3339; left out, now. A time to come schedules the article: it appears by itself then.
+    pub published_at: Option<String>,
+}
+
+/// The related articles an editor chooses, in order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"article_ids": [2, 3, 4, 5, 6]}))]
+pub struct RelatedInput {
+    pub article_ids: Vec<i64>,
+}
+
+/// One saved state of an article.
+#[derive(Debug, Serialize, ToSchema, Queryable)]
+#[schema(example = json!({
+    "id": 12, "action": "update", "user_id": 3, "created_at": "2026-11-26T15:04:05+07:00",
+    "category_id": 2, "title": "Phường Chí Minh tổ chức Ngày hội Đại đoàn kết", "slug": "phuong-chi-minh-to-chuc-ngay-hoi-dai-doan-ket",
+    "summary": "", "body_html": "<p>...</p>", "cover_image_url": null, "author_name": null, "status": "draft", "published_at": null
+}))]
+pub struct Revision {
+    pub id: i64,
+    /// `create`, `update`, `submit`, `publish`, `unpublish`, `trash`, `restore` or `revert`.
+    pub action: String,
+    pub user_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub category_id: i64,
+    pub title: String,
+    pub slug: String,
+    pub summary: String,
+    pub body_html: String,
+    pub cover_image_url: Option<String>,
+    pub author_name: Option<String>,
+    pub status: String,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+type RevisionRow = (
+    i64,
+    String,
+    Option<i64>,
+    NaiveDateTime,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<NaiveDateTime>,
+);
+
+impl From<RevisionRow> for Revision {
+    fn from(r: RevisionRow) -> Self {
+        Revision {
+            id: r.0,
+            action: r.1,
+            user_id: r.2,
+            created_at: r.3.and_utc(),
+            category_id: r.4,
+            title: r.5,
+            slug: r.6,
+            summary: r.7,
+            body_html: r.8,
+            cover_image_url: r.9,
+            author_name: r.10,
+            status: r.11,
+            published_at: r.12.map(|t| t.and_utc()),
+        }
+    }
+}
+
+/// Loads any article of the site (every status) for a writer.
+fn load(conn: &mut AnyConnection, site: &Site, key: &str) -> Result<ArticleRow, ApiError> {
+    let scope = SearchScope {
+        status: StatusFilter::All,
+        ..SearchScope::public(site.id, Utc::now().naive_utc())
+    };
+    queries::find(conn, &scope, key)?
+        .ok_or_else(|| ApiError::not_found(format!("no article {key:?} in site {:?}", site.slug)))
+}
+
+/// 403 unless `actor` (with `role` on the site) may change `row`: editors any, authors their
+/// own until published.
+fn may_edit(actor: &Actor, role: Role, row: &ArticleRow) -> Result<(), ApiError> {
+    if role >= Role::Editor {
+        return Ok(());
+    }
+    if row.created_by != Some(actor.id) {
+        return Err(ApiError::Forbidden("authors change only their own articles".into()));
+    }
+    if row.status != DRAFT && row.status != REVIEW {
+        return Err(ApiError::Forbidden(format!(
+            "authors cannot change an article that is {}",
+            row.status
+        )));
+    }
+    Ok(())
+}
+
+/// Checks `input` and applies it to `row` (a new article when `creating`).
+fn apply(
+    conn: &mut AnyConnection,
+    site: &Site,
+    row: &mut ArticleRow,
+    input: ArticleInput,
+    creating: bool,
+) -> Result<(), ApiError> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    match input.title.map(|t| t.trim().to_owned()) {
+        Some(t) if t.is_empty() => errors.push(field_error("title", "must not be empty")),
+        Some(t) if t.chars().count() > MAX_TITLE_CHARS => errors.push(field_error(
+            "title",
+            format!("must be at most {MAX_TITLE_CHARS} characters"),
+        )),
+        Some(t) => row.title = t,
+        None if creating => errors.push(field_error("title", "is required")),
+        None => {}
+    }
+    match input.category {
+        Some(slug) => match Tree::load(conn, site.id)?.by_slug(&slug) {
+            Some(c) => row.category_id = c.id,
+            None => errors.push(field_error("category", format!("no category {slug:?} in this site"))),
+        },
+        None if creating => errors.push(field_error("category", "is required")),
+        None => {}
+    }
+    if let Some(summary) = input.summary {
+        if summary.chars().count() > MAX_SUMMARY_CHARS {
+            errors.push(field_error(
+                "summary",
+                format!("must be at most {MAX_SUMMARY_CHARS} characters"),
+            ));
+        }
+        row.summary = summary.trim().to_owned();
+    }
+    if let Some(body) = input.body_html {
+        if body.len() > MAX_BODY_BYTES {
+            errors.push(field_error(
+                "body_html",
+                format!("must be at most {MAX_BODY_BYTES} bytes"),
+            ));
+        }
+        row.body_html = text::sanitize_html(&body);
+    }
+    if let Some(url) = input.cover_image_url.map(|u| u.trim().to_owned()) {
+        let valid = url.is_empty()
+            || ((url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+                && url.len() <= 2000
+                && !url.contains(char::is_whitespace));
+        if !valid {
+            errors.push(field_error(
+                "cover_image_url",
+                "must be an http(s) URL or a path starting with /",
+            ));
+        }
+        row.cover_image_url = (!url.is_empty()).then_some(url);
+    }
+    if let Some(name) = input.author_name.map(|n| n.trim().to_owned()) {
+        if name.chars().count() > 200 {
+            errors.push(field_error("author_name", "must be at most 200 characters"));
+        }
+        row.author_name = (!name.is_empty()).then_some(name);
+    }
+    match input.slug {
+        Some(slug) if !text::is_slug(&slug) || slug.len() > text::MAX_SLUG_LEN => errors.push(field_error(
+            "slug",
+            format!(
+                "must be lower-case letters and digits joined by dashes, at most {} long",
+                text::MAX_SLUG_LEN
+            ),
+        )),
+        Some(slug) if slug.parse::<i64>().is_ok() => errors.push(field_error("slug", "must not be a number")),
+        Some(slug) => {
+            let taken: i64 = articles::table
+                .filter(articles::site_id.eq(site.id))
+                .filter(articles::slug.eq(&slug))
+                .filter(articles::id.ne(row.id))
+                .count()
+                .get_result(conn)?;
+            if taken > 0 {
+                errors.push(field_error("slug", "is taken by another article of this site"));
+            }
+            row.slug = slug;
+        }
+        None if creating && errors.is_empty() => row.slug = queries::unique_slug(conn, site.id, &row.title)?,
+        None => {}
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Writes `new` over `old` if no one saved in between, then keeps a revision, re-indexes and
+/// logs, in one transaction. Returns the saved row.
+fn save(
+    conn: &mut AnyConnection,
+    origin: &Origin,
+    old: &ArticleRow,
+    new: ArticleRow,
+    action: &str,
+) -> Result<ArticleRow, ApiError> {
+    conn.transaction::<_, ApiError, _>(|conn| {
+        let now = Utc::now().naive_utc();
+        let updated = diesel::update(
+            articles::table
+                .filter(articles::id.eq(old.id))
+                .filter(articles::version.eq(old.version)),
+        )
+        .set((
+            articles::category_id.eq(new.category_id),
+            articles::title.eq(&new.title),
+            articles::slug.eq(&new.slug),
+            articles::summary.eq(&new.summary),
+            articles::body_html.eq(&new.body_html),
+            articles::cover_image_url.eq(&new.cover_image_url),
+            articles::author_name.eq(&new.author_name),
+            articles::status.eq(&new.status),
+            articles::published_at.eq(new.published_at),
+            articles::updated_at.eq(now),
+            articles::version.eq(old.version + 1),
+        ))
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(ApiError::PreconditionFailed(
+                "someone else saved this article first; reload it".into(),
+            ));
+        }
+        after_save(conn, origin, new.site_id, new.id, action)
+    })
+}
+
+/// Revision, search index and audit entry of a saved article; returns it as stored.
+fn after_save(
+    conn: &mut AnyConnection,
+    origin: &Origin,
+    site_id: i64,
+    id: i64,
+    action: &str,
+) -> Result<ArticleRow, ApiError> {
+    let row: ArticleRow = articles::table.find(id).select(ArticleRow::as_select()).first(conn)?;
+    index_article(conn, row.id, &row.title, &row.summary, &row.body_html)?;
+    diesel::insert_into(article_revisions::table)
+        .values((
+            article_revisions::article_id.eq(row.id),
+            article_revisions::user_id.eq(Some(origin.user_id)),
+            article_revisions::action.eq(action),
+            article_revisions::created_at.eq(Utc::now().naive_utc()),
+            article_revisions::category_id.eq(row.category_id),
+            article_revisions::title.eq(&row.title),
+            article_revisions::slug.eq(&row.slug),
+            article_revisions::summary.eq(&row.summary),
+            article_revisions::body_html.eq(&row.body_html),
+            article_revisions::cover_image_url.eq(&row.cover_image_url),
+            article_revisions::author_name.eq(&row.author_name),
+            article_revisions::status.eq(&row.status),
+            article_revisions::published_at.eq(row.published_at),
+        ))
+        .execute(conn)?;
+    audit::record(
+        conn,
+        origin,
+        &format!("article.{action}"),
+        &format!("article:{}", row.id),
+        Some(site_id),
+    )?;
+    Ok(row)
+}
+
+/// The answer to a write: the article as staff see it, with its new ETag.
+async fn written(state: &AppState, site: Site, row: ArticleRow, status: StatusCode) -> Result<HttpResponse, ApiError> {
+    let etag = row.etag();
+    let location = format!("/api/v1/sites/{}/articles/{}", site.slug, row.id);
+    let limit = state.related_limit;
+    let detail = db::run(&state.pool, move |conn| Ok(queries::detail(conn, &site, row, limit)?)).await?;
+    private_json(&Data { data: detail }, status, |res| {
+        res.insert_header((header::ETAG, etag));
+        if status == StatusCode::CREATED {
+            res.insert_header((header::LOCATION, location));
+        }
+    })
+}
+
+/// Runs a write: finds the site, signs in the caller with at least `needed` on it, and hands
+/// over what the write needs.
+async fn write<T, F>(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    caller: Caller,
+    site: String,
+    needed: Role,
+    f: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection, &Site, &Actor, Role, &Origin) -> Result<T, ApiError> + Send + 'static,
+{
+    let client_ip = audit::request_ip(req, state);
+    db::run(&state.pool, move |conn| {
+        let site = sites::find(conn, &site)?;
+        let actor = caller.actor(conn)?;
+        let role = actor.require(site.id, needed)?;
+        let origin = Origin {
+            user_id: actor.id,
+            email: actor.email.clone(),
+            client_ip,
+        };
+        f(conn, &site, &actor, role, &origin)
+    })
+    .await
+}
+
+/// Create an article
+///
+/// A new draft. Roles: author, editor or admin of the site.
+#[utoipa::path(
+    tag = "articles",
+    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
+    request_body = ArticleInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created, as a draft", body = Data<ArticleDetail>, headers(("ETag" = String), ("Location" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role on this site", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/sites/{site}/articles")]
+pub async fn create_article(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<String>,
+    body: web::Json<ArticleInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner();
+    let (site, row) = write(
+        &state,
+        &req,
+        caller,
+        path.into_inner(),
+        Role::Author,
+        move |conn, site, actor, _, origin| {
+            let now = Utc::now().naive_utc();
+            let mut row = ArticleRow {
+                id: 0,
+                site_id: site.id,
+                category_id: 0,
+                title: String::new(),
+                slug: String::new(),
+                summary: String::new(),
+                body_html: String::new(),
+                cover_image_url: None,
+                author_name: None,
+                status: DRAFT.into(),
+                published_at: None,
+                updated_at: now,
+                created_by: Some(actor.id),
+                version: 1,
+            };
+            apply(conn, site, &mut row, input, true)?;
+            let saved = conn.transaction::<_, ApiError, _>(|conn| {
+                let id: i64 = diesel::insert_into(articles::table)
+                    .values((
+                        articles::site_id.eq(site.id),
+                        articles::category_id.eq(row.category_id),
+                        articles::title.eq(&row.title),
+                        articles::slug.eq(&row.slug),
+                        articles::summary.eq(&row.summary),
+                        articles::body_html.eq(&row.body_html),
+                        articles::cover_image_url.eq(&row.cover_image_url),
+                        articles::author_name.eq(&row.author_name),
+                        articles::status.eq(DRAFT),
+                        articles::created_at.eq(now),
+                        articles::updated_at.eq(now),
+                        articles::created_by.eq(Some(actor.id)),
+                        articles::version.eq(1),
+                    ))
+                    .returning(articles::id)
+                    .get_result(conn)?;
+                after_save(conn, origin, site.id, id, "create")
+            })?;
+            Ok((site.clone(), saved))
+        },
+    )
+    .await?;
+    written(&state, site, row, StatusCode::CREATED).await
+}
+
+/// The `If-Match` of a request: 428 without one, 412 when it names another version.
+fn check_if_match(if_match: Option<&str>, row: &ArticleRow) -> Result<(), ApiError> {
+    let header = if_match.ok_or(ApiError::PreconditionRequired)?;
+    let current = row.etag();
+    if header.split(',').map(str::trim).any(|tag| tag == "*" || tag == current) {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed(format!(
+            "the article has changed since that version; it is now {current}"
+        )))
+    }
+}
+
+/// Edit an article
+///
+/// Changes the fields sent. Needs `If-Match` with the article's ETag (from a staff GET or the
+/// last write): 428 without it, 412 when someone saved in between. Roles: editors and admins
+/// any article; authors their own drafts and articles in review.
+#[utoipa::path(
+    tag = "articles",
+    params(
+        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
+        ("article" = String, Path, description = "Article id or slug", example = "19"),
+        ("If-Match" = String, Header, description = "The ETag of the version edited", example = "\"a19v2\""),
+    ),
+    request_body = ArticleInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved", body = Data<ArticleDetail>, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed to change this article", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site or article", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Someone else saved first", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No If-Match", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/sites/{site}/articles/{article}")]
+pub async fn update_article(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: web::Json<ArticleInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (site, key) = path.into_inner();
+    let input = body.into_inner();
+    let if_match = req
+        .headers()
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let (site, row) = write(
+        &state,
+        &req,
+        caller,
+        site,
+        Role::Author,
+        move |conn, site, actor, role, origin| {
+            let old = load(conn, site, &key)?;
+            may_edit(actor, role, &old)?;
+            check_if_match(if_match.as_deref(), &old)?;
+            let mut new = old.clone();
+            apply(conn, site, &mut new, input, false)?;
+            Ok((site.clone(), save(conn, origin, &old, new, "update")?))
+        },
+    )
+    .await?;
+    written(&state, site, row, StatusCode::OK).await
+}
+
+/// A workflow step: who may take it, and what it does to the article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Submit,
+    Publish,
+    Unpublish,
+    Trash,
+    Restore,
+}
+
+impl Step {
+    fn action(self) -> &'static str {
+        match self {
+            Step::Submit => "submit",
+            Step::Publish => "publish",
+            Step::Unpublish => "unpublish",
+            Step::Trash => "trash",
+            Step::Restore => "restore",
+        }
+    }
+
+    fn needed(self) -> Role {
+        match self {
+            Step::Submit | Step::Trash => Role::Author,
+            Step::Publish | Step::Unpublish | Step::Restore => Role::Editor,
+        }
+    }
+
+    /// The article after this step, or 409 when its status does not allow it.
+    fn apply(self, row: &ArticleRow, publish_at: Option<NaiveDateTime>) -> Result<ArticleRow, ApiError> {
+        let mut new = row.clone();
+        let conflict = |wanted: &str| {
+            ApiError::Conflict(format!(
+                "only {wanted} can be {}ed; this article is {}",
+                self.action().trim_end_matches('e'),
+                row.status
+            ))
+        };
+        match self {
+            Step::Submit if row.status == DRAFT => new.status = REVIEW.into(),
+            Step::Submit => return Err(conflict("a draft")),
+            Step::Publish if row.status != TRASHED => {
+                new.status = PUBLISHED.into();
+                new.published_at = Some(publish_at.unwrap_or_else(|| Utc::now().naive_utc()));
+            }
+            Step::Publish => return Err(conflict("an article out of the trash")),
+            Step::Unpublish if row.status == PUBLISHED => {
+                new.status = DRAFT.into();
+                new.published_at = None;
+            }
+            Step::Unpublish => return Err(conflict("a published article")),
+            Step::Trash if row.status != TRASHED => new.status = TRASHED.into(),
+            Step::Trash => return Err(conflict("an article out of the trash")),
+            Step::Restore if row.status == TRASHED => {
+                new.status = DRAFT.into();
+                new.published_at = None;
+            }
+            Step::Restore => return Err(conflict("a trashed article")),
+        }
+        Ok(new)
+    }
+}
+
+async fn step(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    (site, key): (String, String),
+    step: Step,
+    publish_at: Option<NaiveDateTime>,
+) -> Result<HttpResponse, ApiError> {
+    let (site, row) = write(
+        &state,
+        &req,
+        caller,
+        site,
+        step.needed(),
+        move |conn, site, actor, role, origin| {
+            let old = load(conn, site, &key)?;
+            may_edit(actor, role, &old)?;
+            let new = step.apply(&old, publish_at)?;
+            Ok((site.clone(), save(conn, origin, &old, new, step.action())?))
+        },
+    )
+    .await?;
+    written(&state, site, row, StatusCode::OK).await
+}
+
+/// Parses an optional JSON body: empty is the default, anything else must be valid.
+fn optional_body<T: Default + serde::de::DeserializeOwned>(body: &web::Bytes) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        if e.is_data() {
+            ApiError::Validation(vec![field_error("body", e.to_string())])
+        } else {
+            ApiError::invalid("body", format!("malformed JSON: {e}"))
+        }
+    })
+}
+
+macro_rules! step_route {
+    ($(#[$doc:meta])* $name:ident, $path:literal, $step:expr, $roles:literal) => {
+        $(#[$doc])*
+        #[utoipa::path(
+            tag = "articles",
+            description = $roles,
+            params(
+                ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
+                ("article" = String, Path, description = "Article id or slug", example = "19"),
+            ),
+            security(("bearer" = [])),
+            responses(
+                (status = 200, description = "Done", body = Data<ArticleDetail>, headers(("ETag" = String))),
+                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such site or article", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "The article's status does not allow it", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: web::Data<AppState>,
+            req: HttpRequest,
+            caller: Caller,
+            path: web::Path<(String, String)>,
+        ) -> Result<HttpResponse, ApiError> {
+            step(state, req, caller, path.into_inner(), $step, None).await
+        }
+    };
+}
+
+step_route!(
+    /// Submit an article for review
+    submit_article, "/sites/{site}/articles/{article}/submit", Step::Submit,
+    "A draft goes to the editors. Roles: the author of the draft, editors, admins."
+);
+step_route!(
+    /// Unpublish an article
+    unpublish_article, "/sites/{site}/articles/{article}/unpublish", Step::Unpublish,
+    "A published (or scheduled) article goes back to draft. Roles: editors, admins."
+);
+step_route!(
+    /// Move an article to the trash
+    trash_article, "/sites/{site}/articles/{article}/trash", Step::Trash,
+    "Hidden from readers; can be restored. Roles: editors and admins any article; authors their own unpublished ones."
+);
+step_route!(
+    /// Restore an article from the trash
+    restore_article, "/sites/{site}/articles/{article}/restore", Step::Restore,
+    "It comes back as a draft. Roles: editors, admins."
+);
+
+/// Publish an article
+///
+/// Now, or at `published_at`: a time to come schedules it, and it appears by itself then,
+/// with nothing to run. Publishing a published article moves its time. Roles: editors, admins.
+#[utoipa::path(
+    tag = "articles",
+    params(
+        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
+        ("article" = String, Path, description = "Article id or slug", example = "19"),
+    ),
+    request_body(content = Option<PublishInput>, description = "Optional: when to publish"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Published or scheduled", body = Data<ArticleDetail>, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site or article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The article is in the trash", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad published_at", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/sites/{site}/articles/{article}/publish")]
+pub async fn publish_article(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let input: PublishInput = optional_body(&body)?;
+    let at = match input.published_at.as_deref() {
+        None => None,
+        Some(t) => Some(DateTime::parse_from_rfc3339(t).map(|t| t.naive_utc()).map_err(|_| {
+            ApiError::Validation(vec![field_error(
+                "published_at",
+                "must be an RFC 3339 time such as 2026-12-01T07:00:00+07:00",
+            )])
+        })?),
+    };
+    step(state, req, caller, path.into_inner(), Step::Publish, at).await
+}
+
+/// Choose related articles
+///
+/// Replaces the editor's choice, in order; the rest of the related list still fills from the
+/// category. Roles: editors, admins.
+#[utoipa::path(
+    tag = "articles",
+    params(
+        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
+        ("article" = String, Path, description = "Article id or slug", example = "1"),
+    ),
+    request_body = RelatedInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved", body = Data<ArticleDetail>, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site or article", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown, repeated or too many articles", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/sites/{site}/articles/{article}/related")]
+pub async fn set_related(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: web::Json<RelatedInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (site, key) = path.into_inner();
+    let ids = body.into_inner().article_ids;
+    let (site, row) = write(
+        &state,
+        &req,
+        caller,
+        site,
+        Role::Editor,
+        move |conn, site, _, _, origin| {
+            let row = load(conn, site, &key)?;
+            let mut errors = Vec::new();
+            if ids.len() > MAX_RELATED {
+                errors.push(field_error("article_ids", format!("at most {MAX_RELATED}")));
+            }
+            let mut unique = ids.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            if unique.len() != ids.len() {
+                errors.push(field_error("article_ids", "names an article twice"));
+            }
+            if ids.contains(&row.id) {
+                errors.push(field_error("article_ids", "names the article itself"));
+            }
+            let found: i64 = articles::table
+                .filter(articles::site_id.eq(site.id))
+                .filter(articles::id.eq_any(&unique))
+                .count()
+                .get_result(conn)?;
+            if found as usize != unique.len() {
+                errors.push(field_error("article_ids", "names an article that is not in this site"));
+            }
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            conn.transaction::<_, ApiError, _>(|conn| {
+                diesel::delete(article_related::table.filter(article_related::article_id.eq(row.id))).execute(conn)?;
+                for (position, id) in ids.iter().enumerate() {
+                    diesel::insert_into(article_related::table)
+                        .values((
+                            article_related::article_id.eq(row.id),
+                            article_related::related_id.eq(id),
+                            article_related::position.eq(position as i32 + 1),
+                        ))
+                        .execute(conn)?;
+                }
+                audit::record(
+                    conn,
+                    origin,
+                    "article.related",
+                    &format!("article:{}", row.id),
+                    Some(site.id),
+                )?;
+                Ok(())
+            })?;
+            Ok((site.clone(), row))
+        },
+    )
+    .await?;
+    written(&state, site, row, StatusCode::OK).await
+}
+
+/// List an article's revisions
+///
+/// Every saved state, newest first. Roles: editors and admins; authors for their own articles.
+#[utoipa::path(
+    tag = "articles",
+    params(
+        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
+        ("article" = String, Path, description = "Article id or slug", example = "19"),
+        PageParams,
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of revisions", body = List<Revision>, headers(("Link" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site or article", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/sites/{site}/articles/{article}/revisions")]
+pub async fn list_revisions(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    params: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let (site, key) = path.into_inner();
+    let mut errors = Vec::new();
+    let page = Page::parse(&params, &mut errors);
+    check(errors)?;
+    let (rows, total) = write(
+        &state,
+        &req,
+        caller,
+        site,
+        Role::Author,
+        move |conn, site, actor, role, _| {
+            let row = load(conn, site, &key)?;
+            if role < Role::Editor && row.created_by != Some(actor.id) {
+                return Err(ApiError::Forbidden(
+                    "authors see the revisions of their own articles".into(),
+                ));
+            }
+            let total: i64 = article_revisions::table
+                .filter(article_revisions::article_id.eq(row.id))
+                .count()
+                .get_result(conn)?;
+            let rows: Vec<RevisionRow> = revision_query(row.id)
+                .limit(page.limit())
+                .offset(page.offset())
+                .load(conn)?;
+            Ok((rows, total))
+        },
+    )
+    .await?;
+    private_list_response(&req, rows.into_iter().map(Revision::from).collect(), page, total)
+}
+
+#[diesel::dsl::auto_type(no_type_alias)]
+fn revision_query(article_id: i64) -> _ {
+    article_revisions::table
+        .filter(article_revisions::article_id.eq(article_id))
+        .order(article_revisions::id.desc())
+        .select((
+            article_revisions::id,
+            article_revisions::action,
+            article_revisions::user_id,
+            article_revisions::created_at,
+            article_revisions::category_id,
+            article_revisions::title,
+            article_revisions::slug,
+            article_revisions::summary,
+            article_revisions::body_html,
+            article_revisions::cover_image_url,
+            article_revisions::author_name,
+            article_revisions::status,
+            article_revisions::published_at,
+        ))
+}
+
+/// Restore a revision
+///
+/// The article's content (title, slug, category, summary, body, cover, author name) becomes
+/// that of the revision; its status stays. Roles: editors and admins; authors for their own
+/// unpublished articles.
+#[utoipa::path(
+    tag = "articles",
+    params(
+        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
+        ("article" = String, Path, description = "Article id or slug", example = "19"),
+        ("revision" = i64, Path, description = "Revision id", example = 42),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Restored", body = Data<ArticleDetail>, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site, article or revision", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The revision's slug is taken by another article now", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/sites/{site}/articles/{article}/revisions/{revision}/restore")]
+pub async fn restore_revision(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<(String, String, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (site, key, revision) = path.into_inner();
+    let (site, row) = write(
+        &state,
+        &req,
+        caller,
+        site,
+        Role::Author,
+        move |conn, site, actor, role, origin| {
+            let old = load(conn, site, &key)?;
+            may_edit(actor, role, &old)?;
+            let rev: Revision = revision_query(old.id)
+                .filter(article_revisions::id.eq(revision))
+                .first::<RevisionRow>(conn)
+                .optional()?
+                .map(Revision::from)
+                .ok_or_else(|| ApiError::not_found(format!("no revision {revision} of this article")))?;
+            let new = ArticleRow {
+                category_id: rev.category_id,
+                title: rev.title,
+                slug: rev.slug,
+                summary: rev.summary,
+                body_html: rev.body_html,
+                cover_image_url: rev.cover_image_url,
+                author_name: rev.author_name,
+                ..old.clone()
+            };
+            Ok((site.clone(), save(conn, origin, &old, new, "revert")?))
+        },
+    )
+    .await?;
+    written(&state, site, row, StatusCode::OK).await
+}
+
+/// Registers the writing routes.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_article)
+        .service(update_article)
+        .service(submit_article)
+        .service(publish_article)
+        .service(unpublish_article)
+        .service(trash_article)
+        .service(restore_article)
+        .service(set_related)
+        .service(list_revisions)
+        .service(restore_revision);
+}

@@ -1,0 +1,135 @@
+//! The audit log: every write through the API, who made it, when and from which address;
+//! readable by admins.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::db::schema::audit_log;
+use crate::db::{self, AnyConnection};
+use crate::error::{ApiError, Problem};
+use crate::http::{List, Page, PageParams, check, client_ip};
+
+/// Who is writing and from where: what every audit entry records.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub user_id: i64,
+    pub email: String,
+    pub client_ip: String,
+}
+
+/// The client address of a request, for the log of an action without an actor yet (sign-in).
+pub fn request_ip(req: &HttpRequest, state: &AppState) -> String {
+    client_ip(req, &state.trusted_proxies)
+        .map(|ip| ip.to_string())
+        .unwrap_or_default()
+}
+
+/// Records one action (`article.publish`) on one target (`article:12`), in the caller's
+/// transaction so the log and the change stand or fall together.
+pub fn record(
+    conn: &mut AnyConnection,
+    origin: &Origin,
+    action: &str,
+    target: &str,
+    site_id: Option<i64>,
+) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::user_id.eq(Some(origin.user_id)),
+            audit_log::user_email.eq(&origin.email),
+            audit_log::action.eq(action),
+            audit_log::target.eq(target),
+            audit_log::site_id.eq(site_id),
+            audit_log::client_ip.eq(&origin.client_ip),
+            audit_log::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+#[derive(Queryable)]
+struct Row {
+    id: i64,
+    user_id: Option<i64>,
+    user_email: String,
+    action: String,
+    target: String,
+    site_id: Option<i64>,
+    client_ip: String,
+    created_at: NaiveDateTime,
+}
+
+/// One recorded write.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 42, "user_id": 2, "user_email": "bientap@chiminh.gov.vn", "action": "article.publish",
+    "target": "article:19", "site_id": 1, "client_ip": "18.207.102.38", "created_at": "2026-11-26T08:15:00Z"
+}))]
+pub struct AuditEntry {
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub user_email: String,
+    /// What was done: `auth.login`, `article.create`, `article.publish`, `category.delete`...
+    pub action: String,
+    /// What it was done to: `article:19`, `category:dang-uy-xa`, `user:3`...
+    pub target: String,
+    pub site_id: Option<i64>,
+    pub client_ip: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// List the audit log
+///
+/// Every write through the API, newest first. Admins only.
+#[utoipa::path(
+    tag = "admin",
+    params(PageParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of the log", body = List<AuditEntry>, headers(("Link" = String))),
+        (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/audit")]
+pub async fn list_audit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    params: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = Vec::new();
+    let page = Page::parse(&params, &mut errors);
+    check(errors)?;
+    let (rows, total) = db::run(&state.pool, move |conn| {
+        caller.actor(conn)?.require_admin()?;
+        let total: i64 = audit_log::table.count().get_result(conn)?;
+        let rows: Vec<Row> = audit_log::table
+            .order(audit_log::id.desc())
+            .limit(page.limit())
+            .offset(page.offset())
+            .load(conn)?;
+        Ok((rows, total))
+    })
+    .await?;
+    let data: Vec<AuditEntry> = rows
+        .into_iter()
+        .map(|r| AuditEntry {
+            id: r.id,
+            user_id: r.user_id,
+            user_email: r.user_email,
+            action: r.action,
+            target: r.target,
+            site_id: r.site_id,
+            client_ip: r.client_ip,
+            created_at: r.created_at.and_utc(),
+        })
+        .collect();
+    crate::http::private_list_response(&req, data, page, total)
+}

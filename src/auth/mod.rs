@@ -1,0 +1,183 @@
+//! Who is calling: staff accounts, sign-in, tokens, roles per site, and the rate limit on
+//! sign-in attempts.
+//!
+//! Handlers take a [`Caller`] (anonymous or a checked access token) and, to write, turn it into
+//! an [`Actor`] loaded from the database, so a removed user or role stops working at once even
+//! while its token lives.
+
+pub mod accounts;
+pub mod limiter;
+pub mod password;
+pub mod routes;
+pub mod tokens;
+
+use std::future::{Ready, ready};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::db::AnyConnection;
+use crate::db::schema::{memberships, sites, users};
+use crate::error::ApiError;
+
+/// A role, from least to most powerful.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Writes drafts and edits them until they are published.
+    Author,
+    /// Publishes, edits any article and manages categories on its sites.
+    Editor,
+    /// Everything on every site, and users.
+    Admin,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "author" => Some(Role::Author),
+            "editor" => Some(Role::Editor),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Role::Author => "author",
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// The caller of a request: anonymous, or the holder of a valid access token.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Anonymous,
+    User(tokens::Claims),
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Caller, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(caller(req))
+    }
+}
+
+fn caller(req: &HttpRequest) -> Result<Caller, ApiError> {
+    let Some(header) = req.headers().get(actix_web::http::header::AUTHORIZATION) else {
+        return Ok(Caller::Anonymous);
+    };
+    let token = header
+        .to_str()
+        .ok()
+        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+        .map(str::trim)
+        .ok_or_else(|| ApiError::Unauthorized("send the access token as Authorization: Bearer <token>".into()))?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal("no app state"))?;
+    state.keys.check(token).map(Caller::User).map_err(|e| {
+        tracing::info!(reason = %e, "access token refused");
+        ApiError::Unauthorized("the access token is invalid or expired".into())
+    })
+}
+
+impl Caller {
+    /// The user id of a signed-in caller.
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            Caller::Anonymous => None,
+            Caller::User(claims) => claims.sub.parse().ok(),
+        }
+    }
+
+    /// The caller as an [`Actor`], or 401 for an anonymous caller or a removed account.
+    pub fn actor(&self, conn: &mut AnyConnection) -> Result<Actor, ApiError> {
+        let id = self
+            .user_id()
+            .ok_or_else(|| ApiError::Unauthorized("sign in to do this".into()))?;
+        Actor::load(conn, id)?.ok_or_else(|| ApiError::Unauthorized("this account no longer exists".into()))
+    }
+
+    /// The caller as an [`Actor`] when signed in, `None` when anonymous.
+    pub fn actor_opt(&self, conn: &mut AnyConnection) -> Result<Option<Actor>, ApiError> {
+        match self {
+            Caller::Anonymous => Ok(None),
+            Caller::User(_) => self.actor(conn).map(Some),
+        }
+    }
+}
+
+/// A signed-in user as the database knows them now.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: i64,
+    pub email: String,
+    pub is_admin: bool,
+    /// (site id, site slug, role)
+    pub roles: Vec<(i64, String, Role)>,
+}
+
+impl Actor {
+    /// Loads user `id` with their roles.
+    pub fn load(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Actor>> {
+        let Some((email, is_admin)) = users::table
+            .find(id)
+            .select((users::email, users::is_admin))
+            .first::<(String, bool)>(conn)
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let roles = memberships::table
+            .inner_join(sites::table)
+            .filter(memberships::user_id.eq(id))
+            .select((sites::id, sites::slug, memberships::role))
+            .order(sites::slug.asc())
+            .load::<(i64, String, String)>(conn)?
+            .into_iter()
+            .filter_map(|(site_id, slug, role)| Role::parse(&role).map(|r| (site_id, slug, r)))
+            .collect();
+        Ok(Some(Actor {
+            id,
+            email,
+            is_admin,
+            roles,
+        }))
+    }
+
+    /// The actor's role on a site: admins are admins everywhere.
+    pub fn role_on(&self, site_id: i64) -> Option<Role> {
+        if self.is_admin {
+            return Some(Role::Admin);
+        }
+        self.roles.iter().find(|(id, _, _)| *id == site_id).map(|(_, _, r)| *r)
+    }
+
+    /// 403 unless the actor has at least `needed` on the site.
+    pub fn require(&self, site_id: i64, needed: Role) -> Result<Role, ApiError> {
+        match self.role_on(site_id) {
+            Some(role) if role >= needed => Ok(role),
+            _ => Err(ApiError::Forbidden(format!(
+                "this needs the {} role on this site",
+                needed.as_str()
+            ))),
+        }
+    }
+
+    /// 403 unless the actor is an admin.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        if self.is_admin {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden("this needs an admin".into()))
+        }
+    }
+}
