@@ -223,9 +223,20 @@ impl ResponseError for ApiError {
             tracing::error!(%cause, "internal error");
         }
         let mut res = problem_response(&self.problem());
-        if matches!(self, Self::Unavailable) {
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        match self {
+            Self::Unavailable => {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            }
+            Self::TooManyRequests(secs) => {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(*secs));
+            }
+            Self::Unauthorized(_) => {
+                res.headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
         }
         res
     }

@@ -56,12 +56,20 @@ pub fn list_ids(
     }
     let total: i64 = visible(scope).count().get_result(conn)?;
     let query = visible(scope).select(articles::id).limit(limit).offset(offset);
-    let ids = match order {
-        SearchOrder::Oldest => query
+    // Drafts have no publication time: they sort by their last change.
+    let by_publication = matches!(scope.status, StatusFilter::Published | StatusFilter::Scheduled);
+    let ids = match (order, by_publication) {
+        (SearchOrder::Oldest, true) => query
             .order((articles::published_at.asc(), articles::id.asc()))
             .load(conn)?,
-        _ => query
+        (SearchOrder::Oldest, false) => query
+            .order((articles::updated_at.asc(), articles::id.asc()))
+            .load(conn)?,
+        (_, true) => query
             .order((articles::published_at.desc(), articles::id.desc()))
+            .load(conn)?,
+        (_, false) => query
+            .order((articles::updated_at.desc(), articles::id.desc()))
             .load(conn)?,
     };
     Ok((ids, total))

@@ -200,3 +200,97 @@ macro_rules! both {
         }
     };
 }
+
+/// The password of every test account.
+pub const PASSWORD: &str = "hoa sen nở giữa hồ";
+
+/// Signed-in staff of the demo: one of each kind, on `phuong-chi-minh` unless `_other`
+/// (`xa-le-loi`).
+pub struct Staff {
+    pub admin: String,
+    pub editor: String,
+    pub author: String,
+    pub editor_other: String,
+    pub author_other: String,
+}
+
+impl<S, B> TestApp<S>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    /// Creates an account (as `portal user add` does). Returns its id.
+    pub fn add_user(&self, email: &str, role: portal::auth::Role, site: Option<&str>) -> i64 {
+        portal::auth::accounts::create(&mut self.conn(), email, PASSWORD, role, site).expect("account created")
+    }
+
+    /// Signs in; returns the token pair.
+    pub async fn login(&self, email: &str) -> serde_json::Value {
+        let res = self
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(serde_json::json!({"email": email, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(res.status, 200, "login {email}: {}", String::from_utf8_lossy(&res.body));
+        res.json()
+    }
+
+    /// Signs in; returns the access token.
+    pub async fn token(&self, email: &str) -> String {
+        self.login(email).await["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// One of each kind of staff, signed in.
+    pub async fn staff(&self) -> Staff {
+        use portal::auth::Role;
+        self.add_user("admin@portal.vn", Role::Admin, None);
+        self.add_user("bientap@chiminh.gov.vn", Role::Editor, Some("phuong-chi-minh"));
+        self.add_user("phongvien@chiminh.gov.vn", Role::Author, Some("phuong-chi-minh"));
+        self.add_user("bientap@leloi.gov.vn", Role::Editor, Some("xa-le-loi"));
+        self.add_user("phongvien@leloi.gov.vn", Role::Author, Some("xa-le-loi"));
+        Staff {
+            admin: self.token("admin@portal.vn").await,
+            editor: self.token("bientap@chiminh.gov.vn").await,
+            author: self.token("phongvien@chiminh.gov.vn").await,
+            editor_other: self.token("bientap@leloi.gov.vn").await,
+            author_other: self.token("phongvien@leloi.gov.vn").await,
+        }
+    }
+
+    /// Sends `method uri` with an optional bearer token and JSON body.
+    pub async fn call(
+        &self,
+        method: &str,
+        uri: impl Into<String>,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> Res {
+        self.call_with(method, uri, token, body, &[]).await
+    }
+
+    /// [`TestApp::call`] with extra headers.
+    pub async fn call_with(
+        &self,
+        method: &str,
+        uri: impl Into<String>,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+        headers: &[(&str, &str)],
+    ) -> Res {
+        let uri: String = uri.into();
+        let mut req = TestRequest::default().method(method.parse().unwrap()).uri(&uri);
+        if let Some(token) = token {
+            req = req.insert_header(("authorization", format!("Bearer {token}")));
+        }
+        for (name, value) in headers {
+            req = req.insert_header((*name, *value));
+        }
+        if let Some(body) = body {
+            req = req.set_json(body);
+        }
+        self.send(req).await
+    }
+}

@@ -4,8 +4,10 @@
 mod helpers;
 
 mod articles;
+mod auth;
 mod categories;
 mod http;
 mod openapi;
 mod schema;
 mod sites;
+mod writing;
