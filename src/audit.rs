@@ -24,9 +24,7 @@ pub struct Origin {
 
 /// The client address of a request, for the log of an action without an actor yet (sign-in).
 pub fn request_ip(req: &HttpRequest, state: &AppState) -> String {
-    client_ip(req, &state.trusted_proxies)
-        .map(|ip| ip.to_string())
-        .unwrap_or_default()
+    client_ip(req, &state.trusted_proxies).map(|ip| ip.to_string()).unwrap_or_default()
 }
 
 /// Records one action (`article.publish`) on one target (`article:12`), in the caller's
@@ -110,11 +108,8 @@ pub async fn list_audit(
     let (rows, total) = db::run(&state.pool, move |conn| {
         caller.actor(conn)?.require_admin()?;
         let total: i64 = audit_log::table.count().get_result(conn)?;
-        let rows: Vec<Row> = audit_log::table
-            .order(audit_log::id.desc())
-            .limit(page.limit())
-            .offset(page.offset())
-            .load(conn)?;
+        let rows: Vec<Row> =
+            audit_log::table.order(audit_log::id.desc()).limit(page.limit()).offset(page.offset()).load(conn)?;
         Ok((rows, total))
     })
     .await?;

@@ -171,11 +171,7 @@ impl Tree {
 }
 
 fn reference(row: &CategoryRow) -> CategoryRef {
-    CategoryRef {
-        id: row.id,
-        slug: row.slug.clone(),
-        name: row.name.clone(),
-    }
+    CategoryRef { id: row.id, slug: row.slug.clone(), name: row.name.clone() }
 }
 
 /// List a site's categories
@@ -287,10 +283,7 @@ fn apply(tree: &Tree, row: &mut CategoryRow, input: CategoryInput, creating: boo
     let slug = input.slug.or_else(|| creating.then(|| text::slugify(&row.name)));
     if let Some(slug) = slug {
         if !text::is_slug(&slug) || slug.len() > text::MAX_SLUG_LEN {
-            errors.push(field_error(
-                "slug",
-                "must be lower-case letters and digits joined by dashes",
-            ));
+            errors.push(field_error("slug", "must be lower-case letters and digits joined by dashes"));
         } else if tree.rows.iter().any(|c| c.slug == slug && c.id != row.id) {
             errors.push(field_error("slug", "is taken by another category of this site"));
         }
@@ -322,22 +315,12 @@ fn apply(tree: &Tree, row: &mut CategoryRow, input: CategoryInput, creating: boo
         Some(p) if !(0..=100_000).contains(&p) => errors.push(field_error("position", "must be from 0 to 100000")),
         Some(p) => row.position = p,
         None if creating => {
-            row.position = tree
-                .rows
-                .iter()
-                .filter(|c| c.parent_id == row.parent_id)
-                .map(|c| c.position)
-                .max()
-                .unwrap_or(0)
-                + 1
+            row.position =
+                tree.rows.iter().filter(|c| c.parent_id == row.parent_id).map(|c| c.position).max().unwrap_or(0) + 1
         }
         None => {}
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
 }
 
 /// Signs in the caller as an editor of the site and runs `f` with the site's tree.
@@ -357,11 +340,7 @@ where
         let site = sites::find(conn, &site)?;
         let actor = caller.actor(conn)?;
         actor.require(site.id, Role::Editor)?;
-        let origin = Origin {
-            user_id: actor.id,
-            email: actor.email.clone(),
-            client_ip,
-        };
+        let origin = Origin { user_id: actor.id, email: actor.email.clone(), client_ip };
         let tree = Tree::load(conn, site.id)?;
         conn.transaction(|conn| f(conn, &site, tree, &origin))
     })
@@ -393,46 +372,31 @@ pub async fn create_category(
     body: web::Json<CategoryInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
-    let (site, detail) = edit_tree(
-        &state,
-        &req,
-        caller,
-        path.into_inner(),
-        move |conn, site, tree, origin| {
-            let mut row = CategoryRow {
-                id: 0,
-                parent_id: None,
-                slug: String::new(),
-                name: String::new(),
-                description: String::new(),
-                position: 0,
-            };
-            apply(&tree, &mut row, input, true)?;
-            diesel::insert_into(categories::table)
-                .values((
-                    categories::site_id.eq(site.id),
-                    categories::parent_id.eq(row.parent_id),
-                    categories::slug.eq(&row.slug),
-                    categories::name.eq(&row.name),
-                    categories::description.eq(&row.description),
-                    categories::position.eq(row.position),
-                ))
-                .execute(conn)?;
-            audit::record(
-                conn,
-                origin,
-                "category.create",
-                &format!("category:{}", row.slug),
-                Some(site.id),
-            )?;
-            let tree = Tree::load(conn, site.id)?;
-            let detail = tree.detail(
-                tree.by_slug(&row.slug)
-                    .ok_or_else(|| ApiError::internal("category vanished"))?,
-            );
-            Ok((site.slug.clone(), detail))
-        },
-    )
+    let (site, detail) = edit_tree(&state, &req, caller, path.into_inner(), move |conn, site, tree, origin| {
+        let mut row = CategoryRow {
+            id: 0,
+            parent_id: None,
+            slug: String::new(),
+            name: String::new(),
+            description: String::new(),
+            position: 0,
+        };
+        apply(&tree, &mut row, input, true)?;
+        diesel::insert_into(categories::table)
+            .values((
+                categories::site_id.eq(site.id),
+                categories::parent_id.eq(row.parent_id),
+                categories::slug.eq(&row.slug),
+                categories::name.eq(&row.name),
+                categories::description.eq(&row.description),
+                categories::position.eq(row.position),
+            ))
+            .execute(conn)?;
+        audit::record(conn, origin, "category.create", &format!("category:{}", row.slug), Some(site.id))?;
+        let tree = Tree::load(conn, site.id)?;
+        let detail = tree.detail(tree.by_slug(&row.slug).ok_or_else(|| ApiError::internal("category vanished"))?);
+        Ok((site.slug.clone(), detail))
+    })
     .await?;
     let location = format!("/api/v1/sites/{site}/categories/{}", detail.slug);
     private_json(&Data { data: detail }, StatusCode::CREATED, |res| {
@@ -470,10 +434,8 @@ pub async fn update_category(
     let (site, slug) = path.into_inner();
     let input = body.into_inner();
     let detail = edit_tree(&state, &req, caller, site, move |conn, site, tree, origin| {
-        let mut row = tree
-            .by_slug(&slug)
-            .cloned()
-            .ok_or_else(|| ApiError::not_found(format!("no category {slug:?}")))?;
+        let mut row =
+            tree.by_slug(&slug).cloned().ok_or_else(|| ApiError::not_found(format!("no category {slug:?}")))?;
         apply(&tree, &mut row, input, false)?;
         diesel::update(categories::table.find(row.id))
             .set((
@@ -484,18 +446,9 @@ pub async fn update_category(
                 categories::position.eq(row.position),
             ))
             .execute(conn)?;
-        audit::record(
-            conn,
-            origin,
-            "category.update",
-            &format!("category:{}", row.slug),
-            Some(site.id),
-        )?;
+        audit::record(conn, origin, "category.update", &format!("category:{}", row.slug), Some(site.id))?;
         let tree = Tree::load(conn, site.id)?;
-        Ok(tree.detail(
-            tree.by_slug(&row.slug)
-                .ok_or_else(|| ApiError::internal("category vanished"))?,
-        ))
+        Ok(tree.detail(tree.by_slug(&row.slug).ok_or_else(|| ApiError::internal("category vanished"))?))
     })
     .await?;
     private_json(&Data { data: detail }, StatusCode::OK, |_| {})
@@ -529,31 +482,18 @@ pub async fn delete_category(
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
     edit_tree(&state, &req, caller, site, move |conn, site, tree, origin| {
-        let row = tree
-            .by_slug(&slug)
-            .ok_or_else(|| ApiError::not_found(format!("no category {slug:?}")))?;
+        let row = tree.by_slug(&slug).ok_or_else(|| ApiError::not_found(format!("no category {slug:?}")))?;
         if tree.rows.iter().any(|c| c.parent_id == Some(row.id)) {
-            return Err(ApiError::Conflict(
-                "it has sub-categories; move or delete them first".into(),
-            ));
+            return Err(ApiError::Conflict("it has sub-categories; move or delete them first".into()));
         }
-        let used: i64 = articles::table
-            .filter(articles::category_id.eq(row.id))
-            .count()
-            .get_result(conn)?;
+        let used: i64 = articles::table.filter(articles::category_id.eq(row.id)).count().get_result(conn)?;
         if used > 0 {
             return Err(ApiError::Conflict(format!(
                 "{used} article(s) are in it (the trash included); move them first"
             )));
         }
         diesel::delete(categories::table.find(row.id)).execute(conn)?;
-        audit::record(
-            conn,
-            origin,
-            "category.delete",
-            &format!("category:{slug}"),
-            Some(site.id),
-        )?;
+        audit::record(conn, origin, "category.delete", &format!("category:{slug}"), Some(site.id))?;
         Ok(())
     })
     .await?;

@@ -26,9 +26,7 @@ impl DatabaseUrl {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Self::Postgres(url.to_owned()))
         } else {
-            Err(format!(
-                "{url:?} is neither sqlite://path/to/file.db nor postgres://user@host/database"
-            ))
+            Err(format!("{url:?} is neither sqlite://path/to/file.db nor postgres://user@host/database"))
         }
     }
 }
@@ -89,19 +87,11 @@ impl IpNet {
         };
         match (self.addr, ip) {
             (std::net::IpAddr::V4(net), std::net::IpAddr::V4(ip)) => {
-                let mask = if self.prefix == 0 {
-                    0
-                } else {
-                    u32::MAX << (32 - self.prefix)
-                };
+                let mask = if self.prefix == 0 { 0 } else { u32::MAX << (32 - self.prefix) };
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (std::net::IpAddr::V6(net), std::net::IpAddr::V6(ip)) => {
-                let mask = if self.prefix == 0 {
-                    0
-                } else {
-                    u128::MAX << (128 - self.prefix)
-                };
+                let mask = if self.prefix == 0 { 0 } else { u128::MAX << (128 - self.prefix) };
                 u128::from(net) & mask == u128::from(ip) & mask
             }
             _ => false,
@@ -232,9 +222,7 @@ impl Settings {
                 "production" => true,
                 "development" => false,
                 _ => {
-                    return Err(format!(
-                        "PORTAL_ENV: {v:?} is neither \"development\" nor \"production\""
-                    ));
+                    return Err(format!("PORTAL_ENV: {v:?} is neither \"development\" nor \"production\""));
                 }
             };
         }
@@ -306,18 +294,12 @@ fn parse_origins(value: &str) -> Result<CorsOrigins, String> {
         return Ok(CorsOrigins::Any);
     }
     let mut origins = Vec::new();
-    for origin in value
-        .split(',')
-        .map(|o| o.trim().trim_end_matches('/'))
-        .filter(|o| !o.is_empty())
-    {
+    for origin in value.split(',').map(|o| o.trim().trim_end_matches('/')).filter(|o| !o.is_empty()) {
         let valid = (origin.starts_with("http://") || origin.starts_with("https://"))
             && !origin.contains(['?', '#', ' '])
             && origin.splitn(4, '/').nth(3).is_none();
         if !valid {
-            return Err(format!(
-                "PORTAL_CORS_ORIGINS: {origin:?} is not an origin like https://example.gov.vn"
-            ));
+            return Err(format!("PORTAL_CORS_ORIGINS: {origin:?} is not an origin like https://example.gov.vn"));
         }
         origins.push(origin.to_owned());
     }
@@ -343,10 +325,7 @@ mod tests {
 
     #[test]
     fn a_wrong_setting_is_named_in_one_line() {
-        assert_eq!(
-            from(&[("PORT", "abc")]).unwrap_err(),
-            "PORT: \"abc\" is not a whole number from 1 to 65535"
-        );
+        assert_eq!(from(&[("PORT", "abc")]).unwrap_err(), "PORT: \"abc\" is not a whole number from 1 to 65535");
         assert_eq!(
             from(&[("DATABASE_URL", "mysql://x")]).unwrap_err(),
             "DATABASE_URL: \"mysql://x\" is neither sqlite://path/to/file.db nor postgres://user@host/database"
@@ -355,11 +334,7 @@ mod tests {
             from(&[("PORTAL_SEED_DEMO", "maybe")]).unwrap_err(),
             "PORTAL_SEED_DEMO: \"maybe\" is neither true nor false"
         );
-        assert!(
-            from(&[("PORTAL_CORS_ORIGINS", "ftp://x")])
-                .unwrap_err()
-                .starts_with("PORTAL_CORS_ORIGINS:")
-        );
+        assert!(from(&[("PORTAL_CORS_ORIGINS", "ftp://x")]).unwrap_err().starts_with("PORTAL_CORS_ORIGINS:"));
         assert!(from(&[("LOG_LEVEL", "info,[")]).unwrap_err().starts_with("LOG_LEVEL:"));
     }
 
@@ -370,9 +345,7 @@ mod tests {
             "PORTAL_JWT_SECRET: required when PORTAL_ENV=production (at least 32 random bytes)"
         );
         assert!(
-            from(&[("PORTAL_JWT_SECRET", "short")])
-                .unwrap_err()
-                .starts_with("PORTAL_JWT_SECRET: too weak (5 bytes)")
+            from(&[("PORTAL_JWT_SECRET", "short")]).unwrap_err().starts_with("PORTAL_JWT_SECRET: too weak (5 bytes)")
         );
         let s = from(&[("PORTAL_ENV", "production"), ("PORTAL_JWT_SECRET", &"k".repeat(32))]).unwrap();
         assert!(s.production && s.jwt_secret.is_some());
@@ -394,9 +367,6 @@ mod tests {
     #[test]
     fn origins_are_a_comma_separated_list() {
         let s = from(&[("PORTAL_CORS_ORIGINS", "https://a.gov.vn, http://localhost:3000/")]).unwrap();
-        assert_eq!(
-            s.cors_origins,
-            CorsOrigins::List(vec!["https://a.gov.vn".into(), "http://localhost:3000".into()])
-        );
+        assert_eq!(s.cors_origins, CorsOrigins::List(vec!["https://a.gov.vn".into(), "http://localhost:3000".into()]));
     }
 }

@@ -51,6 +51,7 @@ pub struct Problem {
     /// `/problems/method-not-allowed` (405), `/problems/not-acceptable` (406),
     /// `/problems/conflict` (409), `/problems/precondition-failed` (412),
     /// `/problems/payload-too-large` (413), `/problems/unsupported-media-type` (415),
+    /// `/problems/range-not-satisfiable` (416),
     /// `/problems/validation-failed` (422), `/problems/precondition-required` (428),
     /// `/problems/too-many-requests` (429), `/problems/service-unavailable` (503),
     /// `/problems/internal-error` (500).
@@ -113,10 +114,7 @@ pub enum ApiError {
 impl ApiError {
     /// A 400 for one bad parameter.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::InvalidParameters(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }])
+        Self::InvalidParameters(vec![FieldError { field: field.into(), message: message.into() }])
     }
 
     /// A 404 with a detail naming what was not found.
@@ -143,35 +141,23 @@ impl ApiError {
             | Self::Conflict(detail)
             | Self::PreconditionFailed(detail)
             | Self::Other(_, detail) => (detail.clone(), Vec::new()),
-            Self::PreconditionRequired => (
-                "send If-Match with the ETag of the version you edited, so no one's save is lost".into(),
-                Vec::new(),
-            ),
+            Self::PreconditionRequired => {
+                ("send If-Match with the ETag of the version you edited, so no one's save is lost".into(), Vec::new())
+            }
             Self::TooManyRequests(secs) => (format!("too many attempts; retry in {secs} seconds"), Vec::new()),
             Self::MethodNotAllowed => ("this path does not answer that method".into(), Vec::new()),
-            Self::NotAcceptable => (
-                "this API answers application/json; send Accept: application/json".into(),
-                Vec::new(),
-            ),
+            Self::NotAcceptable => {
+                ("this API answers application/json; send Accept: application/json".into(), Vec::new())
+            }
             Self::Unavailable => ("the database is busy or unreachable; retry shortly".into(), Vec::new()),
             Self::Internal(_) => ("an unexpected error occurred; it has been logged".into(), Vec::new()),
         };
-        Problem {
-            kind,
-            title,
-            status: status.as_u16(),
-            detail,
-            errors,
-        }
+        Problem { kind, title, status: status.as_u16(), detail, errors }
     }
 }
 
 fn describe(errors: &[FieldError]) -> String {
-    errors
-        .iter()
-        .map(|e| format!("{}: {}", e.field, e.message))
-        .collect::<Vec<_>>()
-        .join("; ")
+    errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
 }
 
 /// The `type` and `title` of the problem answered with `status`.
@@ -187,6 +173,7 @@ pub fn kind_and_title(status: StatusCode) -> (&'static str, &'static str) {
         412 => ("/problems/precondition-failed", "Precondition failed"),
         413 => ("/problems/payload-too-large", "Payload too large"),
         415 => ("/problems/unsupported-media-type", "Unsupported media type"),
+        416 => ("/problems/range-not-satisfiable", "Range not satisfiable"),
         422 => ("/problems/validation-failed", "Validation failed"),
         428 => ("/problems/precondition-required", "Precondition required"),
         429 => ("/problems/too-many-requests", "Too many requests"),
@@ -225,16 +212,13 @@ impl ResponseError for ApiError {
         let mut res = problem_response(&self.problem());
         match self {
             Self::Unavailable => {
-                res.headers_mut()
-                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+                res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
             }
             Self::TooManyRequests(secs) => {
-                res.headers_mut()
-                    .insert(header::RETRY_AFTER, header::HeaderValue::from(*secs));
+                res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(*secs));
             }
             Self::Unauthorized(_) => {
-                res.headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+                res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
             }
             _ => {}
         }
@@ -275,18 +259,12 @@ pub async fn problem_errors(
     // gets a problem body.
     let res = next.call(req).await.map_err(|err| {
         let status = err.as_response_error().status_code();
-        let detail = if status.is_client_error() {
-            err.to_string()
-        } else {
-            default_detail(status)
-        };
+        let detail = if status.is_client_error() { err.to_string() } else { default_detail(status) };
         ApiError::Other(status, detail)
     })?;
     let status = res.status();
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|ct| ct.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    let is_problem =
+        res.headers().get(header::CONTENT_TYPE).is_some_and(|ct| ct.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
     if !(status.is_client_error() || status.is_server_error()) || is_problem {
         return Ok(res.map_body(|_, body| EitherBody::left(body.boxed())));
     }
@@ -297,13 +275,7 @@ pub async fn problem_errors(
         _ => default_detail(status),
     };
     let (kind, title) = kind_and_title(status);
-    let problem = Problem {
-        kind,
-        title,
-        status: status.as_u16(),
-        detail,
-        errors: Vec::new(),
-    };
+    let problem = Problem { kind, title, status: status.as_u16(), detail, errors: Vec::new() };
     if status.is_server_error() {
         tracing::error!(status = status.as_u16(), error = ?res.response().error(), "server error");
     }
@@ -352,10 +324,7 @@ impl RouteMethods {
     }
 
     fn allowed(&self, path: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(def, _)| def.is_match(path))
-            .map(|(_, allow)| allow.as_str())
+        self.0.iter().find(|(def, _)| def.is_match(path)).map(|(_, allow)| allow.as_str())
     }
 }
 
@@ -390,10 +359,9 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::Htt
         E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::PayloadTooLarge(err.to_string()),
         E::ContentType => ApiError::UnsupportedMediaType("send the body as application/json".into()),
         // Well-formed JSON of the wrong shape is 422; text that is not JSON at all is 400.
-        E::Deserialize(e) if e.is_data() => ApiError::Validation(vec![FieldError {
-            field: "body".into(),
-            message: e.to_string(),
-        }]),
+        E::Deserialize(e) if e.is_data() => {
+            ApiError::Validation(vec![FieldError { field: "body".into(), message: e.to_string() }])
+        }
         E::Deserialize(e) => ApiError::invalid("body", format!("malformed JSON: {e}")),
         _ => ApiError::invalid("body", err.to_string()),
     }
@@ -411,16 +379,8 @@ mod tests {
             (ApiError::not_found("x"), 404, "/problems/not-found"),
             (ApiError::MethodNotAllowed, 405, "/problems/method-not-allowed"),
             (ApiError::NotAcceptable, 406, "/problems/not-acceptable"),
-            (
-                ApiError::PayloadTooLarge("big".into()),
-                413,
-                "/problems/payload-too-large",
-            ),
-            (
-                ApiError::UnsupportedMediaType("xml".into()),
-                415,
-                "/problems/unsupported-media-type",
-            ),
+            (ApiError::PayloadTooLarge("big".into()), 413, "/problems/payload-too-large"),
+            (ApiError::UnsupportedMediaType("xml".into()), 415, "/problems/unsupported-media-type"),
             (ApiError::Validation(vec![]), 422, "/problems/validation-failed"),
             (ApiError::Unavailable, 503, "/problems/service-unavailable"),
             (ApiError::internal("secret cause"), 500, "/problems/internal-error"),

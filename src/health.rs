@@ -22,9 +22,7 @@ pub struct Health {
 #[utoipa::path(tag = "health", responses((status = 200, description = "Up", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(Health { status: "ok" })
+    HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(Health { status: "ok" })
 }
 
 /// Readiness
@@ -46,9 +44,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
         })
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(Health { status: "ok" }))
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(Health { status: "ok" }))
 }
 
 /// Registers the probes.

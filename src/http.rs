@@ -77,26 +77,17 @@ impl Page {
         per_page_param: Option<&str>,
         errors: &mut Vec<crate::error::FieldError>,
     ) -> Page {
-        let mut page = Page {
-            page: 1,
-            per_page: DEFAULT_PER_PAGE,
-        };
+        let mut page = Page { page: 1, per_page: DEFAULT_PER_PAGE };
         if let Some(v) = page_param {
             match v.parse::<u32>() {
                 Ok(n) if (1..=MAX_PAGE).contains(&n) => page.page = n,
-                _ => errors.push(field_error(
-                    "page",
-                    format!("must be a whole number from 1 to {MAX_PAGE}"),
-                )),
+                _ => errors.push(field_error("page", format!("must be a whole number from 1 to {MAX_PAGE}"))),
             }
         }
         if let Some(v) = per_page_param {
             match v.parse::<u32>() {
                 Ok(n) if (1..=MAX_PER_PAGE).contains(&n) => page.per_page = n,
-                _ => errors.push(field_error(
-                    "per_page",
-                    format!("must be a whole number from 1 to {MAX_PER_PAGE}"),
-                )),
+                _ => errors.push(field_error("per_page", format!("must be a whole number from 1 to {MAX_PER_PAGE}"))),
             }
         }
         page
@@ -112,21 +103,13 @@ impl Page {
 
     pub fn meta(&self, total: i64) -> ListMeta {
         let per_page = i64::from(self.per_page);
-        ListMeta {
-            page: self.page,
-            per_page: self.per_page,
-            total,
-            total_pages: (total + per_page - 1) / per_page,
-        }
+        ListMeta { page: self.page, per_page: self.per_page, total, total_pages: (total + per_page - 1) / per_page }
     }
 }
 
 /// A [`FieldError`](crate::error::FieldError) for `field`.
 pub fn field_error(field: &str, message: impl Into<String>) -> crate::error::FieldError {
-    crate::error::FieldError {
-        field: field.into(),
-        message: message.into(),
-    }
+    crate::error::FieldError { field: field.into(), message: message.into() }
 }
 
 /// How long shared caches and browsers may keep a public answer.
@@ -156,14 +139,9 @@ pub fn cached_json_with<T: Serialize>(
 ) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(format!("serialise: {e}")))?;
     let etag = etag_of(&body);
-    let status = if if_none_match(req, &etag) {
-        StatusCode::NOT_MODIFIED
-    } else {
-        StatusCode::OK
-    };
+    let status = if if_none_match(req, &etag) { StatusCode::NOT_MODIFIED } else { StatusCode::OK };
     let mut res = HttpResponse::build(status);
-    res.insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, cache.header_value()));
+    res.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, cache.header_value()));
     extra(&mut res);
     if status == StatusCode::NOT_MODIFIED {
         return Ok(res.finish());
@@ -180,14 +158,9 @@ pub fn etag_of(body: &[u8]) -> String {
 
 /// True when the request's `If-None-Match` names `etag` (weak comparison, RFC 9110 13.1.2).
 fn if_none_match(req: &HttpRequest, etag: &str) -> bool {
-    req.headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .any(|list| {
-            list.split(',')
-                .map(str::trim)
-                .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
-        })
+    req.headers().get_all(header::IF_NONE_MATCH).filter_map(|v| v.to_str().ok()).any(|list| {
+        list.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+    })
 }
 
 /// The RFC 8288 `Link` header of a page: `first`, `prev`, `next` and `last`, as references
@@ -202,8 +175,7 @@ pub fn link_header(req: &HttpRequest, page: Page, meta: &ListMeta) -> String {
         for (k, v) in &others {
             q.append_pair(k, v);
         }
-        q.append_pair("page", &p.to_string())
-            .append_pair("per_page", &page.per_page.to_string());
+        q.append_pair("page", &p.to_string()).append_pair("per_page", &page.per_page.to_string());
         format!("<{}?{}>; rel=\"{rel}\"", req.path(), q.finish())
     };
     let last = meta.total_pages.max(1);
@@ -304,11 +276,7 @@ pub fn private_json<T: Serialize>(
 
 /// Fails with 400 when any parameter was bad.
 pub fn check(errors: Vec<crate::error::FieldError>) -> Result<(), ApiError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::InvalidParameters(errors))
-    }
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::InvalidParameters(errors)) }
 }
 
 #[cfg(test)]
@@ -319,13 +287,7 @@ mod tests {
     #[test]
     fn pages_are_checked_and_named() {
         let mut errors = Vec::new();
-        let p = Page::parse(
-            &PageParams {
-                page: Some("0".into()),
-                per_page: Some("1000".into()),
-            },
-            &mut errors,
-        );
+        let p = Page::parse(&PageParams { page: Some("0".into()), per_page: Some("1000".into()) }, &mut errors);
         assert_eq!(p, Page { page: 1, per_page: 20 });
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["page", "per_page"]);
@@ -334,15 +296,7 @@ mod tests {
     #[test]
     fn meta_counts_pages() {
         let p = Page { page: 2, per_page: 5 };
-        assert_eq!(
-            p.meta(11),
-            ListMeta {
-                page: 2,
-                per_page: 5,
-                total: 11,
-                total_pages: 3
-            }
-        );
+        assert_eq!(p.meta(11), ListMeta { page: 2, per_page: 5, total: 11, total_pages: 3 });
         assert_eq!(p.meta(0).total_pages, 0);
         assert_eq!(p.offset(), 5);
     }
@@ -377,10 +331,7 @@ mod tests {
         };
         let ip = |s: &str| Some(s.parse::<std::net::IpAddr>().unwrap());
         // An untrusted peer cannot name someone else.
-        assert_eq!(
-            client_ip(&req("18.207.102.38", Some("1.1.1.1")), &trusted),
-            ip("18.207.102.38")
-        );
+        assert_eq!(client_ip(&req("18.207.102.38", Some("1.1.1.1")), &trusted), ip("18.207.102.38"));
         // A trusted proxy can; proxies of ours in the chain are skipped, spoofed entries before them are not trusted.
         assert_eq!(
             client_ip(&req("10.0.0.2", Some("6.6.6.6, 18.207.102.38, 10.0.0.9")), &trusted),
@@ -398,14 +349,10 @@ mod tests {
     fn if_none_match_accepts_lists_weak_tags_and_star() {
         let tag = "\"abc\"";
         for header in ["\"abc\"", "W/\"abc\"", "\"x\", \"abc\"", "*"] {
-            let req = TestRequest::get()
-                .insert_header((header::IF_NONE_MATCH, header))
-                .to_http_request();
+            let req = TestRequest::get().insert_header((header::IF_NONE_MATCH, header)).to_http_request();
             assert!(if_none_match(&req, tag), "{header}");
         }
-        let req = TestRequest::get()
-            .insert_header((header::IF_NONE_MATCH, "\"abd\""))
-            .to_http_request();
+        let req = TestRequest::get().insert_header((header::IF_NONE_MATCH, "\"abd\"")).to_http_request();
         assert!(!if_none_match(&req, tag));
     }
 }

@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod sites;
 pub mod telemetry;
 pub mod text;
+pub mod uploads;
 
 use actix_cors::Cors;
 use actix_web::body::{EitherBody, MessageBody};
@@ -45,6 +46,9 @@ pub struct AppState {
     pub limiter: auth::limiter::LoginLimiter,
     /// Proxies trusted to name the client.
     pub trusted_proxies: Vec<config::IpNet>,
+    /// Where uploads are stored, and the largest accepted.
+    pub upload_dir: std::path::PathBuf,
+    pub upload_max_bytes: usize,
 }
 
 impl AppState {
@@ -52,14 +56,14 @@ impl AppState {
     pub fn new(settings: &Settings, pool: db::Pool) -> Self {
         AppState {
             pool,
-            cache: CachePolicy {
-                max_age: settings.cache_max_age,
-            },
+            cache: CachePolicy { max_age: settings.cache_max_age },
             related_limit: settings.related_limit as usize,
             cors_origins: settings.cors_origins.clone(),
             keys: auth::tokens::Keys::new(settings),
             limiter: auth::limiter::LoginLimiter::default(),
             trusted_proxies: settings.trusted_proxies.clone(),
+            upload_dir: settings.upload_dir.clone(),
+            upload_max_bytes: settings.upload_max_bytes,
         }
     }
 }
@@ -72,9 +76,11 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(categories::configure)
             .configure(articles::configure)
             .configure(auth::routes::configure)
+            .configure(uploads::configure)
             .service(audit::list_audit),
     )
-    .configure(health::configure);
+    .configure(health::configure)
+    .service(uploads::get_upload);
 }
 
 /// The whole application: routes, docs, error handling and middleware. Tests drive this same
@@ -97,25 +103,15 @@ pub fn app(
         .app_data(state)
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
-        .app_data(
-            web::JsonConfig::default()
-                .limit(64 * 1024)
-                .error_handler(error::json_error),
-        )
+        .app_data(web::JsonConfig::default().limit(64 * 1024).error_handler(error::json_error))
         .configure(routes)
         .split_for_parts();
     // validator_url "none": Swagger UI would otherwise load a badge from validator.swagger.io.
-    let docs_config = utoipa_swagger_ui::Config::default()
-        .validator_url("none")
-        .try_it_out_enabled(true);
+    let docs_config = utoipa_swagger_ui::Config::default().validator_url("none").try_it_out_enabled(true);
     let doc = openapi::finish(doc);
     let methods = web::Data::new(error::RouteMethods::from_openapi(&doc));
     app.app_data(methods)
-        .service(
-            SwaggerUi::new("/docs/{_:.*}")
-                .url("/api/openapi.json", doc)
-                .config(docs_config),
-        )
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", doc).config(docs_config))
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(error::no_route))
         .wrap(from_fn(accept_json))
@@ -128,14 +124,7 @@ pub fn app(
 fn cors(origins: &CorsOrigins) -> Cors {
     let cors = Cors::default()
         .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
-        .allowed_headers([
-            "Accept",
-            "Authorization",
-            "Content-Type",
-            "If-Match",
-            "If-None-Match",
-            "X-Request-Id",
-        ])
+        .allowed_headers(["Accept", "Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-Id"])
         .expose_headers(["ETag", "Link", "Location", "Retry-After", "X-Request-Id"])
         .max_age(86_400);
     match origins {
@@ -150,9 +139,7 @@ async fn accept_json(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     if req.path().starts_with("/api/") && !accepts_json(req.headers().get(actix_web::http::header::ACCEPT)) {
-        return Ok(req
-            .into_response(ApiError::NotAcceptable.error_response())
-            .map_into_right_body());
+        return Ok(req.into_response(ApiError::NotAcceptable.error_response()).map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())
 }
@@ -165,16 +152,9 @@ pub fn accepts_json(accept: Option<&actix_web::http::header::HeaderValue>) -> bo
     value.split(',').any(|range| {
         let mut parts = range.split(';').map(str::trim);
         let media = parts.next().unwrap_or("").to_ascii_lowercase();
-        let refused = parts.any(|p| {
-            p.strip_prefix("q=")
-                .and_then(|q| q.trim().parse::<f32>().ok())
-                .is_some_and(|q| q <= 0.0)
-        });
-        !refused
-            && matches!(
-                media.as_str(),
-                "*/*" | "application/*" | "application/json" | "application/problem+json"
-            )
+        let refused =
+            parts.any(|p| p.strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()).is_some_and(|q| q <= 0.0));
+        !refused && matches!(media.as_str(), "*/*" | "application/*" | "application/json" | "application/problem+json")
     })
 }
 
@@ -190,10 +170,7 @@ pub fn prepare_database(pool: &db::Pool, settings: &Settings) -> Result<(), Stri
     }
     let admin_password = settings.admin_password.as_ref().map(|p| p.0.as_str());
     if auth::accounts::bootstrap_admin(&mut conn, settings.admin_email.as_deref(), admin_password)? {
-        tracing::info!(
-            email = settings.admin_email.as_deref().unwrap_or(""),
-            "first admin created"
-        );
+        tracing::info!(email = settings.admin_email.as_deref().unwrap_or(""), "first admin created");
     }
     if seed_demo {
         let loaded = demo::seed_if_empty(&mut conn).map_err(|e| format!("database: loading the demo failed: {e}"))?;
@@ -210,9 +187,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     {
         let pool = pool.clone();
         let settings = settings.clone();
-        web::block(move || prepare_database(&pool, &settings))
-            .await
-            .map_err(|e| e.to_string())??;
+        web::block(move || prepare_database(&pool, &settings)).await.map_err(|e| e.to_string())??;
     }
     let state = web::Data::new(AppState::new(&settings, pool));
     let server = HttpServer::new(move || app(state.clone()))

@@ -121,11 +121,7 @@ fn user(settings: &Settings, command: UserCommand) -> Result<(), String> {
         UserCommand::Grant { email, role, site } => {
             let role = parse_role(&role)?;
             accounts::grant(&mut conn, &email, role, site.as_deref())?;
-            println!(
-                "{email} is now {} {}",
-                role.as_str(),
-                site.map(|s| format!("of {s}")).unwrap_or_default()
-            );
+            println!("{email} is now {} {}", role.as_str(), site.map(|s| format!("of {s}")).unwrap_or_default());
         }
     }
     Ok(())
@@ -139,10 +135,7 @@ fn read_password() -> Result<String, String> {
         let _ = std::io::stderr().flush();
     }
     let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| format!("password: {e}"))?;
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("password: {e}"))?;
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
     if password.is_empty() {
         return Err("password: none given on standard input".into());

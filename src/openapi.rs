@@ -27,6 +27,7 @@ Search and slugs fold Vietnamese diacritics and `đ`: `hai duong` finds `Hải D
         (name = "categories", description = "Each site's tree of news categories"),
         (name = "articles", description = "Published news articles, searchable"),
         (name = "auth", description = "Staff sign-in: short-lived access tokens, rotating refresh tokens"),
+        (name = "uploads", description = "Images and documents: uploaded by staff, served to everyone"),
         (name = "admin", description = "For admins: the audit log"),
         (name = "health", description = "Probes for load balancers and orchestrators"),
     ),
@@ -71,25 +72,15 @@ pub fn add_common_errors(doc: &mut Document) {
         )
     };
     let add = |op: &mut Operation| {
-        op.responses
-            .responses
-            .entry("406".into())
-            .or_insert_with(|| problem("The client does not accept JSON"));
+        op.responses.responses.entry("406".into()).or_insert_with(|| problem("The client does not accept JSON"));
         op.responses
             .responses
             .entry("500".into())
             .or_insert_with(|| problem("An unexpected error (logged; details are never sent)"));
     };
     for item in doc.paths.paths.values_mut() {
-        for op in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
+        for op in
+            [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
         {
             add(op);
         }
@@ -100,11 +91,7 @@ pub fn add_common_errors(doc: &mut Document) {
 pub fn document() -> Document {
     use actix_web::App;
     use utoipa_actix_web::AppExt;
-    let (_, doc) = App::new()
-        .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .configure(crate::routes)
-        .split_for_parts();
+    let (_, doc) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes).split_for_parts();
     finish(doc)
 }
 

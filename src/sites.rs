@@ -46,13 +46,7 @@ impl From<SiteRow> for Site {
             tracing::warn!(site = %row.slug, time_zone = %row.time_zone, "unknown time zone, using Asia/Ho_Chi_Minh");
             chrono_tz::Asia::Ho_Chi_Minh
         });
-        Site {
-            id: row.id,
-            slug: row.slug,
-            name: row.name,
-            description: row.description,
-            tz,
-        }
+        Site { id: row.id, slug: row.slug, name: row.name, description: row.description, tz }
     }
 }
 
@@ -153,13 +147,7 @@ pub async fn get_site(
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
     let site = db::run(&state.pool, move |conn| find(conn, &slug)).await?;
-    cached_json(
-        &req,
-        &Data {
-            data: SiteView::from(&site),
-        },
-        state.cache,
-    )
+    cached_json(&req, &Data { data: SiteView::from(&site) }, state.cache)
 }
 
 /// Registers the site routes.

@@ -9,11 +9,7 @@ pub fn fold(text: &str) -> String {
 /// The words of `text` after folding: runs of ASCII letters and digits. Every other character,
 /// including the search engines' operators, only separates words.
 pub fn words(text: &str) -> Vec<String> {
-    fold(text)
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
+    fold(text).split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
 }
 
 /// The longest slug made from a title, in bytes (slugs are ASCII).
@@ -43,8 +39,7 @@ pub fn is_slug(s: &str) -> bool {
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// `html` with only safe markup left: scripts, styles, event handlers, `javascript:` and other
@@ -130,14 +125,8 @@ mod tests {
     #[test]
     fn slugs_come_from_titles() {
         assert_eq!(slugify("Đảng bộ phường Chí Minh"), "dang-bo-phuong-chi-minh");
-        assert_eq!(
-            slugify("Thăm \"phố tơ lụa\" ở thành phố Hải Dương"),
-            "tham-pho-to-lua-o-thanh-pho-hai-duong"
-        );
-        assert_eq!(
-            slugify("TP Hải Dương: Trao tặng 37 Huân chương"),
-            "tp-hai-duong-trao-tang-37-huan-chuong"
-        );
+        assert_eq!(slugify("Thăm \"phố tơ lụa\" ở thành phố Hải Dương"), "tham-pho-to-lua-o-thanh-pho-hai-duong");
+        assert_eq!(slugify("TP Hải Dương: Trao tặng 37 Huân chương"), "tp-hai-duong-trao-tang-37-huan-chuong");
         assert_eq!(slugify("!!!"), "bai-viet");
         let long = slugify(&"Nhiệm kỳ ".repeat(40));
         assert!(long.len() <= MAX_SLUG_LEN && is_slug(&long), "{long}");
@@ -165,10 +154,7 @@ mod tests {
     fn sanitising_removes_scripts_handlers_and_javascript_urls() {
         let dirty = r#"<p onclick="steal()">Đảng bộ<script>alert(1)</script></p><a href="javascript:alert(1)">x</a><img src="/a.jpg" onerror="x()"><iframe src="https://evil"></iframe>"#;
         let clean = sanitize_html(dirty);
-        assert_eq!(
-            clean,
-            r#"<p>Đảng bộ</p><a rel="noopener noreferrer">x</a><img src="/a.jpg">"#
-        );
+        assert_eq!(clean, r#"<p>Đảng bộ</p><a rel="noopener noreferrer">x</a><img src="/a.jpg">"#);
     }
 
     #[test]

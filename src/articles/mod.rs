@@ -48,10 +48,7 @@ impl ListRequest {
         }
         let q = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
         if q.is_some_and(|q| q.chars().count() > MAX_QUERY_CHARS) {
-            errors.push(field_error(
-                "q",
-                format!("must be at most {MAX_QUERY_CHARS} characters"),
-            ));
+            errors.push(field_error("q", format!("must be at most {MAX_QUERY_CHARS} characters")));
         }
         let words = q.map(text::words);
         let order = match params.sort.as_deref() {
@@ -75,23 +72,12 @@ impl ListRequest {
         let status = match params.status.as_deref() {
             None | Some("") => StatusFilter::Published,
             Some(s) => StatusFilter::parse(s).unwrap_or_else(|| {
-                errors.push(field_error(
-                    "status",
-                    "must be published, draft, review, scheduled, trashed or all",
-                ));
+                errors.push(field_error("status", "must be published, draft, review, scheduled, trashed or all"));
                 StatusFilter::Published
             }),
         };
         check(errors)?;
-        Ok(ListRequest {
-            page,
-            category,
-            from,
-            to,
-            words,
-            order,
-            status,
-        })
+        Ok(ListRequest { page, category, from, to, words, order, status })
     }
 }
 
@@ -183,14 +169,8 @@ pub async fn list_articles(
             to: list.to,
             ..SearchScope::public(site.id, now())
         };
-        let (ids, total) = queries::list_ids(
-            conn,
-            &scope,
-            list.words.as_deref(),
-            list.order,
-            list.page.limit(),
-            list.page.offset(),
-        )?;
+        let (ids, total) =
+            queries::list_ids(conn, &scope, list.words.as_deref(), list.order, list.page.limit(), list.page.offset())?;
         Ok((list.page, queries::summaries(conn, &site, &ids)?, total, staff))
     })
     .await?;
@@ -234,11 +214,7 @@ pub async fn get_article(
         let site = sites::find(conn, &site_slug)?;
         let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id).is_some());
         let scope = SearchScope {
-            status: if staff {
-                StatusFilter::All
-            } else {
-                StatusFilter::Published
-            },
+            status: if staff { StatusFilter::All } else { StatusFilter::Published },
             ..SearchScope::public(site.id, now())
         };
         let row = queries::find(conn, &scope, &key)?

@@ -19,12 +19,12 @@ type Boxed<'a> = articles::BoxedQuery<'a, MultiBackend>;
 fn visible(scope: &SearchScope) -> Boxed<'static> {
     let mut q = articles::table.filter(articles::site_id.eq(scope.site_id)).into_boxed();
     q = match scope.status {
-        StatusFilter::Published => q
-            .filter(articles::status.eq(PUBLISHED))
-            .filter(articles::published_at.le(scope.now)),
-        StatusFilter::Scheduled => q
-            .filter(articles::status.eq(PUBLISHED))
-            .filter(articles::published_at.gt(scope.now)),
+        StatusFilter::Published => {
+            q.filter(articles::status.eq(PUBLISHED)).filter(articles::published_at.le(scope.now))
+        }
+        StatusFilter::Scheduled => {
+            q.filter(articles::status.eq(PUBLISHED)).filter(articles::published_at.gt(scope.now))
+        }
         StatusFilter::Draft => q.filter(articles::status.eq(DRAFT)),
         StatusFilter::Review => q.filter(articles::status.eq(REVIEW)),
         StatusFilter::Trashed => q.filter(articles::status.eq(TRASHED)),
@@ -59,18 +59,10 @@ pub fn list_ids(
     // Drafts have no publication time: they sort by their last change.
     let by_publication = matches!(scope.status, StatusFilter::Published | StatusFilter::Scheduled);
     let ids = match (order, by_publication) {
-        (SearchOrder::Oldest, true) => query
-            .order((articles::published_at.asc(), articles::id.asc()))
-            .load(conn)?,
-        (SearchOrder::Oldest, false) => query
-            .order((articles::updated_at.asc(), articles::id.asc()))
-            .load(conn)?,
-        (_, true) => query
-            .order((articles::published_at.desc(), articles::id.desc()))
-            .load(conn)?,
-        (_, false) => query
-            .order((articles::updated_at.desc(), articles::id.desc()))
-            .load(conn)?,
+        (SearchOrder::Oldest, true) => query.order((articles::published_at.asc(), articles::id.asc())).load(conn)?,
+        (SearchOrder::Oldest, false) => query.order((articles::updated_at.asc(), articles::id.asc())).load(conn)?,
+        (_, true) => query.order((articles::published_at.desc(), articles::id.desc())).load(conn)?,
+        (_, false) => query.order((articles::updated_at.desc(), articles::id.desc())).load(conn)?,
     };
     Ok((ids, total))
 }
@@ -96,10 +88,7 @@ pub fn find(conn: &mut AnyConnection, scope: &SearchScope, key: &str) -> QueryRe
         Ok(id) => visible(scope).filter(articles::id.eq(id)),
         Err(_) => visible(scope).filter(articles::slug.eq(key.to_owned())),
     };
-    by_key
-        .select(ArticleRow::as_select())
-        .first::<ArticleRow>(conn)
-        .optional()
+    by_key.select(ArticleRow::as_select()).first::<ArticleRow>(conn).optional()
 }
 
 /// An article with everything the detail view shows: category, related articles (public
@@ -111,10 +100,8 @@ pub fn detail(
     related_limit: usize,
 ) -> QueryResult<ArticleDetail> {
     let scope = SearchScope::public(site.id, chrono::Utc::now().naive_utc());
-    let category = categories::table
-        .filter(categories::id.eq(row.category_id))
-        .select(CategoryRef::as_select())
-        .first(conn)?;
+    let category =
+        categories::table.filter(categories::id.eq(row.category_id)).select(CategoryRef::as_select()).first(conn)?;
     let related = related(conn, &scope, &row, related_limit)?;
     let (previous, next) = neighbours(conn, &scope, &row)?;
     let link = |r| ArticleLink::new(site, r);
@@ -211,21 +198,13 @@ pub fn neighbours(
     let at = article.published_at.unwrap_or(article.updated_at);
     let same_category = || visible(scope).filter(articles::category_id.eq(article.category_id));
     let previous = same_category()
-        .filter(
-            articles::published_at
-                .lt(at)
-                .or(articles::published_at.eq(at).and(articles::id.lt(article.id))),
-        )
+        .filter(articles::published_at.lt(at).or(articles::published_at.eq(at).and(articles::id.lt(article.id))))
         .order((articles::published_at.desc(), articles::id.desc()))
         .select(ArticleLinkRow::as_select())
         .first(conn)
         .optional()?;
     let next = same_category()
-        .filter(
-            articles::published_at
-                .gt(at)
-                .or(articles::published_at.eq(at).and(articles::id.gt(article.id))),
-        )
+        .filter(articles::published_at.gt(at).or(articles::published_at.eq(at).and(articles::id.gt(article.id))))
         .order((articles::published_at.asc(), articles::id.asc()))
         .select(ArticleLinkRow::as_select())
         .first(conn)

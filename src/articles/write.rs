@@ -143,10 +143,7 @@ impl From<RevisionRow> for Revision {
 
 /// Loads any article of the site (every status) for a writer.
 fn load(conn: &mut AnyConnection, site: &Site, key: &str) -> Result<ArticleRow, ApiError> {
-    let scope = SearchScope {
-        status: StatusFilter::All,
-        ..SearchScope::public(site.id, Utc::now().naive_utc())
-    };
+    let scope = SearchScope { status: StatusFilter::All, ..SearchScope::public(site.id, Utc::now().naive_utc()) };
     queries::find(conn, &scope, key)?
         .ok_or_else(|| ApiError::not_found(format!("no article {key:?} in site {:?}", site.slug)))
 }
@@ -161,10 +158,7 @@ fn may_edit(actor: &Actor, role: Role, row: &ArticleRow) -> Result<(), ApiError>
         return Err(ApiError::Forbidden("authors change only their own articles".into()));
     }
     if row.status != DRAFT && row.status != REVIEW {
-        return Err(ApiError::Forbidden(format!(
-            "authors cannot change an article that is {}",
-            row.status
-        )));
+        return Err(ApiError::Forbidden(format!("authors cannot change an article that is {}", row.status)));
     }
     Ok(())
 }
@@ -180,10 +174,9 @@ fn apply(
     let mut errors: Vec<FieldError> = Vec::new();
     match input.title.map(|t| t.trim().to_owned()) {
         Some(t) if t.is_empty() => errors.push(field_error("title", "must not be empty")),
-        Some(t) if t.chars().count() > MAX_TITLE_CHARS => errors.push(field_error(
-            "title",
-            format!("must be at most {MAX_TITLE_CHARS} characters"),
-        )),
+        Some(t) if t.chars().count() > MAX_TITLE_CHARS => {
+            errors.push(field_error("title", format!("must be at most {MAX_TITLE_CHARS} characters")))
+        }
         Some(t) => row.title = t,
         None if creating => errors.push(field_error("title", "is required")),
         None => {}
@@ -198,19 +191,13 @@ fn apply(
     }
     if let Some(summary) = input.summary {
         if summary.chars().count() > MAX_SUMMARY_CHARS {
-            errors.push(field_error(
-                "summary",
-                format!("must be at most {MAX_SUMMARY_CHARS} characters"),
-            ));
+            errors.push(field_error("summary", format!("must be at most {MAX_SUMMARY_CHARS} characters")));
         }
         row.summary = summary.trim().to_owned();
     }
     if let Some(body) = input.body_html {
         if body.len() > MAX_BODY_BYTES {
-            errors.push(field_error(
-                "body_html",
-                format!("must be at most {MAX_BODY_BYTES} bytes"),
-            ));
+            errors.push(field_error("body_html", format!("must be at most {MAX_BODY_BYTES} bytes")));
         }
         row.body_html = text::sanitize_html(&body);
     }
@@ -220,10 +207,7 @@ fn apply(
                 && url.len() <= 2000
                 && !url.contains(char::is_whitespace));
         if !valid {
-            errors.push(field_error(
-                "cover_image_url",
-                "must be an http(s) URL or a path starting with /",
-            ));
+            errors.push(field_error("cover_image_url", "must be an http(s) URL or a path starting with /"));
         }
         row.cover_image_url = (!url.is_empty()).then_some(url);
     }
@@ -236,10 +220,7 @@ fn apply(
     match input.slug {
         Some(slug) if !text::is_slug(&slug) || slug.len() > text::MAX_SLUG_LEN => errors.push(field_error(
             "slug",
-            format!(
-                "must be lower-case letters and digits joined by dashes, at most {} long",
-                text::MAX_SLUG_LEN
-            ),
+            format!("must be lower-case letters and digits joined by dashes, at most {} long", text::MAX_SLUG_LEN),
         )),
         Some(slug) if slug.parse::<i64>().is_ok() => errors.push(field_error("slug", "must not be a number")),
         Some(slug) => {
@@ -257,11 +238,7 @@ fn apply(
         None if creating && errors.is_empty() => row.slug = queries::unique_slug(conn, site.id, &row.title)?,
         None => {}
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
 }
 
 /// Writes `new` over `old` if no one saved in between, then keeps a revision, re-indexes and
@@ -275,29 +252,24 @@ fn save(
 ) -> Result<ArticleRow, ApiError> {
     conn.transaction::<_, ApiError, _>(|conn| {
         let now = Utc::now().naive_utc();
-        let updated = diesel::update(
-            articles::table
-                .filter(articles::id.eq(old.id))
-                .filter(articles::version.eq(old.version)),
-        )
-        .set((
-            articles::category_id.eq(new.category_id),
-            articles::title.eq(&new.title),
-            articles::slug.eq(&new.slug),
-            articles::summary.eq(&new.summary),
-            articles::body_html.eq(&new.body_html),
-            articles::cover_image_url.eq(&new.cover_image_url),
-            articles::author_name.eq(&new.author_name),
-            articles::status.eq(&new.status),
-            articles::published_at.eq(new.published_at),
-            articles::updated_at.eq(now),
-            articles::version.eq(old.version + 1),
-        ))
-        .execute(conn)?;
+        let updated =
+            diesel::update(articles::table.filter(articles::id.eq(old.id)).filter(articles::version.eq(old.version)))
+                .set((
+                    articles::category_id.eq(new.category_id),
+                    articles::title.eq(&new.title),
+                    articles::slug.eq(&new.slug),
+                    articles::summary.eq(&new.summary),
+                    articles::body_html.eq(&new.body_html),
+                    articles::cover_image_url.eq(&new.cover_image_url),
+                    articles::author_name.eq(&new.author_name),
+                    articles::status.eq(&new.status),
+                    articles::published_at.eq(new.published_at),
+                    articles::updated_at.eq(now),
+                    articles::version.eq(old.version + 1),
+                ))
+                .execute(conn)?;
         if updated == 0 {
-            return Err(ApiError::PreconditionFailed(
-                "someone else saved this article first; reload it".into(),
-            ));
+            return Err(ApiError::PreconditionFailed("someone else saved this article first; reload it".into()));
         }
         after_save(conn, origin, new.site_id, new.id, action)
     })
@@ -330,13 +302,7 @@ fn after_save(
             article_revisions::published_at.eq(row.published_at),
         ))
         .execute(conn)?;
-    audit::record(
-        conn,
-        origin,
-        &format!("article.{action}"),
-        &format!("article:{}", row.id),
-        Some(site_id),
-    )?;
+    audit::record(conn, origin, &format!("article.{action}"), &format!("article:{}", row.id), Some(site_id))?;
     Ok(row)
 }
 
@@ -373,11 +339,7 @@ where
         let site = sites::find(conn, &site)?;
         let actor = caller.actor(conn)?;
         let role = actor.require(site.id, needed)?;
-        let origin = Origin {
-            user_id: actor.id,
-            email: actor.email.clone(),
-            client_ip,
-        };
+        let origin = Origin { user_id: actor.id, email: actor.email.clone(), client_ip };
         f(conn, &site, &actor, role, &origin)
     })
     .await
@@ -408,13 +370,8 @@ pub async fn create_article(
     body: web::Json<ArticleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
-    let (site, row) = write(
-        &state,
-        &req,
-        caller,
-        path.into_inner(),
-        Role::Author,
-        move |conn, site, actor, _, origin| {
+    let (site, row) =
+        write(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, actor, _, origin| {
             let now = Utc::now().naive_utc();
             let mut row = ArticleRow {
                 id: 0,
@@ -455,9 +412,8 @@ pub async fn create_article(
                 after_save(conn, origin, site.id, id, "create")
             })?;
             Ok((site.clone(), saved))
-        },
-    )
-    .await?;
+        })
+        .await?;
     written(&state, site, row, StatusCode::CREATED).await
 }
 
@@ -468,9 +424,7 @@ fn check_if_match(if_match: Option<&str>, row: &ArticleRow) -> Result<(), ApiErr
     if header.split(',').map(str::trim).any(|tag| tag == "*" || tag == current) {
         Ok(())
     } else {
-        Err(ApiError::PreconditionFailed(format!(
-            "the article has changed since that version; it is now {current}"
-        )))
+        Err(ApiError::PreconditionFailed(format!("the article has changed since that version; it is now {current}")))
     }
 }
 
@@ -508,26 +462,15 @@ pub async fn update_article(
 ) -> Result<HttpResponse, ApiError> {
     let (site, key) = path.into_inner();
     let input = body.into_inner();
-    let if_match = req
-        .headers()
-        .get(header::IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let (site, row) = write(
-        &state,
-        &req,
-        caller,
-        site,
-        Role::Author,
-        move |conn, site, actor, role, origin| {
-            let old = load(conn, site, &key)?;
-            may_edit(actor, role, &old)?;
-            check_if_match(if_match.as_deref(), &old)?;
-            let mut new = old.clone();
-            apply(conn, site, &mut new, input, false)?;
-            Ok((site.clone(), save(conn, origin, &old, new, "update")?))
-        },
-    )
+    let if_match = req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let (site, row) = write(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
+        let old = load(conn, site, &key)?;
+        may_edit(actor, role, &old)?;
+        check_if_match(if_match.as_deref(), &old)?;
+        let mut new = old.clone();
+        apply(conn, site, &mut new, input, false)?;
+        Ok((site.clone(), save(conn, origin, &old, new, "update")?))
+    })
     .await?;
     written(&state, site, row, StatusCode::OK).await
 }
@@ -603,19 +546,12 @@ async fn step(
     step: Step,
     publish_at: Option<NaiveDateTime>,
 ) -> Result<HttpResponse, ApiError> {
-    let (site, row) = write(
-        &state,
-        &req,
-        caller,
-        site,
-        step.needed(),
-        move |conn, site, actor, role, origin| {
-            let old = load(conn, site, &key)?;
-            may_edit(actor, role, &old)?;
-            let new = step.apply(&old, publish_at)?;
-            Ok((site.clone(), save(conn, origin, &old, new, step.action())?))
-        },
-    )
+    let (site, row) = write(&state, &req, caller, site, step.needed(), move |conn, site, actor, role, origin| {
+        let old = load(conn, site, &key)?;
+        may_edit(actor, role, &old)?;
+        let new = step.apply(&old, publish_at)?;
+        Ok((site.clone(), save(conn, origin, &old, new, step.action())?))
+    })
     .await?;
     written(&state, site, row, StatusCode::OK).await
 }
@@ -758,61 +694,48 @@ pub async fn set_related(
 ) -> Result<HttpResponse, ApiError> {
     let (site, key) = path.into_inner();
     let ids = body.into_inner().article_ids;
-    let (site, row) = write(
-        &state,
-        &req,
-        caller,
-        site,
-        Role::Editor,
-        move |conn, site, _, _, origin| {
-            let row = load(conn, site, &key)?;
-            let mut errors = Vec::new();
-            if ids.len() > MAX_RELATED {
-                errors.push(field_error("article_ids", format!("at most {MAX_RELATED}")));
+    let (site, row) = write(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let row = load(conn, site, &key)?;
+        let mut errors = Vec::new();
+        if ids.len() > MAX_RELATED {
+            errors.push(field_error("article_ids", format!("at most {MAX_RELATED}")));
+        }
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        if unique.len() != ids.len() {
+            errors.push(field_error("article_ids", "names an article twice"));
+        }
+        if ids.contains(&row.id) {
+            errors.push(field_error("article_ids", "names the article itself"));
+        }
+        let found: i64 = articles::table
+            .filter(articles::site_id.eq(site.id))
+            .filter(articles::id.eq_any(&unique))
+            .count()
+            .get_result(conn)?;
+        if found as usize != unique.len() {
+            errors.push(field_error("article_ids", "names an article that is not in this site"));
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+        conn.transaction::<_, ApiError, _>(|conn| {
+            diesel::delete(article_related::table.filter(article_related::article_id.eq(row.id))).execute(conn)?;
+            for (position, id) in ids.iter().enumerate() {
+                diesel::insert_into(article_related::table)
+                    .values((
+                        article_related::article_id.eq(row.id),
+                        article_related::related_id.eq(id),
+                        article_related::position.eq(position as i32 + 1),
+                    ))
+                    .execute(conn)?;
             }
-            let mut unique = ids.clone();
-            unique.sort_unstable();
-            unique.dedup();
-            if unique.len() != ids.len() {
-                errors.push(field_error("article_ids", "names an article twice"));
-            }
-            if ids.contains(&row.id) {
-                errors.push(field_error("article_ids", "names the article itself"));
-            }
-            let found: i64 = articles::table
-                .filter(articles::site_id.eq(site.id))
-                .filter(articles::id.eq_any(&unique))
-                .count()
-                .get_result(conn)?;
-            if found as usize != unique.len() {
-                errors.push(field_error("article_ids", "names an article that is not in this site"));
-            }
-            if !errors.is_empty() {
-                return Err(ApiError::Validation(errors));
-            }
-            conn.transaction::<_, ApiError, _>(|conn| {
-                diesel::delete(article_related::table.filter(article_related::article_id.eq(row.id))).execute(conn)?;
-                for (position, id) in ids.iter().enumerate() {
-                    diesel::insert_into(article_related::table)
-                        .values((
-                            article_related::article_id.eq(row.id),
-                            article_related::related_id.eq(id),
-                            article_related::position.eq(position as i32 + 1),
-                        ))
-                        .execute(conn)?;
-                }
-                audit::record(
-                    conn,
-                    origin,
-                    "article.related",
-                    &format!("article:{}", row.id),
-                    Some(site.id),
-                )?;
-                Ok(())
-            })?;
-            Ok((site.clone(), row))
-        },
-    )
+            audit::record(conn, origin, "article.related", &format!("article:{}", row.id), Some(site.id))?;
+            Ok(())
+        })?;
+        Ok((site.clone(), row))
+    })
     .await?;
     written(&state, site, row, StatusCode::OK).await
 }
@@ -847,30 +770,16 @@ pub async fn list_revisions(
     let mut errors = Vec::new();
     let page = Page::parse(&params, &mut errors);
     check(errors)?;
-    let (rows, total) = write(
-        &state,
-        &req,
-        caller,
-        site,
-        Role::Author,
-        move |conn, site, actor, role, _| {
-            let row = load(conn, site, &key)?;
-            if role < Role::Editor && row.created_by != Some(actor.id) {
-                return Err(ApiError::Forbidden(
-                    "authors see the revisions of their own articles".into(),
-                ));
-            }
-            let total: i64 = article_revisions::table
-                .filter(article_revisions::article_id.eq(row.id))
-                .count()
-                .get_result(conn)?;
-            let rows: Vec<RevisionRow> = revision_query(row.id)
-                .limit(page.limit())
-                .offset(page.offset())
-                .load(conn)?;
-            Ok((rows, total))
-        },
-    )
+    let (rows, total) = write(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, _| {
+        let row = load(conn, site, &key)?;
+        if role < Role::Editor && row.created_by != Some(actor.id) {
+            return Err(ApiError::Forbidden("authors see the revisions of their own articles".into()));
+        }
+        let total: i64 =
+            article_revisions::table.filter(article_revisions::article_id.eq(row.id)).count().get_result(conn)?;
+        let rows: Vec<RevisionRow> = revision_query(row.id).limit(page.limit()).offset(page.offset()).load(conn)?;
+        Ok((rows, total))
+    })
     .await?;
     private_list_response(&req, rows.into_iter().map(Revision::from).collect(), page, total)
 }
@@ -926,34 +835,27 @@ pub async fn restore_revision(
     path: web::Path<(String, String, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, key, revision) = path.into_inner();
-    let (site, row) = write(
-        &state,
-        &req,
-        caller,
-        site,
-        Role::Author,
-        move |conn, site, actor, role, origin| {
-            let old = load(conn, site, &key)?;
-            may_edit(actor, role, &old)?;
-            let rev: Revision = revision_query(old.id)
-                .filter(article_revisions::id.eq(revision))
-                .first::<RevisionRow>(conn)
-                .optional()?
-                .map(Revision::from)
-                .ok_or_else(|| ApiError::not_found(format!("no revision {revision} of this article")))?;
-            let new = ArticleRow {
-                category_id: rev.category_id,
-                title: rev.title,
-                slug: rev.slug,
-                summary: rev.summary,
-                body_html: rev.body_html,
-                cover_image_url: rev.cover_image_url,
-                author_name: rev.author_name,
-                ..old.clone()
-            };
-            Ok((site.clone(), save(conn, origin, &old, new, "revert")?))
-        },
-    )
+    let (site, row) = write(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
+        let old = load(conn, site, &key)?;
+        may_edit(actor, role, &old)?;
+        let rev: Revision = revision_query(old.id)
+            .filter(article_revisions::id.eq(revision))
+            .first::<RevisionRow>(conn)
+            .optional()?
+            .map(Revision::from)
+            .ok_or_else(|| ApiError::not_found(format!("no revision {revision} of this article")))?;
+        let new = ArticleRow {
+            category_id: rev.category_id,
+            title: rev.title,
+            slug: rev.slug,
+            summary: rev.summary,
+            body_html: rev.body_html,
+            cover_image_url: rev.cover_image_url,
+            author_name: rev.author_name,
+            ..old.clone()
+        };
+        Ok((site.clone(), save(conn, origin, &old, new, "revert")?))
+    })
     .await?;
     written(&state, site, row, StatusCode::OK).await
 }

@@ -15,11 +15,7 @@ pub fn normalise_email(email: &str) -> Result<String, String> {
             .split_once('@')
             .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.'))
         && !email.contains(char::is_whitespace);
-    if valid {
-        Ok(email)
-    } else {
-        Err(format!("{email:?} is not an email address"))
-    }
+    if valid { Ok(email) } else { Err(format!("{email:?} is not an email address")) }
 }
 
 /// Creates a user with `role` (on `site` unless admin). Returns the new id.
@@ -33,15 +29,10 @@ pub fn create(
     let email = normalise_email(email)?;
     password::check_strength(password, &email).map_err(|e| format!("password {e}"))?;
     let site_id = site_for(conn, role, site)?;
-    let exists: i64 = users::table
-        .filter(users::email.eq(&email))
-        .count()
-        .get_result(conn)
-        .map_err(|e| e.to_string())?;
+    let exists: i64 =
+        users::table.filter(users::email.eq(&email)).count().get_result(conn).map_err(|e| e.to_string())?;
     if exists > 0 {
-        return Err(format!(
-            "{email} already has an account; give it a role with `portal user grant`"
-        ));
+        return Err(format!("{email} already has an account; give it a role with `portal user grant`"));
     }
     let hash = password::hash(password);
     conn.transaction(|conn| {
@@ -82,15 +73,11 @@ pub fn grant(conn: &mut AnyConnection, email: &str, role: Role, site: Option<&st
     conn.transaction(|conn| {
         match site_id {
             None => {
-                diesel::update(users::table.find(id))
-                    .set(users::is_admin.eq(true))
-                    .execute(conn)?;
+                diesel::update(users::table.find(id)).set(users::is_admin.eq(true)).execute(conn)?;
             }
             Some(site_id) => {
                 diesel::delete(
-                    memberships::table
-                        .filter(memberships::user_id.eq(id))
-                        .filter(memberships::site_id.eq(site_id)),
+                    memberships::table.filter(memberships::user_id.eq(id)).filter(memberships::site_id.eq(site_id)),
                 )
                 .execute(conn)?;
                 diesel::insert_into(memberships::table)

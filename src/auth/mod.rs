@@ -80,9 +80,7 @@ fn caller(req: &HttpRequest) -> Result<Caller, ApiError> {
         .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
         .map(str::trim)
         .ok_or_else(|| ApiError::Unauthorized("send the access token as Authorization: Bearer <token>".into()))?;
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::internal("no app state"))?;
+    let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| ApiError::internal("no app state"))?;
     state.keys.check(token).map(Caller::User).map_err(|e| {
         tracing::info!(reason = %e, "access token refused");
         ApiError::Unauthorized("the access token is invalid or expired".into())
@@ -100,9 +98,7 @@ impl Caller {
 
     /// The caller as an [`Actor`], or 401 for an anonymous caller or a removed account.
     pub fn actor(&self, conn: &mut AnyConnection) -> Result<Actor, ApiError> {
-        let id = self
-            .user_id()
-            .ok_or_else(|| ApiError::Unauthorized("sign in to do this".into()))?;
+        let id = self.user_id().ok_or_else(|| ApiError::Unauthorized("sign in to do this".into()))?;
         Actor::load(conn, id)?.ok_or_else(|| ApiError::Unauthorized("this account no longer exists".into()))
     }
 
@@ -128,11 +124,8 @@ pub struct Actor {
 impl Actor {
     /// Loads user `id` with their roles.
     pub fn load(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Actor>> {
-        let Some((email, is_admin)) = users::table
-            .find(id)
-            .select((users::email, users::is_admin))
-            .first::<(String, bool)>(conn)
-            .optional()?
+        let Some((email, is_admin)) =
+            users::table.find(id).select((users::email, users::is_admin)).first::<(String, bool)>(conn).optional()?
         else {
             return Ok(None);
         };
@@ -145,12 +138,7 @@ impl Actor {
             .into_iter()
             .filter_map(|(site_id, slug, role)| Role::parse(&role).map(|r| (site_id, slug, r)))
             .collect();
-        Ok(Some(Actor {
-            id,
-            email,
-            is_admin,
-            roles,
-        }))
+        Ok(Some(Actor { id, email, is_admin, roles }))
     }
 
     /// The actor's role on a site: admins are admins everywhere.
@@ -165,19 +153,12 @@ impl Actor {
     pub fn require(&self, site_id: i64, needed: Role) -> Result<Role, ApiError> {
         match self.role_on(site_id) {
             Some(role) if role >= needed => Ok(role),
-            _ => Err(ApiError::Forbidden(format!(
-                "this needs the {} role on this site",
-                needed.as_str()
-            ))),
+            _ => Err(ApiError::Forbidden(format!("this needs the {} role on this site", needed.as_str()))),
         }
     }
 
     /// 403 unless the actor is an admin.
     pub fn require_admin(&self) -> Result<(), ApiError> {
-        if self.is_admin {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden("this needs an admin".into()))
-        }
+        if self.is_admin { Ok(()) } else { Err(ApiError::Forbidden("this needs an admin".into())) }
     }
 }

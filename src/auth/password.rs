@@ -24,10 +24,7 @@ fn hasher() -> Argon2<'static> {
 /// The PHC string (`$argon2id$v=19$...`) of `password` with a fresh salt.
 pub fn hash(password: &str) -> String {
     let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("16 bytes make a salt");
-    hasher()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("argon2 hashes any password")
-        .to_string()
+    hasher().hash_password(password.as_bytes(), &salt).expect("argon2 hashes any password").to_string()
 }
 
 /// True when `password` matches `phc`. A malformed hash matches nothing.

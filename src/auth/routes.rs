@@ -87,11 +87,8 @@ fn issue_pair(
             refresh_tokens::expires_at.eq(now + Duration::seconds(keys.refresh_ttl.as_secs() as i64)),
         ))
         .execute(conn)?;
-    let sites: BTreeMap<String, String> = actor
-        .roles
-        .iter()
-        .map(|(_, slug, role)| (slug.clone(), role.as_str().to_owned()))
-        .collect();
+    let sites: BTreeMap<String, String> =
+        actor.roles.iter().map(|(_, slug, role)| (slug.clone(), role.as_str().to_owned())).collect();
     Ok(TokenPair {
         access_token: keys.issue(actor.id, actor.is_admin, sites),
         token_type: "Bearer",
@@ -131,10 +128,7 @@ pub async fn login(
     let email = email.trim().to_lowercase();
     let ip = audit::request_ip(&req, &state);
     let (ip_key, account_key) = (format!("ip:{ip}"), format!("account:{email}"));
-    state
-        .limiter
-        .check(&[(&ip_key, PER_ADDRESS), (&account_key, PER_ACCOUNT)])
-        .map_err(ApiError::TooManyRequests)?;
+    state.limiter.check(&[(&ip_key, PER_ADDRESS), (&account_key, PER_ACCOUNT)]).map_err(ApiError::TooManyRequests)?;
     let st = state.clone();
     let result = db::run(&state.pool, move |conn| {
         let user: Option<(i64, String)> = users::table
@@ -154,11 +148,7 @@ pub async fn login(
         let actor = Actor::load(conn, id)?.ok_or_else(wrong_credentials)?;
         conn.transaction(|conn| {
             let pair = issue_pair(conn, &st.keys, &actor, None)?;
-            let origin = Origin {
-                user_id: actor.id,
-                email: actor.email.clone(),
-                client_ip: ip.clone(),
-            };
+            let origin = Origin { user_id: actor.id, email: actor.email.clone(), client_ip: ip.clone() };
             audit::record(conn, &origin, "auth.login", &format!("user:{}", actor.id), None)?;
             Ok::<_, diesel::result::Error>(pair)
         })
@@ -199,12 +189,7 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>
         let dead = || ApiError::Unauthorized("the refresh token is not valid; sign in again".into());
         let row: Option<(i64, i64, String, chrono::NaiveDateTime)> = refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(&hash))
-            .select((
-                refresh_tokens::id,
-                refresh_tokens::user_id,
-                refresh_tokens::family,
-                refresh_tokens::expires_at,
-            ))
+            .select((refresh_tokens::id, refresh_tokens::user_id, refresh_tokens::family, refresh_tokens::expires_at))
             .first(conn)
             .optional()?;
         let (id, user_id, family, expires_at) = row.ok_or_else(dead)?;
@@ -220,10 +205,7 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>
         .execute(conn)?;
         if claimed == 0 {
             revoke_family(conn, &family)?;
-            tracing::warn!(
-                user_id,
-                "a used refresh token was presented again: its family is revoked"
-            );
+            tracing::warn!(user_id, "a used refresh token was presented again: its family is revoked");
             return Err(dead());
         }
         if expires_at <= now {
@@ -238,9 +220,7 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>
 
 fn revoke_family(conn: &mut AnyConnection, family: &str) -> QueryResult<usize> {
     diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::family.eq(family))
-            .filter(refresh_tokens::revoked_at.is_null()),
+        refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::revoked_at.eq(Utc::now().naive_utc()))
     .execute(conn)
@@ -294,11 +274,7 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
         id: actor.id,
         email: actor.email,
         is_admin: actor.is_admin,
-        roles: actor
-            .roles
-            .into_iter()
-            .map(|(_, site, role)| SiteRole { site, role })
-            .collect(),
+        roles: actor.roles.into_iter().map(|(_, site, role)| SiteRole { site, role }).collect(),
     };
     private_json(&crate::http::Data { data: me }, actix_web::http::StatusCode::OK, |_| {})
 }

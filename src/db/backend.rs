@@ -78,14 +78,7 @@ pub struct SearchScope {
 impl SearchScope {
     /// What anonymous readers see of a site: published articles whose time has come.
     pub fn public(site_id: i64, now: NaiveDateTime) -> Self {
-        SearchScope {
-            site_id,
-            now,
-            status: StatusFilter::Published,
-            category_ids: None,
-            from: None,
-            to: None,
-        }
+        SearchScope { site_id, now, status: StatusFilter::Published, category_ids: None, from: None, to: None }
     }
 }
 
@@ -179,14 +172,10 @@ pub fn search_articles(
     from_where.push(" AND a.site_id = ").bind(Bind::Int(scope.site_id));
     match scope.status {
         StatusFilter::Published => {
-            from_where
-                .push(" AND a.status = 'published' AND a.published_at <= ")
-                .bind(Bind::Time(scope.now));
+            from_where.push(" AND a.status = 'published' AND a.published_at <= ").bind(Bind::Time(scope.now));
         }
         StatusFilter::Scheduled => {
-            from_where
-                .push(" AND a.status = 'published' AND a.published_at > ")
-                .bind(Bind::Time(scope.now));
+            from_where.push(" AND a.status = 'published' AND a.published_at > ").bind(Bind::Time(scope.now));
         }
         StatusFilter::Draft => {
             from_where.push(" AND a.status = 'draft'");
@@ -229,10 +218,7 @@ pub fn search_articles(
     let mut page = Sql::default();
     page.push("SELECT a.id AS id ").push(&from_where.text);
     page.binds = from_where.binds.clone();
-    page.push(&format!(" ORDER BY {order_by} LIMIT "))
-        .bind(Bind::Int(limit))
-        .push(" OFFSET ")
-        .bind(Bind::Int(offset));
+    page.push(&format!(" ORDER BY {order_by} LIMIT ")).bind(Bind::Int(limit)).push(" OFFSET ").bind(Bind::Int(offset));
     let ids = page.query().load::<IdRow>(conn)?.into_iter().map(|r| r.id).collect();
     let mut count = Sql::default();
     count.push("SELECT COUNT(*) AS n ").push(&from_where.text);

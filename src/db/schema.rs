@@ -128,6 +128,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Uploaded files, stored on disk under their content hash.
+    uploads (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        sha256 -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        original_name -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        thumbnail_name -> Nullable<Text>,
+        medium_name -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(categories -> sites (site_id));
 diesel::joinable!(articles -> sites (site_id));
 diesel::joinable!(articles -> categories (category_id));
@@ -146,4 +165,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     article_revisions,
     audit_log,
+    uploads,
 );

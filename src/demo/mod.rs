@@ -47,45 +47,18 @@ const fn demo(
     body: &'static str,
     when: When,
 ) -> Demo {
-    Demo {
-        category,
-        title,
-        summary,
-        body,
-        author: None,
-        when,
-    }
+    Demo { category, title, summary, body, author: None, when }
 }
 
 /// (slug, name, description, parent slug)
 const CHI_MINH_CATEGORIES: &[(&str, &str, &str, Option<&str>)] = &[
     ("tin-tuc", "Tin tức", "Tin tức của phường và của tỉnh", None),
-    (
-        "tin-trong-phuong",
-        "Tin trong phường",
-        "Hoạt động của phường Chí Minh",
-        Some("tin-tuc"),
-    ),
-    (
-        "tin-hai-duong",
-        "Tin Hải Dương",
-        "Tin tức tỉnh Hải Dương",
-        Some("tin-tuc"),
-    ),
+    ("tin-trong-phuong", "Tin trong phường", "Hoạt động của phường Chí Minh", Some("tin-tuc")),
+    ("tin-hai-duong", "Tin Hải Dương", "Tin tức tỉnh Hải Dương", Some("tin-tuc")),
     ("dang-uy-xa", "Đảng ủy xã", "Hoạt động của Đảng bộ phường", None),
     ("chinh-quyen", "Chính quyền", "Hoạt động của HĐND và UBND phường", None),
-    (
-        "thong-bao",
-        "Thông báo",
-        "Thông báo của UBND phường",
-        Some("chinh-quyen"),
-    ),
-    (
-        "van-hoa-xa-hoi",
-        "Văn hóa - Xã hội",
-        "Văn hóa, thể thao, giáo dục, y tế",
-        None,
-    ),
+    ("thong-bao", "Thông báo", "Thông báo của UBND phường", Some("chinh-quyen")),
+    ("van-hoa-xa-hoi", "Văn hóa - Xã hội", "Văn hóa, thể thao, giáo dục, y tế", None),
 ];
 
 /// The five articles the seed article lists under "Các bài liên quan", all of 19/08/2014.
@@ -214,10 +187,8 @@ const CHI_MINH_OTHERS: &[Demo] = &[
     ),
 ];
 
-const LE_LOI_CATEGORIES: &[(&str, &str, &str, Option<&str>)] = &[
-    ("tin-tuc", "Tin tức", "Tin tức của xã", None),
-    ("thong-bao", "Thông báo", "Thông báo của UBND xã", None),
-];
+const LE_LOI_CATEGORIES: &[(&str, &str, &str, Option<&str>)] =
+    &[("tin-tuc", "Tin tức", "Tin tức của xã", None), ("thong-bao", "Thông báo", "Thông báo của UBND xã", None)];
 
 const LE_LOI_ARTICLES: &[Demo] = &[
     demo(
@@ -291,13 +262,8 @@ pub fn seed(conn: &mut AnyConnection) -> QueryResult<()> {
         for article in CHI_MINH_OTHERS {
             insert_article(conn, chi_minh, article, now)?;
         }
-        let le_loi = insert_site(
-            conn,
-            SECOND_SITE,
-            "Xã Lê Lợi",
-            "Cổng thông tin điện tử xã Lê Lợi, thành phố Chí Linh",
-            now,
-        )?;
+        let le_loi =
+            insert_site(conn, SECOND_SITE, "Xã Lê Lợi", "Cổng thông tin điện tử xã Lê Lợi, thành phố Chí Linh", now)?;
         insert_categories(conn, le_loi, LE_LOI_CATEGORIES)?;
         for article in LE_LOI_ARTICLES {
             insert_article(conn, le_loi, article, now)?;
@@ -362,9 +328,7 @@ fn insert_categories(
 
 /// A Vietnam local time as UTC.
 fn vietnam(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(y, m, d)
-        .and_then(|d| d.and_hms_opt(h, min, 0))
-        .expect("a valid demo date")
+    NaiveDate::from_ymd_opt(y, m, d).and_then(|d| d.and_hms_opt(h, min, 0)).expect("a valid demo date")
         - Duration::hours(7)
 }
 

@@ -16,29 +16,18 @@ const HAI_DUONG_TITLES: [&str; 5] = [
 /// The ids of a list: a page's `data`, or an array of articles.
 fn ids(list: &Value) -> Vec<i64> {
     let list = if list.is_array() { list } else { &list["data"] };
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_i64().unwrap())
-        .collect()
+    list.as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect()
 }
 
 fn titles(list: &Value) -> Vec<String> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["title"].as_str().unwrap().to_owned())
-        .collect()
+    list.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap().to_owned()).collect()
 }
 
 both!(list_is_published_newest_first, |app| {
     let body = app.get_json(LIST).await;
     // Drafts (9, 16) and the article scheduled next year (10) are not listed.
     assert_eq!(ids(&body), [8, 18, 13, 14, 17, 1, 11, 7, 15, 12, 6, 5, 4, 3, 2]);
-    assert_eq!(
-        body["meta"],
-        json!({"page": 1, "per_page": 20, "total": 15, "total_pages": 1})
-    );
+    assert_eq!(body["meta"], json!({"page": 1, "per_page": 20, "total": 15, "total_pages": 1}));
     assert_eq!(
         body["data"][5],
         json!({
@@ -66,10 +55,7 @@ both!(pages_carry_meta_and_links, |app| {
     assert_eq!(res.status, 200);
     let body = res.json();
     assert_eq!(ids(&body), [17, 1, 11, 7]);
-    assert_eq!(
-        body["meta"],
-        json!({"page": 2, "per_page": 4, "total": 15, "total_pages": 4})
-    );
+    assert_eq!(body["meta"], json!({"page": 2, "per_page": 4, "total": 15, "total_pages": 4}));
     assert_eq!(
         res.header("link"),
         Some(
@@ -100,22 +86,14 @@ both!(date_filters_follow_the_site_time_zone, |app| {
     let body = app.get_json(&format!("{LIST}?from=2020-06-01&to=2020-06-30")).await;
     assert_eq!(ids(&body), [18, 13]);
     // An RFC 3339 time is exact: 09:30 Vietnam time is 02:30Z.
-    let body = app
-        .get_json(&format!(
-            "{LIST}?from=2014-08-19T02:30:00Z&to=2014-08-19T10:15:00%2B07:00"
-        ))
-        .await;
+    let body = app.get_json(&format!("{LIST}?from=2014-08-19T02:30:00Z&to=2014-08-19T10:15:00%2B07:00")).await;
     assert_eq!(ids(&body), [3]);
 });
 
 both!(search_finds_the_seed_article_first, |app| {
-    for q in [
-        "dang+bo",
-        "%C4%90%E1%BA%A2NG+B%E1%BB%98",
-        "%C4%90%E1%BA%A3ng+b%E1%BB%99",
-        "dang+bo+chi+minh",
-        "DANG%20BO",
-    ] {
+    for q in
+        ["dang+bo", "%C4%90%E1%BA%A2NG+B%E1%BB%98", "%C4%90%E1%BA%A3ng+b%E1%BB%99", "dang+bo+chi+minh", "DANG%20BO"]
+    {
         let body = app.get_json(&format!("{LIST}?q={q}")).await;
         assert_eq!(body["data"][0]["slug"], SEED_SLUG, "q={q}");
     }
@@ -137,17 +115,10 @@ both!(search_folds_diacritics, |app| {
 });
 
 both!(search_combines_with_filters_and_sorts, |app| {
-    let body = app
-        .get_json(&format!("{LIST}?q=hai+duong&sort=newest&per_page=2"))
-        .await;
+    let body = app.get_json(&format!("{LIST}?q=hai+duong&sort=newest&per_page=2")).await;
     assert_eq!(ids(&body), [6, 5]);
-    assert_eq!(
-        body["meta"],
-        json!({"page": 1, "per_page": 2, "total": 5, "total_pages": 3})
-    );
-    let body = app
-        .get_json(&format!("{LIST}?q=hai+duong&sort=oldest&per_page=2&page=3"))
-        .await;
+    assert_eq!(body["meta"], json!({"page": 1, "per_page": 2, "total": 5, "total_pages": 3}));
+    let body = app.get_json(&format!("{LIST}?q=hai+duong&sort=oldest&per_page=2&page=3")).await;
     assert_eq!(ids(&body), [6]);
     let body = app.get_json(&format!("{LIST}?q=dang+bo&category=tin-tuc")).await;
     assert_eq!(body["meta"]["total"], 0);
@@ -156,11 +127,7 @@ both!(search_combines_with_filters_and_sorts, |app| {
 });
 
 both!(search_never_shows_drafts_or_scheduled_articles, |app| {
-    for q in [
-        "du+thao+bao+cao+chinh+tri",
-        "ky+niem+ngay+thanh+lap+dang",
-        "tuyen+dung+cong+chuc",
-    ] {
+    for q in ["du+thao+bao+cao+chinh+tri", "ky+niem+ngay+thanh+lap+dang", "tuyen+dung+cong+chuc"] {
         let body = app.get_json(&format!("{LIST}?q={q}")).await;
         let found = ids(&body);
         assert!(!found.iter().any(|id| [9, 10, 16].contains(id)), "q={q}: {found:?}");
@@ -198,20 +165,11 @@ both!(article_by_slug_and_by_id, |app| {
     let by_id = app.get_json(&format!("{LIST}/1")).await;
     assert_eq!(by_slug, by_id);
     let a = &by_slug["data"];
-    assert_eq!(
-        a["title"],
-        "Đảng bộ phường Chí Minh chuẩn bị Đại hội Đảng bộ lần thứ XXIV, nhiệm kỳ 2020-2025"
-    );
-    assert_eq!(
-        a["category"],
-        json!({"id": 4, "slug": "dang-uy-xa", "name": "Đảng ủy xã"})
-    );
+    assert_eq!(a["title"], "Đảng bộ phường Chí Minh chuẩn bị Đại hội Đảng bộ lần thứ XXIV, nhiệm kỳ 2020-2025");
+    assert_eq!(a["category"], json!({"id": 4, "slug": "dang-uy-xa", "name": "Đảng ủy xã"}));
     assert_eq!(a["published_at"], "2020-05-15T08:30:00+07:00");
     let body = a["body_html"].as_str().unwrap();
-    assert!(
-        body.starts_with("<p>Thực hiện Chỉ thị 35-CT/TW, ngày 30/5/2019 của Bộ Chính trị"),
-        "{body}"
-    );
+    assert!(body.starts_with("<p>Thực hiện Chỉ thị 35-CT/TW, ngày 30/5/2019 của Bộ Chính trị"), "{body}");
     assert!(body.contains("Ðảng bộ phường Chí Minh đã triển khai quán triệt"));
     assert_eq!(body.matches("<p>").count(), 11);
 });
@@ -219,12 +177,8 @@ both!(article_by_slug_and_by_id, |app| {
 both!(related_are_the_editors_five_hai_duong_articles, |app| {
     let a = app.get_json(&format!("{LIST}/{SEED_SLUG}")).await;
     assert_eq!(titles(&a["data"]["related"]), HAI_DUONG_TITLES);
-    let dates: Vec<&str> = a["data"]["related"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| &r["published_at"].as_str().unwrap()[..10])
-        .collect();
+    let dates: Vec<&str> =
+        a["data"]["related"].as_array().unwrap().iter().map(|r| &r["published_at"].as_str().unwrap()[..10]).collect();
     assert_eq!(dates, ["2014-08-19"; 5]);
     assert_eq!(
         a["data"]["related"][0],
@@ -262,14 +216,7 @@ both!(related_fill_from_the_category_nearest_in_date, |app| {
 });
 
 both!(drafts_and_scheduled_articles_are_not_found, |app| {
-    for key in [
-        "9",
-        "10",
-        "16",
-        "du-thao-bao-cao-chinh-tri-trinh-dai-hoi-lan-thu-xxiv",
-        "999",
-        "khong-co",
-    ] {
+    for key in ["9", "10", "16", "du-thao-bao-cao-chinh-tri-trinh-dai-hoi-lan-thu-xxiv", "999", "khong-co"] {
         let res = app.get(&format!("{LIST}/{key}")).await;
         assert_eq!(res.status, 404, "{key}");
         assert_eq!(
@@ -313,27 +260,11 @@ both!(bad_parameters_are_400_problems_naming_the_field, |app| {
         ("page=-1", "page", "must be a whole number from 1 to 1000000"),
         ("sort=popular", "sort", "must be newest, oldest or relevance"),
         ("sort=relevance", "sort", "relevance needs a search (q)"),
-        (
-            "from=19/08/2014",
-            "from",
-            "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00)",
-        ),
-        (
-            "to=2014-02-30",
-            "to",
-            "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00)",
-        ),
+        ("from=19/08/2014", "from", "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00)"),
+        ("to=2014-02-30", "to", "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00)"),
         ("from=2020-01-02&to=2020-01-01", "to", "must be after from"),
-        (
-            "category=khong-co",
-            "category",
-            "no category \"khong-co\" in site \"phuong-chi-minh\"",
-        ),
-        (
-            "category=Tin%20Tuc",
-            "category",
-            "must be a category slug such as dang-uy-xa",
-        ),
+        ("category=khong-co", "category", "no category \"khong-co\" in site \"phuong-chi-minh\""),
+        ("category=Tin%20Tuc", "category", "must be a category slug such as dang-uy-xa"),
     ];
     for (query, field, message) in cases {
         let res = app.get(&format!("{LIST}?{query}")).await;
@@ -349,20 +280,13 @@ both!(bad_parameters_are_400_problems_naming_the_field, |app| {
     let long = "a".repeat(201);
     let res = app.get(&format!("{LIST}?q={long}")).await;
     assert_eq!(res.status, 400);
-    assert_eq!(
-        res.json()["errors"],
-        json!([{"field": "q", "message": "must be at most 200 characters"}])
-    );
+    assert_eq!(res.json()["errors"], json!([{"field": "q", "message": "must be at most 200 characters"}]));
 });
 
 both!(several_bad_parameters_are_named_together, |app| {
     let res = app.get(&format!("{LIST}?page=x&per_page=1000&sort=z")).await;
     assert_eq!(res.status, 400);
-    let fields: Vec<String> = res.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_owned())
-        .collect();
+    let fields: Vec<String> =
+        res.json()["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect();
     assert_eq!(fields, ["page", "per_page", "sort"]);
 });

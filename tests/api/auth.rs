@@ -9,11 +9,7 @@ use crate::helpers::{Backend, PASSWORD, spawn_with};
 const SECRET: &str = "a-test-signing-key-of-at-least-32-bytes!";
 
 both!(sign_in_me_and_the_same_answer_for_unknown_emails, |app| {
-    app.add_user(
-        "bientap@chiminh.gov.vn",
-        portal::auth::Role::Editor,
-        Some("phuong-chi-minh"),
-    );
+    app.add_user("bientap@chiminh.gov.vn", portal::auth::Role::Editor, Some("phuong-chi-minh"));
     let pair = app.login("BienTap@ChiMinh.gov.vn ").await;
     assert_eq!(pair["token_type"], "Bearer");
     assert_eq!(pair["expires_in"], 900);
@@ -37,12 +33,7 @@ both!(sign_in_me_and_the_same_answer_for_unknown_emails, |app| {
         )
         .await;
     let unknown_email = app
-        .call(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"email": "ai@chiminh.gov.vn", "password": PASSWORD})),
-        )
+        .call("POST", "/api/v1/auth/login", None, Some(json!({"email": "ai@chiminh.gov.vn", "password": PASSWORD})))
         .await;
     for res in [&wrong_password, &unknown_email] {
         assert_eq!(res.status, 401);
@@ -57,11 +48,7 @@ both!(sign_in_me_and_the_same_answer_for_unknown_emails, |app| {
 });
 
 both!(sign_in_attempts_are_limited_per_account, |app| {
-    app.add_user(
-        "bientap@chiminh.gov.vn",
-        portal::auth::Role::Editor,
-        Some("phuong-chi-minh"),
-    );
+    app.add_user("bientap@chiminh.gov.vn", portal::auth::Role::Editor, Some("phuong-chi-minh"));
     let attempt = |password: &'static str| {
         app.call(
             "POST",
@@ -81,20 +68,13 @@ both!(sign_in_attempts_are_limited_per_account, |app| {
     assert!((1..=900).contains(&wait), "{wait}");
     // Another account from the same address is not blocked yet.
     let other = app
-        .call(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"email": "khac@chiminh.gov.vn", "password": "x"})),
-        )
+        .call("POST", "/api/v1/auth/login", None, Some(json!({"email": "khac@chiminh.gov.vn", "password": "x"})))
         .await;
     assert_eq!(other.status, 401);
 });
 
 both!(malformed_sign_in_bodies_are_problems, |app| {
-    let res = app
-        .call("POST", "/api/v1/auth/login", None, Some(json!({"email": "a@b.vn"})))
-        .await;
+    let res = app.call("POST", "/api/v1/auth/login", None, Some(json!({"email": "a@b.vn"}))).await;
     assert_eq!(res.status, 422);
     assert_eq!(res.json()["errors"][0]["field"], "body");
     let res = app
@@ -109,30 +89,14 @@ both!(malformed_sign_in_bodies_are_problems, |app| {
 });
 
 both!(refresh_rotates_and_reuse_kills_the_family, |app| {
-    app.add_user(
-        "bientap@chiminh.gov.vn",
-        portal::auth::Role::Editor,
-        Some("phuong-chi-minh"),
-    );
+    app.add_user("bientap@chiminh.gov.vn", portal::auth::Role::Editor, Some("phuong-chi-minh"));
     let first = app.login("bientap@chiminh.gov.vn").await;
-    let refresh = |token: Value| {
-        app.call(
-            "POST",
-            "/api/v1/auth/refresh",
-            None,
-            Some(json!({"refresh_token": token})),
-        )
-    };
+    let refresh = |token: Value| app.call("POST", "/api/v1/auth/refresh", None, Some(json!({"refresh_token": token})));
     let second = refresh(first["refresh_token"].clone()).await;
     assert_eq!(second.status, 200);
     let second = second.json();
     assert_ne!(second["refresh_token"], first["refresh_token"]);
-    assert_eq!(
-        app.call("GET", "/api/v1/me", second["access_token"].as_str(), None)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.call("GET", "/api/v1/me", second["access_token"].as_str(), None).await.status, 200);
     // The first refresh token again: refused, and the whole sign-in dies with it.
     let reused = refresh(first["refresh_token"].clone()).await;
     assert_eq!(reused.status, 401);
@@ -145,30 +109,12 @@ both!(refresh_rotates_and_reuse_kills_the_family, |app| {
 });
 
 both!(logout_revokes_the_refresh_token, |app| {
-    app.add_user(
-        "bientap@chiminh.gov.vn",
-        portal::auth::Role::Editor,
-        Some("phuong-chi-minh"),
-    );
+    app.add_user("bientap@chiminh.gov.vn", portal::auth::Role::Editor, Some("phuong-chi-minh"));
     let pair = app.login("bientap@chiminh.gov.vn").await;
     let body = json!({"refresh_token": pair["refresh_token"]});
-    assert_eq!(
-        app.call("POST", "/api/v1/auth/logout", None, Some(body.clone()))
-            .await
-            .status,
-        204
-    );
-    assert_eq!(
-        app.call("POST", "/api/v1/auth/refresh", None, Some(body.clone()))
-            .await
-            .status,
-        401
-    );
-    assert_eq!(
-        app.call("POST", "/api/v1/auth/logout", None, Some(body)).await.status,
-        204,
-        "idempotent"
-    );
+    assert_eq!(app.call("POST", "/api/v1/auth/logout", None, Some(body.clone())).await.status, 204);
+    assert_eq!(app.call("POST", "/api/v1/auth/refresh", None, Some(body.clone())).await.status, 401);
+    assert_eq!(app.call("POST", "/api/v1/auth/logout", None, Some(body)).await.status, 204, "idempotent");
 });
 
 fn claims(overrides: Value) -> Value {
@@ -181,22 +127,14 @@ fn claims(overrides: Value) -> Value {
 }
 
 fn sign(claims: &Value, secret: &str) -> String {
-    jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        claims,
-        &EncodingKey::from_secret(secret.as_bytes()),
-    )
-    .unwrap()
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
 }
 
 fn b64(bytes: &[u8]) -> String {
     const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..=chunk.len() {
             out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
         }
@@ -209,17 +147,9 @@ async fn token_attacks(backend: Backend) {
         return;
     };
     app.add_user("admin@portal.vn", portal::auth::Role::Admin, None);
-    app.add_user(
-        "phongvien@chiminh.gov.vn",
-        portal::auth::Role::Author,
-        Some("phuong-chi-minh"),
-    );
+    app.add_user("phongvien@chiminh.gov.vn", portal::auth::Role::Author, Some("phuong-chi-minh"));
     let good = sign(&claims(json!({})), SECRET);
-    assert_eq!(
-        app.call("GET", "/api/v1/audit", Some(&good), None).await.status,
-        200,
-        "a well-made token works"
-    );
+    assert_eq!(app.call("GET", "/api/v1/audit", Some(&good), None).await.status, 200, "a well-made token works");
     let author = app.token("phongvien@chiminh.gov.vn").await;
     let (header, payload) = {
         let mut parts = author.split('.');
@@ -230,20 +160,10 @@ async fn token_attacks(backend: Backend) {
     let attacks = [
         (
             "alg none",
-            format!(
-                "{}.{}.",
-                b64(br#"{"alg":"none","typ":"JWT"}"#),
-                b64(claims(json!({})).to_string().as_bytes())
-            ),
+            format!("{}.{}.", b64(br#"{"alg":"none","typ":"JWT"}"#), b64(claims(json!({})).to_string().as_bytes())),
         ),
-        (
-            "another key",
-            sign(&claims(json!({})), "another-key-another-key-another-key!!"),
-        ),
-        (
-            "expired",
-            sign(&claims(json!({"exp": chrono::Utc::now().timestamp() - 120})), SECRET),
-        ),
+        ("another key", sign(&claims(json!({})), "another-key-another-key-another-key!!")),
+        ("expired", sign(&claims(json!({"exp": chrono::Utc::now().timestamp() - 120})), SECRET)),
         ("wrong audience", sign(&claims(json!({"aud": "someone-else"})), SECRET)),
         ("wrong issuer", sign(&claims(json!({"iss": "someone-else"})), SECRET)),
         ("tampered payload", format!("{header}.{tampered_payload}.{signature}")),
@@ -264,20 +184,10 @@ async fn token_attacks(backend: Backend) {
         assert_eq!(res.status, 401, "{name}");
         assert_eq!(res.json()["detail"], "the access token is invalid or expired", "{name}");
         // A bad token is refused on public reads too, rather than read as anonymous.
-        let read = app
-            .call("GET", "/api/v1/sites/phuong-chi-minh/articles", Some(&token), None)
-            .await;
+        let read = app.call("GET", "/api/v1/sites/phuong-chi-minh/articles", Some(&token), None).await;
         assert_eq!(read.status, 401, "{name}");
     }
-    let res = app
-        .call_with(
-            "GET",
-            "/api/v1/me",
-            None,
-            None,
-            &[("authorization", "Basic YWRtaW46YWRtaW4=")],
-        )
-        .await;
+    let res = app.call_with("GET", "/api/v1/me", None, None, &[("authorization", "Basic YWRtaW46YWRtaW4=")]).await;
     assert_eq!(res.status, 401);
 }
 
@@ -295,18 +205,9 @@ async fn token_attacks_get_401_postgres() {
 async fn a_removed_account_stops_at_once() {
     use diesel::prelude::*;
     let app = crate::helpers::spawn(Backend::Sqlite).await.unwrap();
-    let id = app.add_user(
-        "bientap@chiminh.gov.vn",
-        portal::auth::Role::Editor,
-        Some("phuong-chi-minh"),
-    );
+    let id = app.add_user("bientap@chiminh.gov.vn", portal::auth::Role::Editor, Some("phuong-chi-minh"));
     let token = app.token("bientap@chiminh.gov.vn").await;
-    diesel::delete(portal::db::schema::users::table.find(id))
-        .execute(&mut *app.conn())
-        .unwrap();
+    diesel::delete(portal::db::schema::users::table.find(id)).execute(&mut *app.conn()).unwrap();
     let res = app.call("GET", "/api/v1/me", Some(&token), None).await;
-    assert_eq!(
-        (res.status, res.json()["detail"].clone()),
-        (401, json!("this account no longer exists"))
-    );
+    assert_eq!((res.status, res.json()["detail"].clone()), (401, json!("this account no longer exists")));
 }

@@ -22,10 +22,7 @@ both!(the_tree_is_nested_and_ordered, |app| {
                 "tin-tuc",
                 "Tin tức",
                 1,
-                [
-                    ["tin-trong-phuong", "Tin trong phường", 1, []],
-                    ["tin-hai-duong", "Tin Hải Dương", 2, []]
-                ]
+                [["tin-trong-phuong", "Tin trong phường", 1, []], ["tin-hai-duong", "Tin Hải Dương", 2, []]]
             ],
             ["dang-uy-xa", "Đảng ủy xã", 2, []],
             ["chinh-quyen", "Chính quyền", 3, [["thong-bao", "Thông báo", 1, []]]],
@@ -36,16 +33,11 @@ both!(the_tree_is_nested_and_ordered, |app| {
 
 both!(each_site_has_its_own_tree, |app| {
     let body = app.get_json("/api/v1/sites/xa-le-loi/categories").await;
-    assert_eq!(
-        shape(&body["data"]),
-        json!([["tin-tuc", "Tin tức", 1, []], ["thong-bao", "Thông báo", 2, []]])
-    );
+    assert_eq!(shape(&body["data"]), json!([["tin-tuc", "Tin tức", 1, []], ["thong-bao", "Thông báo", 2, []]]));
 });
 
 both!(one_category_with_its_place_in_the_tree, |app| {
-    let body = app
-        .get_json("/api/v1/sites/phuong-chi-minh/categories/tin-hai-duong")
-        .await;
+    let body = app.get_json("/api/v1/sites/phuong-chi-minh/categories/tin-hai-duong").await;
     assert_eq!(
         body,
         json!({"data": {
@@ -56,15 +48,10 @@ both!(one_category_with_its_place_in_the_tree, |app| {
             "children": []
         }})
     );
-    let top = app
-        .get_json("/api/v1/sites/phuong-chi-minh/categories/chinh-quyen")
-        .await;
+    let top = app.get_json("/api/v1/sites/phuong-chi-minh/categories/chinh-quyen").await;
     assert_eq!(top["data"]["parent"], Value::Null);
     assert_eq!(top["data"]["ancestors"], json!([]));
-    assert_eq!(
-        shape(&top["data"]["children"]),
-        json!([["thong-bao", "Thông báo", 1, []]])
-    );
+    assert_eq!(shape(&top["data"]["children"]), json!([["thong-bao", "Thông báo", 1, []]]));
 });
 
 both!(unknown_category_is_a_404_problem, |app| {

@@ -40,24 +40,17 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary directory");
                 let path = dir.path().join("portal.db");
-                Some(TestDb {
-                    url: DatabaseUrl::Sqlite(path.display().to_string()),
-                    cleanup: Cleanup::Dir(dir),
-                })
+                Some(TestDb { url: DatabaseUrl::Sqlite(path.display().to_string()), cleanup: Cleanup::Dir(dir) })
             }
             Backend::Postgres => {
                 let base = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
                 let schema = format!("test_{:016x}", rand::random::<u64>());
                 let mut conn = PgConnection::establish(&base)
                     .unwrap_or_else(|e| panic!("TEST_DATABASE_URL={base} is unreachable: {e}"));
-                conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
-                    .expect("create schema");
+                conn.batch_execute(&format!("CREATE SCHEMA {schema}")).expect("create schema");
                 let sep = if base.contains('?') { '&' } else { '?' };
                 let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
-                Some(TestDb {
-                    url: DatabaseUrl::Postgres(url),
-                    cleanup: Cleanup::Schema { base, schema },
-                })
+                Some(TestDb { url: DatabaseUrl::Postgres(url), cleanup: Cleanup::Schema { base, schema } })
             }
         }
     }
@@ -104,6 +97,8 @@ pub struct TestApp<S> {
     #[allow(dead_code)]
     pub backend: Backend,
     _db: TestDb,
+    /// Where this app stores uploads.
+    _uploads: tempfile::TempDir,
 }
 
 impl<S, B> TestApp<S>
@@ -149,28 +144,19 @@ pub async fn spawn_with(
     tweak: impl FnOnce(&mut Settings),
 ) -> Option<TestApp<impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>>> {
     let db = TestDb::new(backend)?;
-    let mut settings = Settings {
-        database_url: db.url.clone(),
-        ..Settings::default()
-    };
+    let uploads = tempfile::tempdir().expect("temporary directory");
+    let mut settings =
+        Settings { database_url: db.url.clone(), upload_dir: uploads.path().to_owned(), ..Settings::default() };
     tweak(&mut settings);
     let pool = db.pool(settings.pool_size, settings.pool_timeout.as_millis() as u64);
     {
         let pool = pool.clone();
         let settings = settings.clone();
-        web::block(move || portal::prepare_database(&pool, &settings))
-            .await
-            .unwrap()
-            .expect("database prepared");
+        web::block(move || portal::prepare_database(&pool, &settings)).await.unwrap().expect("database prepared");
     }
     let state = web::Data::new(AppState::new(&settings, pool));
     let svc = test::init_service(portal::app(state.clone())).await;
-    Some(TestApp {
-        svc,
-        state,
-        backend,
-        _db: db,
-    })
+    Some(TestApp { svc, state, backend, _db: db, _uploads: uploads })
 }
 
 /// Defines one test per backend: `name::sqlite` and `name::postgres` (which passes without
@@ -227,12 +213,7 @@ where
     /// Signs in; returns the token pair.
     pub async fn login(&self, email: &str) -> serde_json::Value {
         let res = self
-            .call(
-                "POST",
-                "/api/v1/auth/login",
-                None,
-                Some(serde_json::json!({"email": email, "password": PASSWORD})),
-            )
+            .call("POST", "/api/v1/auth/login", None, Some(serde_json::json!({"email": email, "password": PASSWORD})))
             .await;
         assert_eq!(res.status, 200, "login {email}: {}", String::from_utf8_lossy(&res.body));
         res.json()
@@ -271,6 +252,18 @@ where
         self.call_with(method, uri, token, body, &[]).await
     }
 
+    /// Uploads `bytes` as the multipart field `file` named `name`.
+    pub async fn upload(&self, token: Option<&str>, site: &str, name: &str, bytes: &[u8]) -> Res {
+        let (content_type, body) = multipart("file", name, bytes);
+        let mut req = TestRequest::post()
+            .uri(&format!("/api/v1/sites/{site}/uploads"))
+            .insert_header(("content-type", content_type));
+        if let Some(token) = token {
+            req = req.insert_header(("authorization", format!("Bearer {token}")));
+        }
+        self.send(req.set_payload(body)).await
+    }
+
     /// [`TestApp::call`] with extra headers.
     pub async fn call_with(
         &self,
@@ -293,4 +286,14 @@ where
         }
         self.send(req).await
     }
+}
+
+/// A multipart/form-data body with one file field: (content type, body).
+pub fn multipart(field: &str, name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----portal-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }

@@ -20,51 +20,28 @@ both!(etag_and_if_none_match, |app| {
         let first = app.get(uri).await;
         assert_eq!(first.status, 200, "{uri}");
         let etag = first.header("etag").expect("an ETag").to_owned();
-        assert!(
-            etag.starts_with('"') && etag.ends_with('"') && etag.len() == 34,
-            "strong ETag: {etag}"
-        );
+        assert!(etag.starts_with('"') && etag.ends_with('"') && etag.len() == 34, "strong ETag: {etag}");
         assert_eq!(first.header("cache-control"), Some("public, max-age=60"));
         let again = app.get(uri).await;
         assert_eq!(again.header("etag"), Some(etag.as_str()), "stable for the same content");
-        let not_modified = app
-            .send(
-                TestRequest::get()
-                    .uri(uri)
-                    .insert_header((header::IF_NONE_MATCH, etag.as_str())),
-            )
-            .await;
+        let not_modified =
+            app.send(TestRequest::get().uri(uri).insert_header((header::IF_NONE_MATCH, etag.as_str()))).await;
         assert_eq!(not_modified.status, 304, "{uri}");
         assert!(not_modified.body.is_empty());
         assert_eq!(not_modified.header("etag"), Some(etag.as_str()));
-        let changed = app
-            .send(
-                TestRequest::get()
-                    .uri(uri)
-                    .insert_header((header::IF_NONE_MATCH, "\"stale\"")),
-            )
-            .await;
+        let changed = app.send(TestRequest::get().uri(uri).insert_header((header::IF_NONE_MATCH, "\"stale\""))).await;
         assert_eq!(changed.status, 200);
     }
 });
 
 both!(etag_differs_between_pages, |app| {
-    let a = app
-        .get("/api/v1/sites/phuong-chi-minh/articles?page=1&per_page=2")
-        .await;
-    let b = app
-        .get("/api/v1/sites/phuong-chi-minh/articles?page=2&per_page=2")
-        .await;
+    let a = app.get("/api/v1/sites/phuong-chi-minh/articles?page=1&per_page=2").await;
+    let b = app.get("/api/v1/sites/phuong-chi-minh/articles?page=2&per_page=2").await;
     assert_ne!(a.header("etag"), b.header("etag"));
 });
 
 both!(unknown_paths_are_404_problems, |app| {
-    for uri in [
-        "/nope",
-        "/api/v1/nope",
-        "/api/v2/sites",
-        "/api/v1/sites/phuong-chi-minh/albums",
-    ] {
+    for uri in ["/nope", "/api/v1/nope", "/api/v2/sites", "/api/v1/sites/phuong-chi-minh/albums"] {
         let res = app.get(uri).await;
         assert_eq!(res.status, 404, "{uri}");
         assert_eq!(res.header("content-type"), Some("application/problem+json"));
@@ -81,11 +58,7 @@ both!(wrong_methods_are_405_problems, |app| {
         ("DELETE", "/api/v1/sites/phuong-chi-minh", "GET"),
         ("PUT", "/api/v1/sites/phuong-chi-minh/articles/1", "GET, PATCH"),
         ("DELETE", "/api/v1/sites/phuong-chi-minh/articles", "GET, POST"),
-        (
-            "PUT",
-            "/api/v1/sites/phuong-chi-minh/categories/tin-tuc",
-            "GET, PATCH, DELETE",
-        ),
+        ("PUT", "/api/v1/sites/phuong-chi-minh/categories/tin-tuc", "GET, PATCH, DELETE"),
         ("GET", "/api/v1/auth/login", "POST"),
     ] {
         let req = TestRequest::default().method(method.parse().unwrap()).uri(uri);
@@ -101,24 +74,13 @@ both!(wrong_methods_are_405_problems, |app| {
 });
 
 both!(clients_that_refuse_json_get_406, |app| {
-    let res = app
-        .send(
-            TestRequest::get()
-                .uri("/api/v1/sites")
-                .insert_header((header::ACCEPT, "text/html")),
-        )
-        .await;
+    let res = app.send(TestRequest::get().uri("/api/v1/sites").insert_header((header::ACCEPT, "text/html"))).await;
     assert_eq!(res.status, 406);
     assert_eq!(res.header("content-type"), Some("application/problem+json"));
     assert_eq!(res.json()["type"], "/problems/not-acceptable");
     assert!(res.header("x-request-id").is_some());
-    let ok = app
-        .send(
-            TestRequest::get()
-                .uri("/api/v1/sites")
-                .insert_header((header::ACCEPT, "text/html, */*;q=0.1")),
-        )
-        .await;
+    let ok =
+        app.send(TestRequest::get().uri("/api/v1/sites").insert_header((header::ACCEPT, "text/html, */*;q=0.1"))).await;
     assert_eq!(ok.status, 200);
 });
 
@@ -192,25 +154,13 @@ both!(cors_preflight_and_simple_requests, |app| {
         .await;
     assert_eq!(preflight.status, 200);
     assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
-    assert!(
-        preflight
-            .header("access-control-allow-methods")
-            .unwrap()
-            .contains("GET")
-    );
+    assert!(preflight.header("access-control-allow-methods").unwrap().contains("GET"));
     let simple = app
-        .send(
-            TestRequest::get()
-                .uri("/api/v1/sites")
-                .insert_header((header::ORIGIN, "https://phuongchiminh.gov.vn")),
-        )
+        .send(TestRequest::get().uri("/api/v1/sites").insert_header((header::ORIGIN, "https://phuongchiminh.gov.vn")))
         .await;
     assert_eq!(simple.status, 200);
     assert_eq!(simple.header("access-control-allow-origin"), Some("*"));
-    let exposed = simple
-        .header("access-control-expose-headers")
-        .unwrap()
-        .to_ascii_lowercase();
+    let exposed = simple.header("access-control-expose-headers").unwrap().to_ascii_lowercase();
     for h in ["etag", "link", "x-request-id"] {
         assert!(exposed.contains(h), "{h} exposed: {exposed}");
     }
@@ -224,23 +174,11 @@ async fn cors_origins_can_be_restricted() {
     .await
     .unwrap();
     let allowed = app
-        .send(
-            TestRequest::get()
-                .uri("/api/v1/sites")
-                .insert_header((header::ORIGIN, "https://phuongchiminh.gov.vn")),
-        )
+        .send(TestRequest::get().uri("/api/v1/sites").insert_header((header::ORIGIN, "https://phuongchiminh.gov.vn")))
         .await;
-    assert_eq!(
-        allowed.header("access-control-allow-origin"),
-        Some("https://phuongchiminh.gov.vn")
-    );
-    let other = app
-        .send(
-            TestRequest::get()
-                .uri("/api/v1/sites")
-                .insert_header((header::ORIGIN, "https://evil.example")),
-        )
-        .await;
+    assert_eq!(allowed.header("access-control-allow-origin"), Some("https://phuongchiminh.gov.vn"));
+    let other =
+        app.send(TestRequest::get().uri("/api/v1/sites").insert_header((header::ORIGIN, "https://evil.example"))).await;
     assert_eq!(other.header("access-control-allow-origin"), None);
     assert_eq!(other.status, 200, "the browser, not the server, withholds the answer");
 }
@@ -257,37 +195,18 @@ both!(responses_are_compressed_on_request, |app| {
     assert_eq!(res.header("content-encoding"), Some("gzip"));
     assert_eq!(&res.body[..2], &[0x1f, 0x8b]);
     let plain = app.get("/api/v1/sites/phuong-chi-minh/articles/1").await;
-    assert!(
-        res.body.len() < plain.body.len() / 2,
-        "{} vs {}",
-        res.body.len(),
-        plain.body.len()
-    );
+    assert!(res.body.len() < plain.body.len() / 2, "{} vs {}", res.body.len(), plain.body.len());
 });
 
 both!(request_ids_are_given_or_kept, |app| {
     let a = app.get("/api/v1/sites").await;
     let b = app.get("/api/v1/sites").await;
-    let (a, b) = (
-        a.header("x-request-id").unwrap().to_owned(),
-        b.header("x-request-id").unwrap().to_owned(),
-    );
+    let (a, b) = (a.header("x-request-id").unwrap().to_owned(), b.header("x-request-id").unwrap().to_owned());
     assert_ne!(a, b);
-    let kept = app
-        .send(
-            TestRequest::get()
-                .uri("/api/v1/sites")
-                .insert_header(("x-request-id", "trace-42")),
-        )
-        .await;
+    let kept = app.send(TestRequest::get().uri("/api/v1/sites").insert_header(("x-request-id", "trace-42"))).await;
     assert_eq!(kept.header("x-request-id"), Some("trace-42"));
-    let replaced = app
-        .send(
-            TestRequest::get()
-                .uri("/api/v1/sites")
-                .insert_header(("x-request-id", "bad id\twith spaces")),
-        )
-        .await;
+    let replaced =
+        app.send(TestRequest::get().uri("/api/v1/sites").insert_header(("x-request-id", "bad id\twith spaces"))).await;
     assert_ne!(replaced.header("x-request-id"), Some("bad id\twith spaces"));
     let problem = app.get("/nope").await;
     assert!(problem.header("x-request-id").is_some());
@@ -303,11 +222,7 @@ async fn docs_render_offline() {
     let html = String::from_utf8_lossy(&page.body);
     assert!(html.contains("swagger-ui"), "{html}");
     assert!(!html.contains("https://"), "nothing is fetched from elsewhere: {html}");
-    for asset in [
-        "/docs/swagger-ui.css",
-        "/docs/swagger-ui-bundle.js",
-        "/docs/swagger-initializer.js",
-    ] {
+    for asset in ["/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js", "/docs/swagger-initializer.js"] {
         let res = app.get(asset).await;
         assert_eq!(res.status, 200, "{asset}");
         assert!(res.body.len() > 100, "{asset}");
@@ -328,11 +243,7 @@ async fn body_errors_are_problems() {
     }
     let app = actix_web::test::init_service(
         App::new()
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(64)
-                    .error_handler(portal::error::json_error),
-            )
+            .app_data(web::JsonConfig::default().limit(64).error_handler(portal::error::json_error))
             .route("/echo", web::post().to(|_: web::Json<Beacon>| async { "ok" }))
             .wrap(from_fn(portal::error::problem_errors)),
     )
@@ -345,24 +256,9 @@ async fn body_errors_are_problems() {
             413,
             Some("/problems/payload-too-large"),
         ),
-        (
-            "text/plain",
-            "{\"path\": \"/\"}".to_owned(),
-            415,
-            Some("/problems/unsupported-media-type"),
-        ),
-        (
-            "application/json",
-            "{\"path\": 5}".to_owned(),
-            422,
-            Some("/problems/validation-failed"),
-        ),
-        (
-            "application/json",
-            "{\"path\": ".to_owned(),
-            400,
-            Some("/problems/invalid-parameter"),
-        ),
+        ("text/plain", "{\"path\": \"/\"}".to_owned(), 415, Some("/problems/unsupported-media-type")),
+        ("application/json", "{\"path\": 5}".to_owned(), 422, Some("/problems/validation-failed")),
+        ("application/json", "{\"path\": ".to_owned(), 400, Some("/problems/invalid-parameter")),
     ];
     for (content_type, body, status, kind) in cases {
         let req = TestRequest::post()

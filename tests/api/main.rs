@@ -10,4 +10,5 @@ mod http;
 mod openapi;
 mod schema;
 mod sites;
+mod uploads;
 mod writing;

@@ -53,26 +53,14 @@ fn round_trip(backend: Backend) {
         Option<i64>,
         i32,
     );
-    let a = articles::table
-        .select(articles::all_columns)
-        .load::<ArticleColumns>(&mut *conn)
-        .unwrap();
+    let a = articles::table.select(articles::all_columns).load::<ArticleColumns>(&mut *conn).unwrap();
     assert_eq!(a.len(), 21);
-    let r = article_related::table
-        .select(article_related::all_columns)
-        .load::<(i64, i64, i32)>(&mut *conn)
-        .unwrap();
+    let r = article_related::table.select(article_related::all_columns).load::<(i64, i64, i32)>(&mut *conn).unwrap();
     assert_eq!(r.len(), 5);
     // The tables of accounts and writing load too (empty on a fresh database).
     type Time = chrono::NaiveDateTime;
-    let u = users::table
-        .select(users::all_columns)
-        .load::<(i64, String, String, bool, Time)>(&mut *conn)
-        .unwrap();
-    let m = memberships::table
-        .select(memberships::all_columns)
-        .load::<(i64, i64, String)>(&mut *conn)
-        .unwrap();
+    let u = users::table.select(users::all_columns).load::<(i64, String, String, bool, Time)>(&mut *conn).unwrap();
+    let m = memberships::table.select(memberships::all_columns).load::<(i64, i64, String)>(&mut *conn).unwrap();
     let t = refresh_tokens::table
         .select(refresh_tokens::all_columns)
         .load::<(i64, i64, String, String, Time, Time, Option<Time>, Option<Time>)>(&mut *conn)
@@ -93,10 +81,8 @@ fn round_trip(backend: Backend) {
         String,
         Option<Time>,
     );
-    let v = article_revisions::table
-        .select(article_revisions::all_columns)
-        .load::<RevisionColumns>(&mut *conn)
-        .unwrap();
+    let v =
+        article_revisions::table.select(article_revisions::all_columns).load::<RevisionColumns>(&mut *conn).unwrap();
     let l = audit_log::table
         .select(audit_log::all_columns)
         .load::<(i64, Option<i64>, String, String, String, Option<i64>, String, Time)>(&mut *conn)

@@ -12,26 +12,15 @@ both!(list_sites_in_name_order, |app| {
         Some("</api/v1/sites?page=1&per_page=20>; rel=\"first\", </api/v1/sites?page=1&per_page=20>; rel=\"last\"")
     );
     let body = res.json();
-    let slugs: Vec<&str> = body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["slug"].as_str().unwrap())
-        .collect();
+    let slugs: Vec<&str> = body["data"].as_array().unwrap().iter().map(|s| s["slug"].as_str().unwrap()).collect();
     assert_eq!(slugs, ["phuong-chi-minh", "xa-le-loi"]);
-    assert_eq!(
-        body["meta"],
-        json!({"page": 1, "per_page": 20, "total": 2, "total_pages": 1})
-    );
+    assert_eq!(body["meta"], json!({"page": 1, "per_page": 20, "total": 2, "total_pages": 1}));
 });
 
 both!(list_sites_pages, |app| {
     let body = app.get_json("/api/v1/sites?page=2&per_page=1").await;
     assert_eq!(body["data"][0]["slug"], "xa-le-loi");
-    assert_eq!(
-        body["meta"],
-        json!({"page": 2, "per_page": 1, "total": 2, "total_pages": 2})
-    );
+    assert_eq!(body["meta"], json!({"page": 2, "per_page": 1, "total": 2, "total_pages": 2}));
 });
 
 both!(get_site, |app| {

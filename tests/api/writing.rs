@@ -22,14 +22,8 @@ enum Setup {
 }
 
 /// The callers of the matrix, in the order of each row's expected statuses.
-const CALLERS: [&str; 6] = [
-    "anonymous",
-    "author of another site",
-    "author",
-    "editor of another site",
-    "editor",
-    "admin",
-];
+const CALLERS: [&str; 6] =
+    ["anonymous", "author of another site", "author", "editor of another site", "editor", "admin"];
 
 /// Every write route (and every staff-only read) with the status each caller gets.
 /// (method, path as documented, setup, body, status for each of [`CALLERS`])
@@ -38,13 +32,7 @@ type Case = (&'static str, &'static str, Setup, Option<Value>, [u16; 6]);
 fn matrix() -> Vec<Case> {
     let body = json!({"title": "Bài mới của phường", "category": "tin-trong-phuong"});
     vec![
-        (
-            "POST",
-            "/api/v1/sites/{site}/articles",
-            Setup::Nothing,
-            Some(body),
-            [401, 403, 201, 403, 201, 201],
-        ),
+        ("POST", "/api/v1/sites/{site}/articles", Setup::Nothing, Some(body), [401, 403, 201, 403, 201, 201]),
         (
             "PATCH",
             "/api/v1/sites/{site}/articles/{article}",
@@ -52,20 +40,8 @@ fn matrix() -> Vec<Case> {
             Some(json!({"summary": "Tóm tắt"})),
             [401, 403, 200, 403, 200, 200],
         ),
-        (
-            "POST",
-            "/api/v1/sites/{site}/articles/{article}/submit",
-            Setup::Draft,
-            None,
-            [401, 403, 200, 403, 200, 200],
-        ),
-        (
-            "POST",
-            "/api/v1/sites/{site}/articles/{article}/publish",
-            Setup::Draft,
-            None,
-            [401, 403, 403, 403, 200, 200],
-        ),
+        ("POST", "/api/v1/sites/{site}/articles/{article}/submit", Setup::Draft, None, [401, 403, 200, 403, 200, 200]),
+        ("POST", "/api/v1/sites/{site}/articles/{article}/publish", Setup::Draft, None, [401, 403, 403, 403, 200, 200]),
         (
             "POST",
             "/api/v1/sites/{site}/articles/{article}/unpublish",
@@ -73,13 +49,7 @@ fn matrix() -> Vec<Case> {
             None,
             [401, 403, 403, 403, 200, 200],
         ),
-        (
-            "POST",
-            "/api/v1/sites/{site}/articles/{article}/trash",
-            Setup::Draft,
-            None,
-            [401, 403, 200, 403, 200, 200],
-        ),
+        ("POST", "/api/v1/sites/{site}/articles/{article}/trash", Setup::Draft, None, [401, 403, 200, 403, 200, 200]),
         (
             "POST",
             "/api/v1/sites/{site}/articles/{article}/restore",
@@ -122,20 +92,10 @@ fn matrix() -> Vec<Case> {
             Some(json!({"description": "Mô tả"})),
             [401, 403, 403, 403, 200, 200],
         ),
-        (
-            "DELETE",
-            "/api/v1/sites/{site}/categories/{slug}",
-            Setup::Category,
-            None,
-            [401, 403, 403, 403, 204, 204],
-        ),
-        (
-            "GET",
-            "/api/v1/audit",
-            Setup::Nothing,
-            None,
-            [401, 403, 403, 403, 403, 200],
-        ),
+        ("DELETE", "/api/v1/sites/{site}/categories/{slug}", Setup::Category, None, [401, 403, 403, 403, 204, 204]),
+        ("GET", "/api/v1/audit", Setup::Nothing, None, [401, 403, 403, 403, 403, 200]),
+        ("POST", "/api/v1/sites/{site}/uploads", Setup::Nothing, None, [401, 403, 201, 403, 201, 201]),
+        ("GET", "/api/v1/sites/{site}/uploads", Setup::Nothing, None, [401, 403, 200, 403, 200, 200]),
     ]
 }
 
@@ -154,18 +114,14 @@ both!(authorisation_matrix, |app| {
     let mut guarded = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
-            let only_bearer = op["security"]
-                .as_array()
-                .is_some_and(|s| s.iter().all(|r| r.get("bearer").is_some()));
+            let only_bearer = op["security"].as_array().is_some_and(|s| s.iter().all(|r| r.get("bearer").is_some()));
             if only_bearer && path != "/api/v1/me" {
                 guarded.insert((method.to_uppercase(), path.clone()));
             }
         }
     }
-    let covered: BTreeSet<(String, String)> = matrix()
-        .iter()
-        .map(|(m, p, ..)| (m.to_string(), p.to_string()))
-        .collect();
+    let covered: BTreeSet<(String, String)> =
+        matrix().iter().map(|(m, p, ..)| (m.to_string(), p.to_string())).collect();
     assert_eq!(covered, guarded);
 
     let mut n = 0;
@@ -222,6 +178,32 @@ both!(authorisation_matrix, |app| {
                     uri = uri.replace("{slug}", &slug);
                 }
             }
+            if method == "POST" && uri.ends_with("/uploads") {
+                // A different file each time, so each success is a new upload.
+                let pdf = format!("%PDF-1.4\n% Văn bản số {n}\n");
+                let res = app.upload(token.map(|t| t.as_str()), "phuong-chi-minh", "van-ban.pdf", pdf.as_bytes()).await;
+                assert_eq!(
+                    res.status,
+                    expected[i],
+                    "{method} {pattern} as {}: {}",
+                    CALLERS[i],
+                    String::from_utf8_lossy(&res.body)
+                );
+                continue;
+            }
+            if method == "POST" && uri.ends_with("/uploads") {
+                // A different file each time, so each success is a new upload.
+                let pdf = format!("%PDF-1.4\n% Văn bản số {n}\n");
+                let res = app.upload(token.map(|t| t.as_str()), "phuong-chi-minh", "van-ban.pdf", pdf.as_bytes()).await;
+                assert_eq!(
+                    res.status,
+                    expected[i],
+                    "{method} {pattern} as {}: {}",
+                    CALLERS[i],
+                    String::from_utf8_lossy(&res.body)
+                );
+                continue;
+            }
             if body.as_ref().and_then(|b| b.get("name")).is_some() {
                 // A fresh name each time, so a success is not a clash with the last one.
                 let body = json!({"name": format!("Chuyên mục mới {n}")});
@@ -235,15 +217,7 @@ both!(authorisation_matrix, |app| {
                 );
                 continue;
             }
-            let res = app
-                .call_with(
-                    method,
-                    &uri,
-                    token.map(|t| t.as_str()),
-                    body.clone(),
-                    &[("if-match", "*")],
-                )
-                .await;
+            let res = app.call_with(method, &uri, token.map(|t| t.as_str()), body.clone(), &[("if-match", "*")]).await;
             assert_eq!(
                 res.status,
                 expected[i],
@@ -284,52 +258,20 @@ both!(write_a_draft_publish_it_and_find_it, |app| {
     assert_eq!(a["published_at"], Value::Null);
     // Readers do not see a draft; staff do, privately.
     assert_eq!(app.get(&format!("{ARTICLES}/{id}")).await.status, 404);
-    let staff_view = app
-        .call("GET", &format!("{ARTICLES}/{id}"), Some(&staff.author), None)
-        .await;
+    let staff_view = app.call("GET", &format!("{ARTICLES}/{id}"), Some(&staff.author), None).await;
     assert_eq!(staff_view.status, 200);
     assert_eq!(staff_view.header("cache-control"), Some("private, no-store"));
-    let drafts = app
-        .call("GET", &format!("{ARTICLES}?status=draft"), Some(&staff.editor), None)
-        .await;
-    assert_eq!(
-        drafts.json()["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|a| a["id"] == id)
-            .count(),
-        1
-    );
+    let drafts = app.call("GET", &format!("{ARTICLES}?status=draft"), Some(&staff.editor), None).await;
+    assert_eq!(drafts.json()["data"].as_array().unwrap().iter().filter(|a| a["id"] == id).count(), 1);
     assert_eq!(app.get(&format!("{ARTICLES}?status=draft")).await.status, 401);
-    assert_eq!(
-        app.call(
-            "GET",
-            &format!("{ARTICLES}?status=draft"),
-            Some(&staff.editor_other),
-            None
-        )
-        .await
-        .status,
-        403
-    );
+    assert_eq!(app.call("GET", &format!("{ARTICLES}?status=draft"), Some(&staff.editor_other), None).await.status, 403);
     // Submitted, then published by an editor.
-    assert_eq!(
-        app.call("POST", &format!("{ARTICLES}/{id}/submit"), Some(&staff.author), None)
-            .await
-            .status,
-        200
-    );
-    let published = app
-        .call("POST", &format!("{ARTICLES}/{id}/publish"), Some(&staff.editor), None)
-        .await;
+    assert_eq!(app.call("POST", &format!("{ARTICLES}/{id}/submit"), Some(&staff.author), None).await.status, 200);
+    let published = app.call("POST", &format!("{ARTICLES}/{id}/publish"), Some(&staff.editor), None).await;
     assert_eq!(published.status, 200);
     assert_eq!(published.json()["data"]["status"], "published");
     let public = app.get_json(&format!("{ARTICLES}/{id}")).await;
-    assert_eq!(
-        public["data"]["title"],
-        "Phường Chí Minh tổ chức Ngày hội Đại đoàn kết toàn dân tộc"
-    );
+    assert_eq!(public["data"]["title"], "Phường Chí Minh tổ chức Ngày hội Đại đoàn kết toàn dân tộc");
     let list = app.get_json(ARTICLES).await;
     assert_eq!(list["data"][0]["id"], id);
     let found = app.get_json(&format!("{ARTICLES}?q=dai+doan+ket")).await;
@@ -346,20 +288,9 @@ both!(write_a_draft_publish_it_and_find_it, |app| {
         .await;
     assert_eq!(edit.status, 403);
     // The audit log has every step, newest first.
-    let audit = app
-        .call("GET", "/api/v1/audit?per_page=4", Some(&staff.admin), None)
-        .await
-        .json();
-    let actions: Vec<&str> = audit["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        actions,
-        ["article.publish", "article.submit", "article.create", "auth.login"]
-    );
+    let audit = app.call("GET", "/api/v1/audit?per_page=4", Some(&staff.admin), None).await.json();
+    let actions: Vec<&str> = audit["data"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["article.publish", "article.submit", "article.create", "auth.login"]);
     assert_eq!(audit["data"][0]["user_email"], "bientap@chiminh.gov.vn");
     assert_eq!(audit["data"][0]["target"], format!("article:{id}"));
 });
@@ -367,12 +298,7 @@ both!(write_a_draft_publish_it_and_find_it, |app| {
 both!(stale_if_match_is_412_and_missing_is_428, |app| {
     let staff = app.staff().await;
     let created = app
-        .call(
-            "POST",
-            ARTICLES,
-            Some(&staff.editor),
-            Some(json!({"title": "Bài cần sửa", "category": "thong-bao"})),
-        )
+        .call("POST", ARTICLES, Some(&staff.editor), Some(json!({"title": "Bài cần sửa", "category": "thong-bao"})))
         .await;
     let id = created.json()["data"]["id"].as_i64().unwrap();
     let v1 = created.header("etag").unwrap().to_owned();
@@ -381,14 +307,7 @@ both!(stale_if_match_is_412_and_missing_is_428, |app| {
         let (app, staff, uri) = (&app, &staff, uri.clone());
         async move {
             let headers: Vec<(&str, &str)> = etag.as_deref().map(|e| ("if-match", e)).into_iter().collect();
-            app.call_with(
-                "PATCH",
-                uri,
-                Some(&staff.editor),
-                Some(json!({"title": title})),
-                &headers,
-            )
-            .await
+            app.call_with("PATCH", uri, Some(&staff.editor), Some(json!({"title": title})), &headers).await
         }
     };
     let first = patch(Some(v1.clone()), "Bản sửa thứ nhất").await;
@@ -399,9 +318,7 @@ both!(stale_if_match_is_412_and_missing_is_428, |app| {
     assert_eq!(second.json()["type"], "/problems/precondition-failed");
     let none = patch(None, "Không có If-Match").await;
     assert_eq!(none.status, 428);
-    let current = app
-        .call("GET", &format!("{ARTICLES}/{id}"), Some(&staff.editor), None)
-        .await;
+    let current = app.call("GET", &format!("{ARTICLES}/{id}"), Some(&staff.editor), None).await;
     assert_eq!(current.json()["data"]["title"], "Bản sửa thứ nhất");
     assert_eq!(current.header("etag"), Some(format!("\"a{id}v2\"").as_str()));
 });
@@ -421,27 +338,14 @@ both!(a_restored_revision_equals_the_old_content, |app| {
         )
         .await;
     assert_eq!(changed.json()["data"]["title"], "Tiêu đề mới");
-    let revisions = app
-        .call("GET", &format!("{ARTICLES}/{id}/revisions"), Some(&staff.editor), None)
-        .await
-        .json();
-    let actions: Vec<&str> = revisions["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["action"].as_str().unwrap())
-        .collect();
+    let revisions = app.call("GET", &format!("{ARTICLES}/{id}/revisions"), Some(&staff.editor), None).await.json();
+    let actions: Vec<&str> =
+        revisions["data"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["update", "create"]);
     assert_eq!(revisions["meta"]["total"], 2);
     let first = revisions["data"][1]["id"].as_i64().unwrap();
-    let restored = app
-        .call(
-            "POST",
-            &format!("{ARTICLES}/{id}/revisions/{first}/restore"),
-            Some(&staff.editor),
-            None,
-        )
-        .await;
+    let restored =
+        app.call("POST", &format!("{ARTICLES}/{id}/revisions/{first}/restore"), Some(&staff.editor), None).await;
     assert_eq!(restored.status, 200);
     let a = &restored.json()["data"];
     assert_eq!(
@@ -452,22 +356,10 @@ both!(a_restored_revision_equals_the_old_content, |app| {
             a["category"]["slug"].as_str(),
             a["version"].as_i64()
         ),
-        (
-            Some("Tiêu đề gốc"),
-            Some("Tóm tắt gốc"),
-            Some("<p>Nội dung gốc</p>"),
-            Some("thong-bao"),
-            Some(3)
-        )
+        (Some("Tiêu đề gốc"), Some("Tóm tắt gốc"), Some("<p>Nội dung gốc</p>"), Some("thong-bao"), Some(3))
     );
-    let missing = app
-        .call(
-            "POST",
-            &format!("{ARTICLES}/{id}/revisions/999999/restore"),
-            Some(&staff.editor),
-            None,
-        )
-        .await;
+    let missing =
+        app.call("POST", &format!("{ARTICLES}/{id}/revisions/999999/restore"), Some(&staff.editor), None).await;
     assert_eq!(missing.status, 404);
 });
 
@@ -483,8 +375,7 @@ both!(stored_xss_comes_back_sanitised, |app| {
         )
         .await;
     let id = created.json()["data"]["id"].as_i64().unwrap();
-    app.call("POST", &format!("{ARTICLES}/{id}/publish"), Some(&staff.editor), None)
-        .await;
+    app.call("POST", &format!("{ARTICLES}/{id}/publish"), Some(&staff.editor), None).await;
     let public = app.get_json(&format!("{ARTICLES}/{id}")).await;
     assert_eq!(
         public["data"]["body_html"],
@@ -513,47 +404,21 @@ both!(a_scheduled_article_appears_by_itself, |app| {
         )
         .await;
     assert_eq!(published.status, 200);
-    assert_eq!(
-        app.get(&format!("{ARTICLES}/{id}")).await.status,
-        404,
-        "not before its time"
-    );
-    let scheduled = app
-        .call(
-            "GET",
-            &format!("{ARTICLES}?status=scheduled"),
-            Some(&staff.editor),
-            None,
-        )
-        .await
-        .json();
-    let ids: Vec<i64> = scheduled["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_i64().unwrap())
-        .collect();
+    assert_eq!(app.get(&format!("{ARTICLES}/{id}")).await.status, 404, "not before its time");
+    let scheduled = app.call("GET", &format!("{ARTICLES}?status=scheduled"), Some(&staff.editor), None).await.json();
+    let ids: Vec<i64> = scheduled["data"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect();
     assert!(ids.contains(&id), "{ids:?}");
     // Nothing runs at that time: the clock passing is enough.
     let wait = (at - chrono::Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(50);
     std::thread::sleep(wait);
-    assert_eq!(
-        app.get(&format!("{ARTICLES}/{id}")).await.status,
-        200,
-        "visible after its time"
-    );
+    assert_eq!(app.get(&format!("{ARTICLES}/{id}")).await.status, 200, "visible after its time");
     assert_eq!(app.get_json(ARTICLES).await["data"][0]["id"], id);
 });
 
 both!(workflow_steps_check_the_status, |app| {
     let staff = app.staff().await;
     let created = app
-        .call(
-            "POST",
-            ARTICLES,
-            Some(&staff.editor),
-            Some(json!({"title": "Quy trình", "category": "thong-bao"})),
-        )
+        .call("POST", ARTICLES, Some(&staff.editor), Some(json!({"title": "Quy trình", "category": "thong-bao"})))
         .await;
     let id = created.json()["data"]["id"].as_i64().unwrap();
     let step = |s: &'static str| app.call("POST", format!("{ARTICLES}/{id}/{s}"), Some(&staff.editor), None);
@@ -561,9 +426,7 @@ both!(workflow_steps_check_the_status, |app| {
     assert_eq!(step("restore").await.status, 409);
     assert_eq!(step("trash").await.status, 200);
     assert_eq!(
-        app.call("GET", &format!("{ARTICLES}?status=trashed"), Some(&staff.editor), None)
-            .await
-            .json()["meta"]["total"],
+        app.call("GET", &format!("{ARTICLES}?status=trashed"), Some(&staff.editor), None).await.json()["meta"]["total"],
         1
     );
     assert_eq!(step("publish").await.status, 409);
@@ -574,10 +437,7 @@ both!(workflow_steps_check_the_status, |app| {
     assert_eq!(step("submit").await.status, 409);
     let unpublished = step("unpublish").await;
     assert_eq!(
-        (
-            unpublished.json()["data"]["status"].clone(),
-            unpublished.json()["data"]["published_at"].clone()
-        ),
+        (unpublished.json()["data"]["status"].clone(), unpublished.json()["data"]["published_at"].clone()),
         (json!("draft"), Value::Null)
     );
 });
@@ -594,12 +454,7 @@ both!(invalid_articles_are_422_naming_fields, |app| {
         .await;
     assert_eq!(res.status, 422);
     let body = res.json();
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["title", "category", "cover_image_url", "slug"]);
     let unknown = app
         .call(
@@ -637,88 +492,40 @@ both!(invalid_articles_are_422_naming_fields, |app| {
 both!(categories_are_written_by_editors, |app| {
     let staff = app.staff().await;
     let created = app
-        .call(
-            "POST",
-            CATEGORIES,
-            Some(&staff.editor),
-            Some(json!({"name": "Tin Chí Linh", "parent": "tin-tuc"})),
-        )
+        .call("POST", CATEGORIES, Some(&staff.editor), Some(json!({"name": "Tin Chí Linh", "parent": "tin-tuc"})))
         .await;
     assert_eq!(created.status, 201);
-    assert_eq!(
-        created.header("location"),
-        Some("/api/v1/sites/phuong-chi-minh/categories/tin-chi-linh")
-    );
+    assert_eq!(created.header("location"), Some("/api/v1/sites/phuong-chi-minh/categories/tin-chi-linh"));
     assert_eq!(created.json()["data"]["parent"]["slug"], "tin-tuc");
     assert_eq!(created.json()["data"]["position"], 3);
     let moved = app
-        .call(
-            "PATCH",
-            &format!("{CATEGORIES}/tin-chi-linh"),
-            Some(&staff.editor),
-            Some(json!({"parent": null})),
-        )
+        .call("PATCH", &format!("{CATEGORIES}/tin-chi-linh"), Some(&staff.editor), Some(json!({"parent": null})))
         .await;
     assert_eq!(moved.json()["data"]["parent"], Value::Null);
     let cycle = app
-        .call(
-            "PATCH",
-            &format!("{CATEGORIES}/tin-tuc"),
-            Some(&staff.editor),
-            Some(json!({"parent": "tin-hai-duong"})),
-        )
+        .call("PATCH", &format!("{CATEGORIES}/tin-tuc"), Some(&staff.editor), Some(json!({"parent": "tin-hai-duong"})))
         .await;
     assert_eq!(cycle.status, 422);
     assert_eq!(cycle.json()["errors"][0]["field"], "parent");
-    let clash = app
-        .call(
-            "POST",
-            CATEGORIES,
-            Some(&staff.editor),
-            Some(json!({"name": "Tin tức"})),
-        )
-        .await;
+    let clash = app.call("POST", CATEGORIES, Some(&staff.editor), Some(json!({"name": "Tin tức"}))).await;
     assert_eq!(clash.status, 422);
-    let busy = app
-        .call("DELETE", &format!("{CATEGORIES}/dang-uy-xa"), Some(&staff.editor), None)
-        .await;
+    let busy = app.call("DELETE", &format!("{CATEGORIES}/dang-uy-xa"), Some(&staff.editor), None).await;
     assert_eq!(busy.status, 409);
-    let parent = app
-        .call("DELETE", &format!("{CATEGORIES}/tin-tuc"), Some(&staff.editor), None)
-        .await;
+    let parent = app.call("DELETE", &format!("{CATEGORIES}/tin-tuc"), Some(&staff.editor), None).await;
     assert_eq!(parent.status, 409);
-    assert_eq!(
-        app.call(
-            "DELETE",
-            &format!("{CATEGORIES}/tin-chi-linh"),
-            Some(&staff.editor),
-            None
-        )
-        .await
-        .status,
-        204
-    );
+    assert_eq!(app.call("DELETE", &format!("{CATEGORIES}/tin-chi-linh"), Some(&staff.editor), None).await.status, 204);
     assert_eq!(app.get(&format!("{CATEGORIES}/tin-chi-linh")).await.status, 404);
 });
 
 both!(related_articles_are_chosen_by_editors, |app| {
     let staff = app.staff().await;
     let set = |ids: Value| {
-        app.call(
-            "PUT",
-            format!("{ARTICLES}/8/related"),
-            Some(&staff.editor),
-            Some(json!({"article_ids": ids})),
-        )
+        app.call("PUT", format!("{ARTICLES}/8/related"), Some(&staff.editor), Some(json!({"article_ids": ids})))
     };
     let res = set(json!([6, 2])).await;
     assert_eq!(res.status, 200);
-    let related: Vec<i64> = res.json()["data"]["related"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect();
+    let related: Vec<i64> =
+        res.json()["data"]["related"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert_eq!(related, [6, 2, 1, 7]);
     for bad in [json!([8]), json!([2, 2]), json!([19]), json!([999])] {
         let res = set(bad.clone()).await;

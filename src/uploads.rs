@@ -1,0 +1,526 @@
+//! Uploads: images and documents, typed by their bytes (never by their name), stored under
+//! their content hash, and served with long-lived cache headers and `Range` support. Images
+//! get their width and height recorded and `thumbnail` and `medium` variants.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use actix_files::NamedFile;
+use actix_multipart::Multipart;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use futures_util::StreamExt;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::audit::{self, Origin};
+use crate::auth::{Caller, Role};
+use crate::db::schema::uploads;
+use crate::db::{self, AnyConnection};
+use crate::error::{ApiError, Problem};
+use crate::http::{Data, List, Page, PageParams, check, private_json, private_list_response};
+use crate::sites::{self, Site};
+
+/// The URL path under which stored files are served.
+pub const PUBLIC_PREFIX: &str = "/uploads";
+/// The box a thumbnail fits in, in pixels.
+pub const THUMBNAIL: u32 = 320;
+/// The box a medium variant fits in, in pixels.
+pub const MEDIUM: u32 = 1024;
+/// The largest image side accepted, in pixels (a guard against decompression bombs).
+pub const MAX_IMAGE_SIDE: u32 = 12_000;
+
+/// A type of file accepted, recognised from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kind {
+    pub content_type: &'static str,
+    pub ext: &'static str,
+    /// Set for the images we can decode and resize.
+    pub image: Option<image::ImageFormat>,
+}
+
+const JPEG: Kind = Kind { content_type: "image/jpeg", ext: "jpg", image: Some(image::ImageFormat::Jpeg) };
+const PNG: Kind = Kind { content_type: "image/png", ext: "png", image: Some(image::ImageFormat::Png) };
+const WEBP: Kind = Kind { content_type: "image/webp", ext: "webp", image: Some(image::ImageFormat::WebP) };
+const GIF: Kind = Kind { content_type: "image/gif", ext: "gif", image: None };
+const PDF: Kind = Kind { content_type: "application/pdf", ext: "pdf", image: None };
+const DOCX: Kind = Kind {
+    content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ext: "docx",
+    image: None,
+};
+const XLSX: Kind = Kind {
+    content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ext: "xlsx",
+    image: None,
+};
+const PPTX: Kind = Kind {
+    content_type: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ext: "pptx",
+    image: None,
+};
+const DOC: Kind = Kind { content_type: "application/msword", ext: "doc", image: None };
+const XLS: Kind = Kind { content_type: "application/vnd.ms-excel", ext: "xls", image: None };
+
+/// Every extension a stored file can have.
+const EXTENSIONS: &[&str] = &["jpg", "png", "webp", "gif", "pdf", "docx", "xlsx", "pptx", "doc", "xls"];
+
+/// What the bytes are, or `None` for a type not accepted. The name only tells apart the old
+/// Office formats, which share one container.
+pub fn sniff(bytes: &[u8], name: &str) -> Option<Kind> {
+    let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(JPEG)
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(PNG)
+    } else if bytes.len() > 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        Some(WEBP)
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some(GIF)
+    } else if bytes.starts_with(b"%PDF-") {
+        Some(PDF)
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        if contains(b"word/") {
+            Some(DOCX)
+        } else if contains(b"xl/") {
+            Some(XLSX)
+        } else if contains(b"ppt/") {
+            Some(PPTX)
+        } else {
+            None
+        }
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        if name.to_lowercase().ends_with(".xls") { Some(XLS) } else { Some(DOC) }
+    } else {
+        None
+    }
+}
+
+/// An uploaded file.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 7, "url": "/uploads/3f/3fa2c9e1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e.jpg",
+    "content_type": "image/jpeg", "size_bytes": 482133, "original_name": "ngay-hoi-dai-doan-ket.jpg",
+    "width": 1600, "height": 1067,
+    "variants": {"thumbnail": "/uploads/3f/3fa2c9e1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e-thumb.jpg",
+                 "medium": "/uploads/3f/3fa2c9e1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e-medium.jpg"},
+    "created_at": "2026-11-26T08:15:00Z"
+}))]
+pub struct UploadView {
+    pub id: i64,
+    /// Where the file is served; it never changes, so it may be cached for good.
+    pub url: String,
+    /// The type read from the file's bytes.
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// The name the file was uploaded with (for display only).
+    pub original_name: String,
+    /// Pixels, for images.
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    /// Smaller copies of images; for a small image, the image itself.
+    pub variants: Option<Variants>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Smaller copies of an image.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"thumbnail": "/uploads/3f/3fa2c9e1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e-thumb.jpg",
+    "medium": "/uploads/3f/3fa2c9e1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e-medium.jpg"}))]
+pub struct Variants {
+    /// At most 320×320.
+    pub thumbnail: String,
+    /// At most 1024×1024.
+    pub medium: String,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = uploads)]
+struct UploadRow {
+    id: i64,
+    file_name: String,
+    content_type: String,
+    size_bytes: i64,
+    original_name: String,
+    width: Option<i32>,
+    height: Option<i32>,
+    thumbnail_name: Option<String>,
+    medium_name: Option<String>,
+    created_at: NaiveDateTime,
+}
+
+fn url_of(file_name: &str) -> String {
+    format!("{PUBLIC_PREFIX}/{}/{file_name}", &file_name[..2])
+}
+
+impl From<UploadRow> for UploadView {
+    fn from(r: UploadRow) -> Self {
+        let variants = r.width.map(|_| Variants {
+            thumbnail: url_of(r.thumbnail_name.as_deref().unwrap_or(&r.file_name)),
+            medium: url_of(r.medium_name.as_deref().unwrap_or(&r.file_name)),
+        });
+        UploadView {
+            id: r.id,
+            url: url_of(&r.file_name),
+            content_type: r.content_type,
+            size_bytes: r.size_bytes,
+            original_name: r.original_name,
+            width: r.width,
+            height: r.height,
+            variants,
+            created_at: r.created_at.and_utc(),
+        }
+    }
+}
+
+/// A file checked and stored on disk, before its row is written.
+struct Stored {
+    sha256: String,
+    file_name: String,
+    kind: Kind,
+    size: usize,
+    width: Option<u32>,
+    height: Option<u32>,
+    thumbnail: Option<String>,
+    medium: Option<String>,
+}
+
+/// Writes `bytes` under `dir` atomically (a temporary file renamed into place).
+fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let target = dir.join(&name[..2]);
+    std::fs::create_dir_all(&target)?;
+    let final_path = target.join(name);
+    if final_path.exists() {
+        return Ok(());
+    }
+    let tmp = target.join(format!(".{name}.{:x}.tmp", rand::random::<u64>()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, &final_path)
+}
+
+/// Hashes, checks, measures and stores a file and its variants.
+fn store(dir: &Path, bytes: &[u8], kind: Kind) -> Result<Stored, ApiError> {
+    let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let file_name = format!("{sha256}.{}", kind.ext);
+    let io = |e: std::io::Error| ApiError::internal(format!("storing an upload: {e}"));
+    let mut stored =
+        Stored { sha256, file_name, kind, size: bytes.len(), width: None, height: None, thumbnail: None, medium: None };
+    if kind == GIF && bytes.len() >= 10 {
+        stored.width = Some(u32::from(u16::from_le_bytes([bytes[6], bytes[7]])));
+        stored.height = Some(u32::from(u16::from_le_bytes([bytes[8], bytes[9]])));
+    }
+    if let Some(format) = kind.image {
+        let unreadable = |e: image::ImageError| {
+            ApiError::Validation(vec![crate::http::field_error("file", format!("not a readable image: {e}"))])
+        };
+        let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+        let mut limits = image::Limits::default();
+        limits.max_image_width = Some(MAX_IMAGE_SIDE);
+        limits.max_image_height = Some(MAX_IMAGE_SIDE);
+        limits.max_alloc = Some(512 * 1024 * 1024);
+        reader.limits(limits);
+        let img = reader.decode().map_err(unreadable)?;
+        stored.width = Some(img.width());
+        stored.height = Some(img.height());
+        for (bound, suffix) in [(THUMBNAIL, "thumb"), (MEDIUM, "medium")] {
+            if img.width() <= bound && img.height() <= bound {
+                continue;
+            }
+            let small = img.resize(bound, bound, image::imageops::FilterType::Triangle);
+            let mut out = Cursor::new(Vec::new());
+            // JPEG has no alpha channel.
+            let small = if format == image::ImageFormat::Jpeg {
+                image::DynamicImage::ImageRgb8(small.to_rgb8())
+            } else {
+                small
+            };
+            small.write_to(&mut out, format).map_err(|e| ApiError::internal(format!("resizing an upload: {e}")))?;
+            let name = format!("{}-{suffix}.{}", stored.sha256, kind.ext);
+            write_atomically(dir, &name, out.get_ref()).map_err(io)?;
+            if suffix == "thumb" {
+                stored.thumbnail = Some(name);
+            } else {
+                stored.medium = Some(name);
+            }
+        }
+    }
+    write_atomically(dir, &stored.file_name, bytes).map_err(io)?;
+    Ok(stored)
+}
+
+/// Reads the `file` part of a multipart body, up to `max` bytes.
+async fn read_file(mut form: Multipart, max: usize) -> Result<(String, Vec<u8>), ApiError> {
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|e| ApiError::invalid("file", format!("a malformed multipart body: {e}")))?;
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.content_disposition().and_then(|d| d.get_filename()).unwrap_or("").to_owned();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| ApiError::invalid("file", format!("the upload broke off: {e}")))?;
+            if bytes.len() + chunk.len() > max {
+                return Err(ApiError::PayloadTooLarge(format!("files may be at most {max} bytes")));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if bytes.is_empty() {
+            return Err(ApiError::Validation(vec![crate::http::field_error("file", "is empty")]));
+        }
+        return Ok((name, bytes));
+    }
+    Err(ApiError::Validation(vec![crate::http::field_error(
+        "file",
+        "is required: send the file as the multipart field \"file\"",
+    )]))
+}
+
+/// Upload a file
+///
+/// An image (JPEG, PNG, WebP, GIF) or a document (PDF, Word, Excel, PowerPoint) as the
+/// multipart field `file`. The type is read from the bytes, not the name. The same file twice
+/// answers 200 with the first upload. Roles: authors, editors and admins of the site.
+#[utoipa::path(
+    tag = "uploads",
+    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
+    request_body(content = Vec<u8>, content_type = "multipart/form-data", description = "The field `file`"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Stored", body = Data<UploadView>, headers(("Location" = String))),
+        (status = 200, description = "The same file was uploaded before", body = Data<UploadView>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role on this site", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than PORTAL_UPLOAD_MAX_BYTES", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not multipart, or a type of file not accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No `file` field, or an unreadable image", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/sites/{site}/uploads")]
+pub async fn create_upload(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<String>,
+    form: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    let client_ip = audit::request_ip(&req, &state);
+    // Who and where first, so no one streams a large body only to be refused.
+    let site_slug = path.into_inner();
+    let (site, origin) = db::run(&state.pool, move |conn| {
+        let site = sites::find(conn, &site_slug)?;
+        let actor = caller.actor(conn)?;
+        actor.require(site.id, Role::Author)?;
+        Ok((site, Origin { user_id: actor.id, email: actor.email, client_ip }))
+    })
+    .await?;
+    if !multipart {
+        return Err(ApiError::UnsupportedMediaType(
+            "send the file as multipart/form-data in the field \"file\"".into(),
+        ));
+    }
+    let (name, bytes) = read_file(form, state.upload_max_bytes).await?;
+    let kind = sniff(&bytes, &name).ok_or_else(|| {
+        ApiError::UnsupportedMediaType(
+            "accepted: JPEG, PNG, WebP, GIF images; PDF, Word, Excel, PowerPoint documents".into(),
+        )
+    })?;
+    let dir = state.upload_dir.clone();
+    let stored =
+        web::block(move || store(&dir, &bytes, kind)).await.map_err(|e| ApiError::internal(e.to_string()))??;
+    let original_name: String = name.chars().filter(|c| !c.is_control()).take(255).collect();
+    let (row, created) = db::run(&state.pool, move |conn| insert(conn, &site, &origin, stored, &original_name)).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    let view = UploadView::from(row);
+    let url = view.url.clone();
+    private_json(&Data { data: view }, status, |res| {
+        if created {
+            res.insert_header((header::LOCATION, url));
+        }
+    })
+}
+
+fn insert(
+    conn: &mut AnyConnection,
+    site: &Site,
+    origin: &Origin,
+    s: Stored,
+    original_name: &str,
+) -> Result<(UploadRow, bool), ApiError> {
+    let existing = uploads::table
+        .filter(uploads::site_id.eq(site.id))
+        .filter(uploads::sha256.eq(&s.sha256))
+        .select(UploadRow::as_select())
+        .first(conn)
+        .optional()?;
+    if let Some(row) = existing {
+        return Ok((row, false));
+    }
+    conn.transaction::<_, ApiError, _>(|conn| {
+        let id: i64 = diesel::insert_into(uploads::table)
+            .values((
+                uploads::site_id.eq(site.id),
+                uploads::sha256.eq(&s.sha256),
+                uploads::file_name.eq(&s.file_name),
+                uploads::content_type.eq(s.kind.content_type),
+                uploads::size_bytes.eq(s.size as i64),
+                uploads::original_name.eq(original_name),
+                uploads::width.eq(s.width.map(|w| w as i32)),
+                uploads::height.eq(s.height.map(|h| h as i32)),
+                uploads::thumbnail_name.eq(&s.thumbnail),
+                uploads::medium_name.eq(&s.medium),
+                uploads::created_by.eq(Some(origin.user_id)),
+                uploads::created_at.eq(Utc::now().naive_utc()),
+            ))
+            .returning(uploads::id)
+            .get_result(conn)?;
+        audit::record(conn, origin, "upload.create", &format!("upload:{id}"), Some(site.id))?;
+        Ok((uploads::table.find(id).select(UploadRow::as_select()).first(conn)?, true))
+    })
+}
+
+/// List a site's uploads
+///
+/// Newest first: the site's media library. Roles: authors, editors and admins of the site.
+#[utoipa::path(
+    tag = "uploads",
+    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), PageParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of uploads", body = List<UploadView>, headers(("Link" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No role on this site", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/sites/{site}/uploads")]
+pub async fn list_uploads(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<String>,
+    params: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = Vec::new();
+    let page = Page::parse(&params, &mut errors);
+    check(errors)?;
+    let site_slug = path.into_inner();
+    let (rows, total) = db::run(&state.pool, move |conn| {
+        let site = sites::find(conn, &site_slug)?;
+        caller.actor(conn)?.require(site.id, Role::Author)?;
+        let total: i64 = uploads::table.filter(uploads::site_id.eq(site.id)).count().get_result(conn)?;
+        let rows: Vec<UploadRow> = uploads::table
+            .filter(uploads::site_id.eq(site.id))
+            .order(uploads::id.desc())
+            .limit(page.limit())
+            .offset(page.offset())
+            .select(UploadRow::as_select())
+            .load(conn)?;
+        Ok((rows, total))
+    })
+    .await?;
+    private_list_response(&req, rows.into_iter().map(UploadView::from).collect(), page, total)
+}
+
+/// True for a stored file's name: a SHA-256, maybe a variant suffix, and a known extension.
+fn is_stored_name(prefix: &str, name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    let hash = stem.strip_suffix("-thumb").or_else(|| stem.strip_suffix("-medium")).unwrap_or(stem);
+    hash.len() == 64
+        && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && prefix.len() == 2
+        && hash.starts_with(prefix)
+        && EXTENSIONS.contains(&ext)
+}
+
+/// Get an uploaded file
+///
+/// The file's bytes with its type, a strong ETag, `Cache-Control: immutable` (names are
+/// content hashes, so a name never changes content) and `Range` support for partial reads.
+#[utoipa::path(
+    tag = "uploads",
+    params(
+        ("prefix" = String, Path, description = "The first two characters of the name", example = "3f"),
+        ("name" = String, Path, description = "The stored name", example = "3fa2c9e1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e.jpg"),
+        ("Range" = Option<String>, Header, description = "Bytes wanted", example = "bytes=0-1023"),
+    ),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 206, description = "Part of the file (Range)", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No such file", body = Problem, content_type = "application/problem+json"),
+        (status = 416, description = "A range outside the file", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/uploads/{prefix}/{name}")]
+pub async fn get_upload(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (prefix, name) = path.into_inner();
+    if !is_stored_name(&prefix, &name) {
+        return Err(ApiError::not_found("no such file"));
+    }
+    let file: PathBuf = state.upload_dir.join(&prefix).join(&name);
+    let named = NamedFile::open_async(&file).await.map_err(|_| ApiError::not_found("no such file"))?;
+    let document = !name.ends_with(".jpg")
+        && !name.ends_with(".png")
+        && !name.ends_with(".webp")
+        && !name.ends_with(".gif")
+        && !name.ends_with(".pdf");
+    let named = if document {
+        named.set_content_disposition(header::ContentDisposition {
+            disposition: header::DispositionType::Attachment,
+            parameters: vec![header::DispositionParam::Filename(name.clone())],
+        })
+    } else {
+        named
+    };
+    let mut res = named.use_etag(true).use_last_modified(true).into_response(&req);
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("public, max-age=31536000, immutable"));
+    res.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    Ok(res)
+}
+
+/// Registers the upload routes under the API scope.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_upload).service(list_uploads);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_come_from_the_bytes() {
+        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0rest", "a.pdf"), Some(JPEG));
+        assert_eq!(sniff(b"%PDF-1.7 ...", "photo.jpg"), Some(PDF));
+        assert_eq!(sniff(b"<script>alert(1)</script>", "photo.jpg"), None);
+        assert_eq!(sniff(b"PK\x03\x04....word/document.xml", "x.zip"), Some(DOCX));
+        assert_eq!(sniff(b"PK\x03\x04....evil.exe", "x.docx"), None);
+        assert_eq!(sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 ", "a"), Some(WEBP));
+    }
+
+    #[test]
+    fn only_stored_names_are_served() {
+        let hash = "3f".to_owned() + &"a".repeat(62);
+        assert!(is_stored_name("3f", &format!("{hash}.jpg")));
+        assert!(is_stored_name("3f", &format!("{hash}-thumb.png")));
+        assert!(!is_stored_name("3f", "../../etc/passwd"));
+        assert!(!is_stored_name("aa", &format!("{hash}.jpg")));
+        assert!(!is_stored_name("3f", &format!("{hash}.exe")));
+    }
+}
