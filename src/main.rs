@@ -108,8 +108,10 @@ fn migrate(settings: &Settings) -> Result<(), String> {
 }
 
 fn user(settings: &Settings, command: UserCommand) -> Result<(), String> {
-    let mut conn = connect(settings)?;
-    db::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
+    // The same preparation as `serve`, so on a fresh machine the demo sites exist to be named.
+    let pool = db::pool(&settings.database_url, 1, settings.pool_timeout);
+    portal::prepare_database(&pool, settings)?;
+    let mut conn = pool.get().map_err(|e| format!("database: cannot connect: {e}"))?;
     let parse_role = |r: &str| Role::parse(r).ok_or_else(|| format!("--role: {r:?} is not admin, editor or author"));
     match command {
         UserCommand::Add { email, role, site } => {
