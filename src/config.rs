@@ -131,6 +131,10 @@ pub struct Settings {
     pub upload_dir: std::path::PathBuf,
     /// The largest upload accepted, in bytes.
     pub upload_max_bytes: usize,
+    /// Visits counted per client address and minute; beyond, ignored (0: no limit).
+    pub visit_rate_per_minute: u32,
+    /// How often each node writes its counted visits.
+    pub visit_flush_interval: Duration,
 }
 
 impl Default for Settings {
@@ -159,6 +163,8 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             upload_dir: "uploads".into(),
             upload_max_bytes: 10 * 1024 * 1024,
+            visit_rate_per_minute: 120,
+            visit_flush_interval: Duration::from_millis(1000),
         }
     }
 }
@@ -269,6 +275,12 @@ impl Settings {
         }
         if let Some(v) = get("PORTAL_UPLOAD_MAX_BYTES") {
             s.upload_max_bytes = parse_num("PORTAL_UPLOAD_MAX_BYTES", &v, 1024, 1 << 30)? as usize;
+        }
+        if let Some(v) = get("PORTAL_VISIT_RATE_PER_MINUTE") {
+            s.visit_rate_per_minute = parse_num("PORTAL_VISIT_RATE_PER_MINUTE", &v, 0, 1_000_000_000)? as u32;
+        }
+        if let Some(v) = get("PORTAL_VISIT_FLUSH_MS") {
+            s.visit_flush_interval = Duration::from_millis(parse_num("PORTAL_VISIT_FLUSH_MS", &v, 10, 1000)?);
         }
         Ok(s)
     }

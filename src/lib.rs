@@ -20,6 +20,7 @@ pub mod sites;
 pub mod telemetry;
 pub mod text;
 pub mod uploads;
+pub mod visits;
 
 use actix_cors::Cors;
 use actix_web::body::{EitherBody, MessageBody};
@@ -49,6 +50,8 @@ pub struct AppState {
     /// Where uploads are stored, and the largest accepted.
     pub upload_dir: std::path::PathBuf,
     pub upload_max_bytes: usize,
+    /// This node's visit counter.
+    pub visits: std::sync::Arc<visits::counter::Counter>,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
             trusted_proxies: settings.trusted_proxies.clone(),
             upload_dir: settings.upload_dir.clone(),
             upload_max_bytes: settings.upload_max_bytes,
+            visits: std::sync::Arc::new(visits::counter::Counter::new(settings.visit_rate_per_minute)),
         }
     }
 }
@@ -77,6 +81,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(articles::configure)
             .configure(auth::routes::configure)
             .configure(uploads::configure)
+            .configure(visits::configure)
             .service(audit::list_audit),
     )
     .configure(health::configure)
@@ -190,14 +195,32 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         web::block(move || prepare_database(&pool, &settings)).await.map_err(|e| e.to_string())??;
     }
     let state = web::Data::new(AppState::new(&settings, pool));
-    let server = HttpServer::new(move || app(state.clone()))
+    let app_state = state.clone();
+    let server = HttpServer::new(move || app(app_state.clone()))
         .workers(settings.workers)
         .bind((settings.host.as_str(), settings.port))
         .map_err(|e| format!("HOST/PORT: cannot listen on {}:{}: {e}", settings.host, settings.port))?;
     for addr in server.addrs() {
         tracing::info!("serving on http://{addr} (docs at http://{addr}/docs/)");
     }
-    server.run().await.map_err(|e| format!("server: {e}"))
+    run(state, server.run(), settings.visit_flush_interval).await
+}
+
+/// Runs a bound server until it stops (Ctrl-C, SIGTERM or its handle), writing visits every
+/// `flush_every` and once more after the last request, so a clean stop loses none.
+pub async fn run(
+    state: web::Data<AppState>,
+    server: actix_web::dev::Server,
+    flush_every: std::time::Duration,
+) -> Result<(), String> {
+    let flusher = actix_web::rt::spawn(visits::flush_forever(state.clone(), flush_every));
+    let result = server.await.map_err(|e| format!("server: {e}"));
+    flusher.abort();
+    match visits::flush(&state).await {
+        Ok(n) => tracing::info!(page_views = n, "visits written on stop"),
+        Err(e) => tracing::error!(error = %e, "visits could not be written on stop"),
+    }
+    result
 }
 
 #[cfg(test)]

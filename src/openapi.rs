@@ -27,6 +27,7 @@ Search and slugs fold Vietnamese diacritics and `đ`: `hai duong` finds `Hải D
         (name = "categories", description = "Each site's tree of news categories"),
         (name = "articles", description = "Published news articles, searchable"),
         (name = "auth", description = "Staff sign-in: short-lived access tokens, rotating refresh tokens"),
+        (name = "visits", description = "Visitor statistics: the beacon, the counter widget, most viewed, history"),
         (name = "uploads", description = "Images and documents: uploaded by staff, served to everyone"),
         (name = "admin", description = "For admins: the audit log"),
         (name = "health", description = "Probes for load balancers and orchestrators"),

@@ -11,6 +11,8 @@ diesel::table! {
         description -> Text,
         time_zone -> Text,
         created_at -> Timestamp,
+        /// The visit total carried over from the site's old portal.
+        visits_imported -> BigInt,
     }
 }
 
@@ -147,6 +149,52 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Page views per site and local day.
+    visit_days (site_id, day) {
+        site_id -> BigInt,
+        day -> Date,
+        page_views -> BigInt,
+        bot_views -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Unique visitors (salted hashes) per site and local day.
+    visitor_days (site_id, day, visitor) {
+        site_id -> BigInt,
+        day -> Date,
+        visitor -> Text,
+    }
+}
+
+diesel::table! {
+    /// When each hashed visitor was last seen.
+    visitors_online (site_id, visitor) {
+        site_id -> BigInt,
+        visitor -> Text,
+        last_seen -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Views per article and local day.
+    article_view_days (article_id, day) {
+        site_id -> BigInt,
+        article_id -> BigInt,
+        day -> Date,
+        views -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The salt of each day's visitor hashes.
+    visit_salts (day) {
+        day -> Date,
+        salt -> Text,
+    }
+}
+
 diesel::joinable!(categories -> sites (site_id));
 diesel::joinable!(articles -> sites (site_id));
 diesel::joinable!(articles -> categories (category_id));
@@ -166,4 +214,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_revisions,
     audit_log,
     uploads,
+    visit_days,
+    visitor_days,
+    visitors_online,
+    article_view_days,
+    visit_salts,
 );

@@ -286,6 +286,8 @@ fn insert_site(
             sites::description.eq(description),
             sites::time_zone.eq("Asia/Ho_Chi_Minh"),
             sites::created_at.eq(now),
+            // The reference page's counter: "Tất cả 169486", carried over from the old portal.
+            sites::visits_imported.eq(if slug == DEMO_SITE { 169_486 } else { 0 }),
         ))
         .returning(sites::id)
         .get_result(conn)

@@ -11,4 +11,5 @@ mod openapi;
 mod schema;
 mod sites;
 mod uploads;
+mod visits;
 mod writing;

@@ -2,7 +2,8 @@
 
 use diesel::prelude::*;
 use portal::db::schema::{
-    article_related, article_revisions, articles, audit_log, categories, memberships, refresh_tokens, sites, users,
+    article_related, article_revisions, article_view_days, articles, audit_log, categories, memberships,
+    refresh_tokens, sites, uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
 };
 
 use crate::helpers::{Backend, TestDb};
@@ -28,9 +29,9 @@ fn round_trip(backend: Backend) {
     // Every column of every table loads through the shared schema.
     assert!(portal::demo::seed_if_empty(&mut conn).unwrap());
     assert!(!portal::demo::seed_if_empty(&mut conn).unwrap(), "the demo loads once");
-    let s: Vec<(i64, String, String, String, String, chrono::NaiveDateTime)> =
+    let s: Vec<(i64, String, String, String, String, chrono::NaiveDateTime, i64)> =
         sites::table.select(sites::all_columns).load(&mut *conn).unwrap();
-    assert_eq!(s.len(), 2);
+    assert_eq!(s.iter().map(|s| s.6).collect::<Vec<_>>(), [169_486, 0]);
     let c = categories::table
         .select(categories::all_columns)
         .load::<(i64, i64, Option<i64>, String, String, String, i32)>(&mut *conn)
@@ -88,6 +89,18 @@ fn round_trip(backend: Backend) {
         .load::<(i64, Option<i64>, String, String, String, Option<i64>, String, Time)>(&mut *conn)
         .unwrap();
     assert_eq!((u.len(), m.len(), t.len(), v.len(), l.len()), (0, 0, 0, 0, 0));
+    type Day = chrono::NaiveDate;
+    let vd = visit_days::table.select(visit_days::all_columns).load::<(i64, Day, i64, i64)>(&mut *conn).unwrap();
+    let vv = visitor_days::table.select(visitor_days::all_columns).load::<(i64, Day, String)>(&mut *conn).unwrap();
+    let vo =
+        visitors_online::table.select(visitors_online::all_columns).load::<(i64, String, Time)>(&mut *conn).unwrap();
+    let av = article_view_days::table
+        .select(article_view_days::all_columns)
+        .load::<(i64, i64, Day, i64)>(&mut *conn)
+        .unwrap();
+    let vs = visit_salts::table.select(visit_salts::all_columns).load::<(Day, String)>(&mut *conn).unwrap();
+    let up = uploads::table.select(uploads::id).load::<i64>(&mut *conn).unwrap();
+    assert_eq!((vd.len(), vv.len(), vo.len(), av.len(), vs.len(), up.len()), (0, 0, 0, 0, 0, 0));
 }
 
 #[test]

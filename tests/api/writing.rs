@@ -94,6 +94,13 @@ fn matrix() -> Vec<Case> {
         ),
         ("DELETE", "/api/v1/sites/{site}/categories/{slug}", Setup::Category, None, [401, 403, 403, 403, 204, 204]),
         ("GET", "/api/v1/audit", Setup::Nothing, None, [401, 403, 403, 403, 403, 200]),
+        (
+            "PUT",
+            "/api/v1/sites/{site}/visits/imported-total",
+            Setup::Nothing,
+            Some(json!({"imported_total": 169486})),
+            [401, 403, 403, 403, 403, 200],
+        ),
         ("POST", "/api/v1/sites/{site}/uploads", Setup::Nothing, None, [401, 403, 201, 403, 201, 201]),
         ("GET", "/api/v1/sites/{site}/uploads", Setup::Nothing, None, [401, 403, 200, 403, 200, 200]),
     ]

@@ -1,0 +1,244 @@
+//! Visits counted in memory on each node, between flushes to the database.
+//!
+//! The hot path (`record`) takes one lock for a few hash-map updates; nothing in it waits for
+//! the database. [`super::store::flush`] swaps the pending counts out and writes them as
+//! additive upserts, so any number of nodes add up.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Mutex, RwLock};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+
+/// What a node has counted and not yet written.
+#[derive(Debug, Default)]
+pub struct Pending {
+    /// (site, local day) → page views and bot views.
+    pub days: HashMap<(i64, NaiveDate), DayCounts>,
+    /// (site, article, local day) → views.
+    pub articles: HashMap<(i64, i64, NaiveDate), i64>,
+    /// (site, local day, address, user agent) → last seen. Held in memory until the flush
+    /// hashes it with the day's salt; never written as such.
+    pub visitors: HashMap<(i64, NaiveDate, IpAddr, String), NaiveDateTime>,
+}
+
+impl Pending {
+    pub fn is_empty(&self) -> bool {
+        self.days.is_empty() && self.articles.is_empty() && self.visitors.is_empty()
+    }
+
+    /// Adds `other` into this (a failed flush puts its batch back).
+    pub fn merge(&mut self, other: Pending) {
+        for (k, v) in other.days {
+            let d = self.days.entry(k).or_default();
+            d.views += v.views;
+            d.bots += v.bots;
+        }
+        for (k, v) in other.articles {
+            *self.articles.entry(k).or_default() += v;
+        }
+        for (k, v) in other.visitors {
+            let seen = self.visitors.entry(k).or_insert(v);
+            *seen = (*seen).max(v);
+        }
+    }
+}
+
+/// Page views of one site and day.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DayCounts {
+    pub views: i64,
+    pub bots: i64,
+}
+
+/// What a site needs for counting: its id and time zone.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteClock {
+    pub id: i64,
+    pub tz: Tz,
+}
+
+impl SiteClock {
+    /// The site's local day at `at`.
+    pub fn day(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.tz).date_naive()
+    }
+}
+
+/// The counter of one node.
+pub struct Counter {
+    pending: Mutex<Pending>,
+    /// Site slug → clock, filled on first use.
+    sites: RwLock<HashMap<String, SiteClock>>,
+    /// Article id → site id, filled on first use.
+    articles: RwLock<HashMap<i64, i64>>,
+    /// Beacons per address in the current minute.
+    rate: Mutex<(i64, HashMap<IpAddr, u32>)>,
+    /// Beacons counted per address and minute; beyond, they are ignored (0: no limit).
+    pub per_minute: u32,
+}
+
+impl Counter {
+    pub fn new(per_minute: u32) -> Counter {
+        Counter {
+            pending: Mutex::new(Pending::default()),
+            sites: RwLock::default(),
+            articles: RwLock::default(),
+            rate: Mutex::new((0, HashMap::new())),
+            per_minute,
+        }
+    }
+
+    pub fn cached_site(&self, slug: &str) -> Option<SiteClock> {
+        self.sites.read().unwrap_or_else(|e| e.into_inner()).get(slug).copied()
+    }
+
+    pub fn cache_site(&self, slug: &str, clock: SiteClock) {
+        self.sites.write().unwrap_or_else(|e| e.into_inner()).insert(slug.to_owned(), clock);
+    }
+
+    pub fn cached_article_site(&self, article_id: i64) -> Option<i64> {
+        self.articles.read().unwrap_or_else(|e| e.into_inner()).get(&article_id).copied()
+    }
+
+    pub fn cache_article(&self, article_id: i64, site_id: i64) {
+        let mut articles = self.articles.write().unwrap_or_else(|e| e.into_inner());
+        if articles.len() > 1_000_000 {
+            articles.clear();
+        }
+        articles.insert(article_id, site_id);
+    }
+
+    /// False when `ip` has sent more than its share this minute (the visit is then ignored).
+    pub fn admit(&self, ip: IpAddr, at: DateTime<Utc>) -> bool {
+        if self.per_minute == 0 {
+            return true;
+        }
+        let minute = at.timestamp() / 60;
+        let mut rate = self.rate.lock().unwrap_or_else(|e| e.into_inner());
+        if rate.0 != minute {
+            *rate = (minute, HashMap::new());
+        }
+        let n = rate.1.entry(ip).or_insert(0);
+        *n += 1;
+        *n <= self.per_minute
+    }
+
+    /// Counts one visit.
+    pub fn record(
+        &self,
+        site: SiteClock,
+        article: Option<i64>,
+        ip: IpAddr,
+        user_agent: &str,
+        bot: bool,
+        at: DateTime<Utc>,
+    ) {
+        let day = site.day(at);
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let counts = pending.days.entry((site.id, day)).or_default();
+        if bot {
+            counts.bots += 1;
+            return;
+        }
+        counts.views += 1;
+        if let Some(article) = article {
+            *pending.articles.entry((site.id, article, day)).or_default() += 1;
+        }
+        let seen = at.naive_utc();
+        pending
+            .visitors
+            .entry((site.id, day, ip, user_agent.to_owned()))
+            .and_modify(|t| *t = (*t).max(seen))
+            .or_insert(seen);
+    }
+
+    /// Takes everything pending, leaving nothing.
+    pub fn take(&self) -> Pending {
+        std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Puts back a batch that could not be written.
+    pub fn put_back(&self, batch: Pending) {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner()).merge(batch);
+    }
+
+    /// Page views of a site not yet written, by day.
+    pub fn pending_views(&self, site_id: i64) -> Vec<(NaiveDate, i64)> {
+        let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        pending.days.iter().filter(|((s, _), _)| *s == site_id).map(|((_, d), c)| (*d, c.views)).collect()
+    }
+}
+
+/// Words in a user agent that mark obvious robots and tools.
+const BOT_MARKS: &[&str] = &[
+    "bot",
+    "crawl",
+    "spider",
+    "slurp",
+    "curl/",
+    "wget",
+    "python-requests",
+    "python-urllib",
+    "go-http-client",
+    "java/",
+    "httpclient",
+    "headlesschrome",
+    "phantomjs",
+    "facebookexternalhit",
+    "bingpreview",
+    "lighthouse",
+    "okhttp",
+    "axios/",
+    "node-fetch",
+    "libwww",
+    "scrapy",
+    "zgrab",
+    "masscan",
+    "nmap",
+    "pingdom",
+    "uptime",
+    "monitor",
+];
+
+/// True for a missing user agent or one of an obvious robot.
+pub fn is_bot(user_agent: &str) -> bool {
+    let ua = user_agent.trim().to_ascii_lowercase();
+    ua.is_empty() || BOT_MARKS.iter().any(|m| ua.contains(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bots_are_told_apart() {
+        assert!(is_bot(""));
+        assert!(is_bot("Googlebot/2.1 (+http://www.google.com/bot.html)"));
+        assert!(is_bot("curl/8.1.0"));
+        assert!(is_bot("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0"));
+        assert!(!is_bot(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile Safari/604.1"
+        ));
+        assert!(!is_bot("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0 Safari/537.36 Edg/120.0"));
+    }
+
+    #[test]
+    fn days_follow_the_site_time_zone() {
+        let site = SiteClock { id: 1, tz: chrono_tz::Asia::Ho_Chi_Minh };
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(site.day(at("2026-11-29T16:59:00Z")).to_string(), "2026-11-29"); // Sunday 23:59
+        assert_eq!(site.day(at("2026-11-29T17:00:00Z")).to_string(), "2026-11-30"); // Monday 00:00
+    }
+
+    #[test]
+    fn addresses_over_their_share_are_ignored() {
+        let c = Counter::new(3);
+        let ip: IpAddr = "1.2.3.4".parse().unwrap();
+        let t = "2026-11-26T00:00:10Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!((0..5).filter(|_| c.admit(ip, t)).count(), 3);
+        assert!(c.admit("5.6.7.8".parse().unwrap(), t));
+        assert!(c.admit(ip, t + chrono::Duration::minutes(1)));
+    }
+}
