@@ -352,17 +352,23 @@ pub fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpReques
     ApiError::not_found(format!("no resource at this path ({err})")).into()
 }
 
+/// A body that did not parse: well-formed JSON of the wrong shape is 422, text that is not
+/// JSON at all is 400.
+pub fn body_error(e: &serde_json::Error) -> ApiError {
+    if e.is_data() {
+        ApiError::Validation(vec![FieldError { field: "body".into(), message: e.to_string() }])
+    } else {
+        ApiError::invalid("body", format!("malformed JSON: {e}"))
+    }
+}
+
 /// Makes a failed JSON body a 400, 413 or 415 problem.
 pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as E;
     match &err {
         E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::PayloadTooLarge(err.to_string()),
         E::ContentType => ApiError::UnsupportedMediaType("send the body as application/json".into()),
-        // Well-formed JSON of the wrong shape is 422; text that is not JSON at all is 400.
-        E::Deserialize(e) if e.is_data() => {
-            ApiError::Validation(vec![FieldError { field: "body".into(), message: e.to_string() }])
-        }
-        E::Deserialize(e) => ApiError::invalid("body", format!("malformed JSON: {e}")),
+        E::Deserialize(e) => body_error(e),
         _ => ApiError::invalid("body", err.to_string()),
     }
     .into()

@@ -561,13 +561,7 @@ fn optional_body<T: Default + serde::de::DeserializeOwned>(body: &web::Bytes) ->
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body).map_err(|e| {
-        if e.is_data() {
-            ApiError::Validation(vec![field_error("body", e.to_string())])
-        } else {
-            ApiError::invalid("body", format!("malformed JSON: {e}"))
-        }
-    })
+    serde_json::from_slice(body).map_err(|e| crate::error::body_error(&e))
 }
 
 macro_rules! step_route {

@@ -8,8 +8,12 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Mutex, RwLock};
 
+use std::time::{Duration, Instant};
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
+
+use super::store::{Figures, Written, combine};
 
 /// What a node has counted and not yet written.
 #[derive(Debug, Default)]
@@ -77,7 +81,16 @@ pub struct Counter {
     rate: Mutex<(i64, HashMap<IpAddr, u32>)>,
     /// Beacons counted per address and minute; beyond, they are ignored (0: no limit).
     pub per_minute: u32,
+    /// Held for writing while a flush moves a batch to the database, for reading while the
+    /// counter is read.
+    pub gate: RwLock<()>,
+    /// The written part of each site's counter, read at most [`WRITTEN_TTL`] ago.
+    written: Mutex<HashMap<i64, (Instant, Written)>>,
 }
+
+/// How long the written part of a counter is reused before it is read again. Other nodes'
+/// flushes show within this (this node's own visits show at once).
+pub const WRITTEN_TTL: Duration = Duration::from_millis(500);
 
 impl Counter {
     pub fn new(per_minute: u32) -> Counter {
@@ -87,7 +100,34 @@ impl Counter {
             articles: RwLock::default(),
             rate: Mutex::new((0, HashMap::new())),
             per_minute,
+            gate: RwLock::new(()),
+            written: Mutex::default(),
         }
+    }
+
+    /// The counter from memory alone, when the written part read lately is still for `today`.
+    pub fn figures_from_memory(&self, site: SiteClock, today: NaiveDate) -> Option<Figures> {
+        let _gate = self.gate.read().unwrap_or_else(|e| e.into_inner());
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        let (at, w) = written.get(&site.id)?;
+        if at.elapsed() > WRITTEN_TTL || w.today != today {
+            return None;
+        }
+        Some(combine(w, &self.pending_views(site.id)))
+    }
+
+    /// The counter, reading its written part with `read` (the database) and keeping it.
+    pub fn figures_reading<E>(&self, site: SiteClock, read: impl FnOnce() -> Result<Written, E>) -> Result<Figures, E> {
+        let _gate = self.gate.read().unwrap_or_else(|e| e.into_inner());
+        let w = read()?;
+        let figures = combine(&w, &self.pending_views(site.id));
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(site.id, (Instant::now(), w));
+        Ok(figures)
+    }
+
+    /// Drops the written parts kept: a flush changed them.
+    pub fn forget_written(&self) {
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     pub fn cached_site(&self, slug: &str) -> Option<SiteClock> {

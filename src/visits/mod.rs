@@ -153,13 +153,7 @@ pub async fn record_visit(
         return Err(ApiError::PayloadTooLarge(format!("a visit is at most {MAX_BEACON_BYTES} bytes")));
     }
     let site = site_clock(&state, &path).await?;
-    let input: VisitInput = serde_json::from_slice(&body).map_err(|e| {
-        if e.is_data() {
-            ApiError::Validation(vec![field_error("body", e.to_string())])
-        } else {
-            ApiError::invalid("body", format!("malformed JSON: {e}"))
-        }
-    })?;
+    let input: VisitInput = serde_json::from_slice(&body).map_err(|e| crate::error::body_error(&e))?;
     let mut errors = Vec::new();
     if !input.path.starts_with('/') || input.path.len() > 2048 {
         errors.push(field_error("path", "must be a path starting with / of at most 2048 bytes"));
@@ -221,9 +215,15 @@ pub async fn get_summary(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let site = site_clock(&state, &path).await?;
-    let pending = state.visits.pending_views(site.id);
     let now = Utc::now();
-    let figures = db::run(&state.pool, move |conn| Ok(store::figures(conn, site, now, &pending)?)).await?;
+    let figures = match state.visits.figures_from_memory(site, site.day(now)) {
+        Some(figures) => figures,
+        None => {
+            let counter = state.visits.clone();
+            db::run(&state.pool, move |conn| Ok(counter.figures_reading(site, || store::written(conn, site, now))?))
+                .await?
+        }
+    };
     let summary = Summary {
         today: figures.today,
         yesterday: figures.yesterday,

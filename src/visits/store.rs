@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::counter::{Counter, Pending, SiteClock};
 use crate::db::AnyConnection;
-use crate::db::schema::{article_view_days, sites, visit_days, visit_salts, visitor_days, visitors_online};
+use crate::db::schema::{article_view_days, visit_days, visit_salts, visitor_days, visitors_online};
 
 /// How long a visitor counts as online after their last visit.
 pub const ONLINE_MINUTES: i64 = 5;
@@ -17,12 +17,18 @@ pub const ONLINE_MINUTES: i64 = 5;
 /// Writes what `counter` has pending. On failure the batch goes back into the counter, so a
 /// visit is neither lost nor counted twice. Returns the page views written.
 pub fn flush(conn: &mut AnyConnection, counter: &Counter) -> QueryResult<i64> {
+    // Readers of the counter wait while a batch is between memory and the database, so they
+    // never see it in neither or in both.
+    let _gate = counter.gate.write().unwrap_or_else(|e| e.into_inner());
     let batch = counter.take();
     if batch.is_empty() {
         return Ok(0);
     }
     match conn.transaction(|conn| write(conn, &batch)) {
-        Ok(n) => Ok(n),
+        Ok(n) => {
+            counter.forget_written();
+            Ok(n)
+        }
         Err(e) => {
             counter.put_back(batch);
             Err(e)
@@ -132,35 +138,37 @@ pub struct Figures {
     pub online: i64,
 }
 
-/// The counter of `site` at `now`: days and weeks (from Monday) in the site's time zone.
-/// `pending` are this node's page views not yet written, by day.
-pub fn figures(
-    conn: &mut AnyConnection,
-    site: SiteClock,
-    now: DateTime<Utc>,
-    pending: &[(NaiveDate, i64)],
-) -> QueryResult<Figures> {
+/// What the database says of a site's counter at some moment; pending views are added to it.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    /// The day (site time) these figures were read for.
+    pub today: NaiveDate,
+    /// Page views by day, from the earliest of yesterday, Monday and the 1st of the month.
+    pub days: Vec<(NaiveDate, i64)>,
+    /// Every page view written, and the total carried over.
+    pub total: i64,
+    pub visitors_today: i64,
+    pub online: i64,
+}
+
+/// Reads the written part of the counter of `site` at `now`.
+pub fn written(conn: &mut AnyConnection, site: SiteClock, now: DateTime<Utc>) -> QueryResult<Written> {
     let today = site.day(now);
-    let yesterday = today - Duration::days(1);
-    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-    let month = today.with_day(1).unwrap_or(today);
+    let (yesterday, monday, month) = periods(today);
     let since = yesterday.min(monday).min(month);
-    let mut days: Vec<(NaiveDate, i64)> = visit_days::table
+    let days: Vec<(NaiveDate, i64)> = visit_days::table
         .filter(visit_days::site_id.eq(site.id))
         .filter(visit_days::day.ge(since))
         .select((visit_days::day, visit_days::page_views))
         .load(conn)?;
-    days.extend(pending.iter().copied());
-    let sum =
-        |from: NaiveDate, to: NaiveDate| days.iter().filter(|(d, _)| *d >= from && *d <= to).map(|(_, n)| n).sum();
-    // SUM of BIGINT is NUMERIC on PostgreSQL; cast it back.
-    let written = diesel::sql_query(
-        "SELECT CAST(COALESCE(SUM(page_views), 0) AS BIGINT) AS n FROM visit_days WHERE site_id = $1",
+    // SUM of BIGINT is NUMERIC on PostgreSQL; cast it back. The imported total rides along.
+    let total = diesel::sql_query(
+        "SELECT CAST(COALESCE(SUM(v.page_views), 0) + MAX(s.visits_imported) AS BIGINT) AS n \
+         FROM sites s LEFT JOIN visit_days v ON v.site_id = s.id WHERE s.id = $1",
     )
     .bind::<BigInt, _>(site.id)
     .get_result::<Count>(conn)?
     .n;
-    let imported: i64 = sites::table.find(site.id).select(sites::visits_imported).first(conn)?;
     let visitors_today: i64 = visitor_days::table
         .filter(visitor_days::site_id.eq(site.id))
         .filter(visitor_days::day.eq(today))
@@ -171,16 +179,41 @@ pub fn figures(
         .filter(visitors_online::last_seen.ge(now.naive_utc() - Duration::minutes(ONLINE_MINUTES)))
         .count()
         .get_result(conn)?;
-    let pending_total: i64 = pending.iter().map(|(_, n)| n).sum();
-    Ok(Figures {
+    Ok(Written { today, days, total, visitors_today, online })
+}
+
+/// Yesterday, this week's Monday and the 1st of this month.
+fn periods(today: NaiveDate) -> (NaiveDate, NaiveDate, NaiveDate) {
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    (today - Duration::days(1), monday, today.with_day(1).unwrap_or(today))
+}
+
+/// The counter: `written` plus this node's `pending` page views by day. Days and weeks (from
+/// Monday) are the site's, as of `written.today`.
+pub fn combine(written: &Written, pending: &[(NaiveDate, i64)]) -> Figures {
+    let today = written.today;
+    let (yesterday, monday, month) = periods(today);
+    let all = || written.days.iter().chain(pending.iter());
+    let sum = |from: NaiveDate, to: NaiveDate| all().filter(|(d, _)| *d >= from && *d <= to).map(|(_, n)| n).sum();
+    Figures {
         today: sum(today, today),
         yesterday: sum(yesterday, yesterday),
         this_week: sum(monday, today),
         this_month: sum(month, today),
-        total: imported + written + pending_total,
-        visitors_today,
-        online,
-    })
+        total: written.total + pending.iter().map(|(_, n)| n).sum::<i64>(),
+        visitors_today: written.visitors_today,
+        online: written.online,
+    }
+}
+
+/// The counter of `site` at `now`, reading the database: see [`written`] and [`combine`].
+pub fn figures(
+    conn: &mut AnyConnection,
+    site: SiteClock,
+    now: DateTime<Utc>,
+    pending: &[(NaiveDate, i64)],
+) -> QueryResult<Figures> {
+    Ok(combine(&written(conn, site, now)?, pending))
 }
 
 #[derive(QueryableByName)]
