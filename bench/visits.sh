@@ -18,6 +18,7 @@ EXACT=${EXACT:-20000}
 PORT=${PORT:-18181}
 NGINX_PORT=${NGINX_PORT:-18182}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+export PGOPTIONS="--client-min-messages=warning"
 
 install() {
     local missing=()
