@@ -135,6 +135,8 @@ pub struct Settings {
     pub visit_rate_per_minute: u32,
     /// How often each node writes its counted visits.
     pub visit_flush_interval: Duration,
+    /// The most memory the response cache may hold, in bytes (0: no cache).
+    pub cache_bytes: u64,
 }
 
 impl Default for Settings {
@@ -165,6 +167,7 @@ impl Default for Settings {
             upload_max_bytes: 10 * 1024 * 1024,
             visit_rate_per_minute: 120,
             visit_flush_interval: Duration::from_millis(1000),
+            cache_bytes: 32 * 1024 * 1024,
         }
     }
 }
@@ -278,6 +281,9 @@ impl Settings {
         }
         if let Some(v) = get("PORTAL_VISIT_RATE_PER_MINUTE") {
             s.visit_rate_per_minute = parse_num("PORTAL_VISIT_RATE_PER_MINUTE", &v, 0, 1_000_000_000)? as u32;
+        }
+        if let Some(v) = get("PORTAL_CACHE_MB") {
+            s.cache_bytes = parse_num("PORTAL_CACHE_MB", &v, 0, 65_536)? * 1024 * 1024;
         }
         if let Some(v) = get("PORTAL_VISIT_FLUSH_MS") {
             s.visit_flush_interval = Duration::from_millis(parse_num("PORTAL_VISIT_FLUSH_MS", &v, 10, 1000)?);

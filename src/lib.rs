@@ -8,6 +8,7 @@
 pub mod articles;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod categories;
 pub mod config;
 pub mod db;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub upload_max_bytes: usize,
     /// This node's visit counter.
     pub visits: std::sync::Arc<visits::counter::Counter>,
+    /// This node's response cache.
+    pub responses: cache::ResponseCache,
 }
 
 impl AppState {
@@ -68,6 +71,7 @@ impl AppState {
             upload_dir: settings.upload_dir.clone(),
             upload_max_bytes: settings.upload_max_bytes,
             visits: std::sync::Arc::new(visits::counter::Counter::new(settings.visit_rate_per_minute)),
+            responses: cache::ResponseCache::new(settings.cache_bytes),
         }
     }
 }
@@ -119,6 +123,7 @@ pub fn app(
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", doc).config(docs_config))
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(error::no_route))
+        .wrap(from_fn(cache::layer))
         .wrap(from_fn(accept_json))
         .wrap(Compress::default())
         .wrap(cors)
@@ -214,8 +219,10 @@ pub async fn run(
     flush_every: std::time::Duration,
 ) -> Result<(), String> {
     let flusher = actix_web::rt::spawn(visits::flush_forever(state.clone(), flush_every));
+    let syncer = actix_web::rt::spawn(cache::sync_forever(state.clone()));
     let result = server.await.map_err(|e| format!("server: {e}"));
     flusher.abort();
+    syncer.abort();
     match visits::flush(&state).await {
         Ok(n) => tracing::info!(page_views = n, "visits written on stop"),
         Err(e) => tracing::error!(error = %e, "visits could not be written on stop"),

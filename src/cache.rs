@@ -1,0 +1,407 @@
+//! The response cache: public answers kept in memory, already serialised and compressed,
+//! keyed by the full request, and dropped by any write that can change them.
+//!
+//! Freshness is by generation, not by guessing which keys a write touches: every site has a
+//! generation, bumped by any successful write under `/api/v1/sites/{site}/` (on this node at
+//! once, and through the `cache_versions` table on the others within [`SYNC_EVERY`]), and when
+//! a scheduled article's time comes. An entry holds the generation it was made in and is used
+//! only while that is still current.
+//!
+//! Only anonymous `GET`s whose answer says `Cache-Control: public` are kept; visit figures
+//! (which change without writes) never are.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpResponse, ResponseError};
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use crate::AppState;
+use crate::db::AnyConnection;
+use crate::db::schema::{articles, sites};
+
+/// How often each node reads the other nodes' writes and the coming publication times.
+pub const SYNC_EVERY: Duration = Duration::from_millis(250);
+
+/// The headers of an answer worth keeping.
+const KEPT: [HeaderName; 4] = [header::CONTENT_TYPE, header::CACHE_CONTROL, header::ETAG, header::LINK];
+
+/// One kept answer.
+pub struct Entry {
+    generation: (u64, u64),
+    headers: Vec<(HeaderName, HeaderValue)>,
+    identity: Bytes,
+    gzip: Bytes,
+    brotli: Bytes,
+    etag: String,
+}
+
+impl Entry {
+    fn weight(&self) -> u32 {
+        (self.identity.len() + self.gzip.len() + self.brotli.len() + 256).min(u32::MAX as usize) as u32
+    }
+}
+
+/// The cache of one node, with its generations and counters.
+pub struct ResponseCache {
+    entries: Option<moka::sync::Cache<String, Arc<Entry>>>,
+    /// Bumped by writes that are not under one site.
+    global: AtomicU64,
+    /// Site slug → generation.
+    sites: RwLock<HashMap<String, u64>>,
+    /// What this node last read of `cache_versions` and of the coming publication times.
+    seen: std::sync::Mutex<Seen>,
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
+}
+
+#[derive(Default)]
+struct Seen {
+    versions: HashMap<i64, i64>,
+    /// Site id → the next publication time still to come.
+    due: HashMap<i64, NaiveDateTime>,
+    slugs: HashMap<i64, String>,
+}
+
+impl ResponseCache {
+    /// A cache of at most `max_bytes` (0: no cache).
+    pub fn new(max_bytes: u64) -> ResponseCache {
+        let entries = (max_bytes > 0).then(|| {
+            moka::sync::Cache::builder()
+                .max_capacity(max_bytes)
+                .weigher(|_: &String, e: &Arc<Entry>| e.weight())
+                .build()
+        });
+        ResponseCache {
+            entries,
+            global: AtomicU64::new(0),
+            sites: RwLock::default(),
+            seen: std::sync::Mutex::default(),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.entries.is_some()
+    }
+
+    /// Entries and their weight in bytes.
+    pub fn size(&self) -> (u64, u64) {
+        self.entries.as_ref().map_or((0, 0), |c| {
+            c.run_pending_tasks();
+            (c.entry_count(), c.weighted_size())
+        })
+    }
+
+    fn generation(&self, site: Option<&str>) -> (u64, u64) {
+        let site_gen = site.map_or(0, |s| *self.sites.read().unwrap_or_else(|e| e.into_inner()).get(s).unwrap_or(&0));
+        (self.global.load(Ordering::Acquire), site_gen)
+    }
+
+    /// Makes every kept answer of `site` (or, without one, every answer) stale.
+    pub fn bump(&self, site: Option<&str>) {
+        match site {
+            Some(slug) => {
+                *self.sites.write().unwrap_or_else(|e| e.into_inner()).entry(slug.to_owned()).or_default() += 1
+            }
+            None => {
+                self.global.fetch_add(1, Ordering::AcqRel);
+            }
+        }
+    }
+}
+
+/// The site a path is under: `/api/v1/sites/{site}/...` → `site`.
+fn site_of(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/api/v1/sites/")?;
+    Some(rest.split('/').next().unwrap_or(rest)).filter(|s| !s.is_empty())
+}
+
+/// True for answers that never go in the cache: visit figures change with every visit.
+fn never_cached(path: &str) -> bool {
+    path.contains("/visits") || path.ends_with("/views")
+}
+
+/// The encoding to answer with, by the client's `Accept-Encoding`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+fn encoding(headers: &HeaderMap) -> Encoding {
+    let accepted = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let has = |name: &str| {
+        accepted.split(',').any(|part| {
+            let mut it = part.split(';').map(str::trim);
+            it.next().is_some_and(|n| n.eq_ignore_ascii_case(name)) && !it.any(|p| p.replace(' ', "") == "q=0")
+        })
+    };
+    if has("br") {
+        Encoding::Brotli
+    } else if has("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+/// The ETag of one encoding of an answer: each representation has its own strong tag
+/// (`"…-br"`, `"…-gz"`), and a tag of any of them matches in `If-None-Match`.
+fn tagged(etag: &str, suffix: &str) -> String {
+    match etag.strip_suffix('"') {
+        Some(open) if !suffix.is_empty() => format!("{open}-{suffix}\""),
+        _ => etag.to_owned(),
+    }
+}
+
+fn matches(tag: &str, etag: &str) -> bool {
+    let tag = tag.strip_prefix("W/").unwrap_or(tag);
+    tag == "*" || tag == etag || tag == tagged(etag, "br") || tag == tagged(etag, "gz")
+}
+
+fn answer(entry: &Entry, req_headers: &HeaderMap, hit: bool) -> HttpResponse {
+    let not_modified = req_headers
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .any(|list| list.split(',').map(str::trim).any(|t| matches(t, &entry.etag)));
+    let chosen = encoding(req_headers);
+    let suffix = match chosen {
+        Encoding::Brotli => "br",
+        Encoding::Gzip => "gz",
+        Encoding::Identity => "",
+    };
+    let mut res = HttpResponse::build(if not_modified { StatusCode::NOT_MODIFIED } else { StatusCode::OK });
+    for (k, v) in &entry.headers {
+        if k == header::ETAG {
+            res.insert_header((header::ETAG, tagged(&entry.etag, suffix)));
+        } else if !(not_modified && k == header::CONTENT_TYPE) {
+            res.insert_header((k.clone(), v.clone()));
+        }
+    }
+    res.insert_header((HeaderName::from_static("x-cache"), if hit { "hit" } else { "miss" }));
+    res.insert_header((header::VARY, "Accept-Encoding"));
+    if not_modified {
+        return res.finish();
+    }
+    // With Content-Encoding set, the compression layer leaves the body alone.
+    match chosen {
+        Encoding::Brotli => res.insert_header((header::CONTENT_ENCODING, "br")).body(entry.brotli.clone()),
+        Encoding::Gzip => res.insert_header((header::CONTENT_ENCODING, "gzip")).body(entry.gzip.clone()),
+        Encoding::Identity => res.body(entry.identity.clone()),
+    }
+}
+
+fn compress(body: &[u8]) -> (Bytes, Bytes) {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    let _ = gz.write_all(body);
+    let gzip = gz.finish().unwrap_or_default();
+    let mut br = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut br, 4096, 5, 22);
+        let _ = w.write_all(body);
+    }
+    (Bytes::from(gzip), Bytes::from(br))
+}
+
+/// The middleware: answers kept requests from memory, keeps new public answers, and makes a
+/// site's answers stale after a successful write to it.
+pub async fn layer(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<BoxBody>>, actix_web::Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let Some(state) = state else {
+        return Ok(next.call(req).await?.map_body(|_, b| EitherBody::left(b.boxed())));
+    };
+    let cache = &state.responses;
+    let path = req.path().to_owned();
+    let method = req.method().clone();
+    if method != Method::GET && method != Method::HEAD {
+        let res = next.call(req).await?;
+        let changes_reads = !path.ends_with("/visits") && !path.starts_with("/api/v1/auth/");
+        if res.status().is_success() && path.starts_with("/api/") && changes_reads {
+            let site = site_of(&path).map(str::to_owned);
+            cache.bump(site.as_deref());
+            record_write(&state, site).await;
+        }
+        return Ok(res.map_body(|_, b| EitherBody::left(b.boxed())));
+    }
+    let cacheable = cache.enabled()
+        && method == Method::GET
+        && path.starts_with("/api/v1/")
+        && !never_cached(&path)
+        && !req.headers().contains_key(header::AUTHORIZATION);
+    if !cacheable {
+        return Ok(next.call(req).await?.map_body(|_, b| EitherBody::left(b.boxed())));
+    }
+    let entries = cache.entries.as_ref().expect("enabled");
+    let key = format!("{}?{}", path, req.query_string());
+    let generation = cache.generation(site_of(&path));
+    if let Some(entry) = entries.get(&key).filter(|e| e.generation == generation) {
+        cache.hits.fetch_add(1, Ordering::Relaxed);
+        let res = answer(&entry, req.headers(), true);
+        return Ok(req.into_response(res).map_into_right_body());
+    }
+    cache.misses.fetch_add(1, Ordering::Relaxed);
+    let req_headers = req.headers().clone();
+    let res = next.call(req).await?;
+    let public =
+        res.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("public"));
+    if res.status() != StatusCode::OK || !public || !res.headers().contains_key(header::ETAG) {
+        return Ok(res.map_body(|_, b| EitherBody::left(b.boxed())));
+    }
+    let (http_req, res) = res.into_parts();
+    let headers: Vec<(HeaderName, HeaderValue)> =
+        KEPT.iter().filter_map(|k| res.headers().get(k).map(|v| (k.clone(), v.clone()))).collect();
+    let etag = res.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let body = match actix_web::body::to_bytes(res.into_body()).await {
+        Ok(b) => b,
+        Err(_) => {
+            let err = crate::error::ApiError::internal("reading an answer to cache it");
+            return Ok(ServiceResponse::new(http_req, err.error_response()).map_into_right_body());
+        }
+    };
+    let (gzip, brotli) = compress(&body);
+    let entry = Arc::new(Entry { generation, headers, identity: body, gzip, brotli, etag });
+    entries.insert(key, entry.clone());
+    Ok(ServiceResponse::new(http_req, answer(&entry, &req_headers, false)).map_into_right_body())
+}
+
+/// Tells the other nodes about a write, through `cache_versions`.
+async fn record_write(state: &AppState, site: Option<String>) {
+    let result = crate::db::run(&state.pool, move |conn| {
+        let site_id: i64 = match &site {
+            Some(slug) => match sites::table.filter(sites::slug.eq(slug)).select(sites::id).first(conn).optional()? {
+                Some(id) => id,
+                None => return Ok(()),
+            },
+            None => 0,
+        };
+        diesel::sql_query(
+            "INSERT INTO cache_versions (site_id, version) VALUES ($1, 1) \
+             ON CONFLICT (site_id) DO UPDATE SET version = cache_versions.version + 1",
+        )
+        .bind::<BigInt, _>(site_id)
+        .execute(conn)?;
+        Ok(())
+    })
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "other nodes were not told of a write; their caches catch up at the next one");
+    }
+}
+
+#[derive(QueryableByName)]
+struct Version {
+    #[diesel(sql_type = BigInt)]
+    site_id: i64,
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+}
+
+/// Reads the other nodes' writes and the publication times that have come, and makes the
+/// affected answers stale. Run every [`SYNC_EVERY`].
+pub fn sync(conn: &mut AnyConnection, cache: &ResponseCache) -> QueryResult<()> {
+    let now = Utc::now().naive_utc();
+    let versions: Vec<Version> = diesel::sql_query("SELECT site_id, version FROM cache_versions").load(conn)?;
+    let due: Vec<(i64, Option<NaiveDateTime>)> = articles::table
+        .filter(articles::status.eq(crate::articles::types::PUBLISHED))
+        .filter(articles::published_at.gt(now))
+        .group_by(articles::site_id)
+        .select((articles::site_id, diesel::dsl::min(articles::published_at)))
+        .load(conn)?;
+    let mut seen = cache.seen.lock().unwrap_or_else(|e| e.into_inner());
+    let mut stale: Vec<i64> = Vec::new();
+    for v in &versions {
+        // A row seen for the first time counts as a change too (at start-up nothing is kept yet).
+        if seen.versions.insert(v.site_id, v.version) != Some(v.version) {
+            stale.push(v.site_id);
+        }
+    }
+    // A publication time that has passed since the last look: its site's lists change.
+    let previous = std::mem::take(&mut seen.due);
+    for (site, at) in previous {
+        if at <= now {
+            stale.push(site);
+        }
+    }
+    seen.due = due.into_iter().filter_map(|(site, at)| at.map(|a| (site, a))).collect();
+    for site in stale {
+        if site == 0 {
+            cache.bump(None);
+            continue;
+        }
+        let slug = match seen.slugs.get(&site) {
+            Some(s) => s.clone(),
+            None => {
+                let s: String = sites::table.find(site).select(sites::slug).first(conn)?;
+                seen.slugs.insert(site, s.clone());
+                s
+            }
+        };
+        cache.bump(Some(&slug));
+    }
+    Ok(())
+}
+
+/// Runs [`sync`] every [`SYNC_EVERY`] until dropped.
+pub async fn sync_forever(state: web::Data<AppState>) {
+    let mut tick = actix_web::rt::time::interval(SYNC_EVERY);
+    loop {
+        tick.tick().await;
+        let st = state.clone();
+        let _ = crate::db::run(&state.pool, move |conn| Ok(sync(conn, &st.responses)?)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sites_are_read_from_paths() {
+        assert_eq!(site_of("/api/v1/sites/phuong-chi-minh/articles/1"), Some("phuong-chi-minh"));
+        assert_eq!(site_of("/api/v1/sites/phuong-chi-minh"), Some("phuong-chi-minh"));
+        assert_eq!(site_of("/api/v1/sites"), None);
+    }
+
+    #[test]
+    fn encodings_follow_accept_encoding() {
+        let with = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+            encoding(&h)
+        };
+        assert!(with("gzip, deflate, br") == Encoding::Brotli);
+        assert!(with("gzip") == Encoding::Gzip);
+        assert!(with("br;q=0, gzip") == Encoding::Gzip);
+        assert!(encoding(&HeaderMap::new()) == Encoding::Identity);
+    }
+
+    #[test]
+    fn generations_make_entries_stale() {
+        let c = ResponseCache::new(1 << 20);
+        let g = c.generation(Some("a"));
+        c.bump(Some("b"));
+        assert_eq!(c.generation(Some("a")), g);
+        c.bump(Some("a"));
+        assert_ne!(c.generation(Some("a")), g);
+        let g = c.generation(Some("a"));
+        c.bump(None);
+        assert_ne!(c.generation(Some("a")), g);
+    }
+}

@@ -1,0 +1,163 @@
+//! The response cache: kept answers are served from memory, and every write makes the reads
+//! it can change fresh, on this node at once and on another within a sync.
+
+use serde_json::{Value, json};
+
+use crate::both;
+
+const LIST: &str = "/api/v1/sites/phuong-chi-minh/articles";
+const TREE: &str = "/api/v1/sites/phuong-chi-minh/categories";
+
+both!(public_reads_are_kept_and_served_from_memory, |app| {
+    let first = app.get(LIST).await;
+    assert_eq!(first.header("x-cache"), Some("miss"));
+    let second = app.get(LIST).await;
+    assert_eq!(second.header("x-cache"), Some("hit"));
+    assert_eq!(second.body, first.body);
+    assert_eq!(second.header("etag"), first.header("etag"));
+    assert_eq!(second.header("link"), first.header("link"));
+    let etag = first.header("etag").unwrap().to_owned();
+    let not_modified = app.call_with("GET", LIST, None, None, &[("if-none-match", &etag)]).await;
+    assert_eq!((not_modified.status, not_modified.body.len()), (304, 0));
+    // Each encoding is its own representation with its own tag; any of them revalidates.
+    let gz = app.call_with("GET", LIST, None, None, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    let gz_tag = gz.header("etag").unwrap().to_owned();
+    assert_eq!(gz_tag, format!("{}-gz\"", etag.trim_end_matches('"')));
+    let br = app.call_with("GET", LIST, None, None, &[("accept-encoding", "br, gzip")]).await;
+    assert_eq!(br.header("content-encoding"), Some("br"));
+    let revalidated =
+        app.call_with("GET", LIST, None, None, &[("if-none-match", &gz_tag), ("accept-encoding", "gzip")]).await;
+    assert_eq!(revalidated.status, 304);
+    // Different queries are different entries; signed-in reads and visit figures are never kept.
+    assert_eq!(app.get(&format!("{LIST}?page=2&per_page=5")).await.header("x-cache"), Some("miss"));
+    assert_eq!(app.get("/api/v1/sites/phuong-chi-minh/visits/history").await.header("x-cache"), None);
+    let staff = app.staff().await;
+    assert_eq!(app.call("GET", LIST, Some(&staff.editor), None).await.header("x-cache"), None);
+    let (hits, misses) = (
+        app.state.responses.hits.load(std::sync::atomic::Ordering::Relaxed),
+        app.state.responses.misses.load(std::sync::atomic::Ordering::Relaxed),
+    );
+    assert_eq!((hits, misses), (5, 2));
+});
+
+/// Every write route, as an editor, with a body that succeeds.
+fn writes(draft: i64, published: i64) -> Vec<(&'static str, String, Option<Value>)> {
+    vec![
+        ("POST", LIST.to_owned(), Some(json!({"title": "Bài mới", "category": "thong-bao"}))),
+        ("PATCH", format!("{LIST}/{published}"), Some(json!({"title": "Tiêu đề đã sửa"}))),
+        ("POST", format!("{LIST}/{draft}/submit"), None),
+        ("POST", format!("{LIST}/{draft}/publish"), None),
+        ("POST", format!("{LIST}/{draft}/unpublish"), None),
+        ("POST", format!("{LIST}/{draft}/trash"), None),
+        ("POST", format!("{LIST}/{draft}/restore"), None),
+        ("PUT", format!("{LIST}/{published}/related"), Some(json!({"article_ids": [2]}))),
+        ("POST", format!("{LIST}/{draft}/revisions/1/restore"), None),
+        ("POST", TREE.to_owned(), Some(json!({"name": "Chuyên mục mới"}))),
+        ("PATCH", format!("{TREE}/chuyen-muc-moi"), Some(json!({"description": "Mô tả"}))),
+        ("DELETE", format!("{TREE}/chuyen-muc-moi"), None),
+    ]
+}
+
+both!(every_write_makes_the_reads_of_its_site_fresh, |app| {
+    let staff = app.staff().await;
+    let created =
+        app.call("POST", LIST, Some(&staff.editor), Some(json!({"title": "Bản nháp", "category": "thong-bao"}))).await;
+    let draft = created.json()["data"]["id"].as_i64().unwrap();
+    let reads = [LIST.to_owned(), format!("{LIST}/8"), TREE.to_owned(), format!("{TREE}/thong-bao")];
+    let other_site = "/api/v1/sites/xa-le-loi/articles";
+    for (method, uri, body) in writes(draft, 8) {
+        for read in &reads {
+            app.get(read).await;
+            assert_eq!(app.get(read).await.header("x-cache"), Some("hit"), "{read} is kept");
+        }
+        app.get(other_site).await;
+        let res = app.call_with(method, &uri, Some(&staff.editor), body, &[("if-match", "*")]).await;
+        assert!(res.status < 300, "{method} {uri}: {} {}", res.status, String::from_utf8_lossy(&res.body));
+        for read in &reads {
+            assert_eq!(app.get(read).await.header("x-cache"), Some("miss"), "{read} after {method} {uri}");
+        }
+        assert_eq!(
+            app.get(other_site).await.header("x-cache"),
+            Some("hit"),
+            "another site's reads stay after {method} {uri}"
+        );
+    }
+    // And the content is the new one.
+    let a = app.get_json(&format!("{LIST}/8")).await;
+    assert_eq!(a["data"]["related"][0]["id"], 2);
+});
+
+const SECRET: &str = "a-signing-key-shared-by-both-nodes-32b";
+
+async fn two_nodes(backend: crate::helpers::Backend) {
+    let secret = || Some(portal::config::Secret(SECRET.into()));
+    let Some(app) = crate::helpers::spawn_with(backend, |s| s.jwt_secret = secret()).await else { return };
+    let staff = app.staff().await;
+    // A second node on the same database, with its own cache.
+    let settings = portal::config::Settings { database_url: app.db_url(), jwt_secret: secret(), ..Default::default() };
+    let pool = portal::db::pool(&settings.database_url, 2, std::time::Duration::from_secs(5));
+    let other = actix_web::web::Data::new(portal::AppState::new(&settings, pool));
+    let other_app = actix_web::test::init_service(portal::app(other.clone())).await;
+    // Both nodes know the current versions.
+    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
+    app.get(&format!("{LIST}/8")).await;
+    assert_eq!(app.get(&format!("{LIST}/8")).await.header("x-cache"), Some("hit"));
+    let req = actix_web::test::TestRequest::patch()
+        .uri(&format!("{LIST}/8"))
+        .insert_header(("authorization", format!("Bearer {}", staff.editor)))
+        .insert_header(("if-match", "*"))
+        .set_json(json!({"title": "Sửa qua nút thứ hai"}));
+    let res = actix_web::test::call_service(&other_app, req.to_request()).await;
+    assert_eq!(res.status().as_u16(), 200);
+    // Until this node syncs it may answer from memory; after, never.
+    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
+    let fresh = app.get(&format!("{LIST}/8")).await;
+    assert_eq!(fresh.header("x-cache"), Some("miss"));
+    assert_eq!(fresh.json()["data"]["title"], "Sửa qua nút thứ hai");
+}
+
+#[actix_web::test]
+async fn a_write_through_another_node_is_seen_after_a_sync_sqlite() {
+    two_nodes(crate::helpers::Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn a_write_through_another_node_is_seen_after_a_sync_postgres() {
+    two_nodes(crate::helpers::Backend::Postgres).await;
+}
+
+both!(a_scheduled_article_freshens_the_kept_lists_when_its_time_comes, |app| {
+    let staff = app.staff().await;
+    let created =
+        app.call("POST", LIST, Some(&staff.editor), Some(json!({"title": "Hẹn giờ", "category": "thong-bao"}))).await;
+    let id = created.json()["data"]["id"].as_i64().unwrap();
+    let at = chrono::Utc::now() + chrono::Duration::milliseconds(1200);
+    let res = app
+        .call(
+            "POST",
+            format!("{LIST}/{id}/publish"),
+            Some(&staff.editor),
+            Some(json!({"published_at": at.to_rfc3339()})),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
+    assert_ne!(app.get_json(LIST).await["data"][0]["id"], id);
+    assert_eq!(app.get(LIST).await.header("x-cache"), Some("hit"));
+    let wait = (at - chrono::Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(50);
+    std::thread::sleep(wait);
+    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
+    let list = app.get(LIST).await;
+    assert_eq!(list.header("x-cache"), Some("miss"));
+    assert_eq!(list.json()["data"][0]["id"], id);
+});
+
+#[actix_web::test]
+async fn the_cache_can_be_turned_off() {
+    let app = crate::helpers::spawn_with(crate::helpers::Backend::Sqlite, |s| s.cache_bytes = 0).await.unwrap();
+    app.get(LIST).await;
+    let res = app.get(LIST).await;
+    assert_eq!((res.status, res.header("x-cache")), (200, None));
+    assert!(res.header("etag").is_some());
+}
