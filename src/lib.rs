@@ -16,6 +16,7 @@ pub mod demo;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod metrics;
 pub mod openapi;
 pub mod sites;
 pub mod telemetry;
@@ -55,6 +56,8 @@ pub struct AppState {
     pub visits: std::sync::Arc<visits::counter::Counter>,
     /// This node's response cache.
     pub responses: cache::ResponseCache,
+    /// Request counts and latencies.
+    pub metrics: metrics::Metrics,
 }
 
 impl AppState {
@@ -72,6 +75,7 @@ impl AppState {
             upload_max_bytes: settings.upload_max_bytes,
             visits: std::sync::Arc::new(visits::counter::Counter::new(settings.visit_rate_per_minute)),
             responses: cache::ResponseCache::new(settings.cache_bytes),
+            metrics: metrics::Metrics::default(),
         }
     }
 }
@@ -89,6 +93,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(audit::list_audit),
     )
     .configure(health::configure)
+    .service(metrics::get_metrics)
     .service(uploads::get_upload);
 }
 

@@ -61,6 +61,10 @@ pub async fn request_log(
     match result {
         Ok(mut res) => {
             let status = res.status().as_u16();
+            if let Some(state) = res.request().app_data::<actix_web::web::Data<crate::AppState>>() {
+                let route = res.request().match_pattern().unwrap_or_else(|| "(none)".to_owned());
+                state.metrics.observe(method.as_str(), &route, status, started.elapsed());
+            }
             tracing::info!(target: "portal::access", request_id = %id, %method, %path, status, elapsed_us, "request");
             if let Ok(value) = HeaderValue::from_str(&id) {
                 res.headers_mut().insert(REQUEST_ID, value);

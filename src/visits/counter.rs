@@ -204,6 +204,12 @@ impl Counter {
         self.pending.lock().unwrap_or_else(|e| e.into_inner()).merge(batch);
     }
 
+    /// Page views (robots included) and visitor entries not yet written.
+    pub fn buffered(&self) -> (i64, usize) {
+        let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        (pending.days.values().map(|c| c.views + c.bots).sum(), pending.visitors.len())
+    }
+
     /// Page views of a site not yet written, by day.
     pub fn pending_views(&self, site_id: i64) -> Vec<(NaiveDate, i64)> {
         let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());

@@ -279,3 +279,33 @@ async fn body_errors_are_problems() {
         }
     }
 }
+
+both!(metrics_count_requests_per_route, |app| {
+    app.get("/api/v1/sites/phuong-chi-minh/articles/1").await;
+    app.get("/api/v1/sites/phuong-chi-minh/articles/1").await;
+    app.get("/api/v1/sites/phuong-chi-minh/articles/2").await;
+    app.get("/api/v1/sites/khong-co").await;
+    let res = app.get("/metrics").await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.header("content-type"), Some("text/plain; version=0.0.4; charset=utf-8"));
+    let text = String::from_utf8_lossy(&res.body).into_owned();
+    let line = |prefix: &str| {
+        text.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("{prefix} in\n{text}")).to_owned()
+    };
+    assert_eq!(
+        line(
+            "portal_http_requests_total{method=\"GET\",route=\"/api/v1/sites/{site}/articles/{article}\",status=\"200\"}"
+        ),
+        "portal_http_requests_total{method=\"GET\",route=\"/api/v1/sites/{site}/articles/{article}\",status=\"200\"} 3"
+    );
+    assert!(
+        line("portal_http_requests_total{method=\"GET\",route=\"/api/v1/sites/{site}\",status=\"400\"}")
+            .ends_with(" 1")
+    );
+    assert!(line("portal_http_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/sites/{site}/articles/{article}\",status=\"200\"}").ends_with(" 3"));
+    assert_eq!(line("portal_cache_hits_total "), "portal_cache_hits_total 1");
+    assert_eq!(line("portal_cache_misses_total "), "portal_cache_misses_total 3", "the 404 was looked for too");
+    assert_eq!(line("portal_cache_entries "), "portal_cache_entries 2");
+    assert_eq!(line("portal_visits_buffered "), "portal_visits_buffered 0");
+    assert!(line("portal_db_pool_max_connections ").ends_with(" 8"));
+});

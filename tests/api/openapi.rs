@@ -66,6 +66,7 @@ fn every_operation_is_documented() {
             "/api/v1/sites/{site}/visits/most-viewed",
             "/api/v1/sites/{site}/visits/summary",
             "/healthz",
+            "/metrics",
             "/readyz",
             "/uploads/{prefix}/{name}",
         ]
