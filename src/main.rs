@@ -32,6 +32,18 @@ enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Fill an empty database with a large generated dataset (for benchmarks).
+    Generate {
+        /// Wards to make (phuong-1, phuong-2...).
+        #[arg(long, default_value_t = 10)]
+        sites: usize,
+        /// Articles in all.
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// The same seed makes the same data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -84,6 +96,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::User(command) => user(&settings, command),
+        Command::Generate { sites, articles, seed } => generate(&settings, sites, articles, seed),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -143,6 +156,16 @@ fn read_password() -> Result<String, String> {
         return Err("password: none given on standard input".into());
     }
     Ok(password)
+}
+
+fn generate(settings: &Settings, sites: usize, articles: usize, seed: u64) -> Result<(), String> {
+    let mut conn = connect(settings)?;
+    db::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
+    let started = std::time::Instant::now();
+    let made =
+        demo::generate::generate(&mut conn, sites.max(1), articles, seed).map_err(|e| format!("database: {e}"))?;
+    println!("{made} articles in {sites} sites generated in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 fn seed_demo(settings: &Settings) -> Result<(), String> {

@@ -284,7 +284,7 @@ fn after_save(
     action: &str,
 ) -> Result<ArticleRow, ApiError> {
     let row: ArticleRow = articles::table.find(id).select(ArticleRow::as_select()).first(conn)?;
-    index_article(conn, row.id, &row.title, &row.summary, &row.body_html)?;
+    index_article(conn, row.id, site_id, &row.title, &row.summary, &row.body_html)?;
     diesel::insert_into(article_revisions::table)
         .values((
             article_revisions::article_id.eq(row.id),

@@ -14,10 +14,17 @@ use super::{AnyConnection, MultiBackend};
 use crate::articles::types::StatusFilter;
 use crate::text::{fold, html_to_text};
 
+/// The token that names a site in the index: a search adds it, so it looks only at that
+/// site's articles instead of ranking every site's matches.
+fn site_token(site_id: i64) -> String {
+    format!("zsite{site_id}")
+}
+
 /// Writes (or rewrites) the search entry of one article.
 pub fn index_article(
     conn: &mut AnyConnection,
     id: i64,
+    site_id: i64,
     title: &str,
     summary: &str,
     body_html: &str,
@@ -26,24 +33,28 @@ pub fn index_article(
     match conn {
         AnyConnection::Sqlite(_) => {
             remove_from_index(conn, id)?;
-            diesel::sql_query("INSERT INTO article_search (rowid, title, summary, body) VALUES ($1, $2, $3, $4)")
-                .bind::<BigInt, _>(id)
-                .bind::<Text, _>(title)
-                .bind::<Text, _>(summary)
-                .bind::<Text, _>(body)
-                .execute(conn)?;
+            diesel::sql_query(
+                "INSERT INTO article_search (rowid, title, summary, body, site) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind::<BigInt, _>(id)
+            .bind::<Text, _>(title)
+            .bind::<Text, _>(summary)
+            .bind::<Text, _>(body)
+            .bind::<Text, _>(site_token(site_id))
+            .execute(conn)?;
         }
         AnyConnection::Postgresql(_) => {
             diesel::sql_query(
                 "INSERT INTO article_search (article_id, document) VALUES ($1, \
                  setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'B') \
-                 || setweight(to_tsvector('simple', $4), 'D')) \
+                 || setweight(to_tsvector('simple', $4), 'D') || to_tsvector('simple', $5)) \
                  ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
             )
             .bind::<BigInt, _>(id)
             .bind::<Text, _>(title)
             .bind::<Text, _>(summary)
             .bind::<Text, _>(body)
+            .bind::<Text, _>(site_token(site_id))
             .execute(conn)?;
         }
     }
@@ -162,12 +173,16 @@ pub fn search_articles(
     if postgres {
         from_where
             .push("FROM article_search s JOIN articles a ON a.id = s.article_id WHERE s.document @@ to_tsquery('simple', ")
-            .bind(Bind::Text(tsquery(words)))
+            .bind(Bind::Text(format!("({}) & {}", tsquery(words), site_token(scope.site_id))))
             .push(")");
     } else {
         from_where
-            .push("FROM article_search JOIN articles a ON a.id = article_search.rowid WHERE article_search MATCH ")
-            .bind(Bind::Text(fts5_query(words)));
+            // CROSS JOIN keeps the full-text match the outer loop: SQLite would otherwise probe it
+            // once per article of the site.
+            .push(
+                "FROM article_search CROSS JOIN articles a ON a.id = article_search.rowid WHERE article_search MATCH ",
+            )
+            .bind(Bind::Text(format!("({}) AND site : {}", fts5_query(words), site_token(scope.site_id))));
     }
     from_where.push(" AND a.site_id = ").bind(Bind::Int(scope.site_id));
     match scope.status {
@@ -208,7 +223,7 @@ pub fn search_articles(
     let rank = if postgres {
         "ts_rank(s.document, to_tsquery('simple', $1)) DESC"
     } else {
-        "bm25(article_search, 10.0, 4.0, 1.0)"
+        "bm25(article_search, 10.0, 4.0, 1.0, 0.0)"
     };
     let order_by = match order {
         SearchOrder::Relevance => format!("{rank}, a.published_at DESC, a.id DESC"),

@@ -3,6 +3,8 @@
 //! more articles to exercise lists, search and previous/next (drafts and scheduled ones among
 //! them), and a second, smaller ward.
 
+pub mod generate;
+
 use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
@@ -363,6 +365,6 @@ fn insert_article(conn: &mut AnyConnection, site_id: i64, a: &Demo, now: NaiveDa
         ))
         .returning(articles::id)
         .get_result(conn)?;
-    backend::index_article(conn, id, a.title, a.summary, a.body)?;
+    backend::index_article(conn, id, site_id, a.title, a.summary, a.body)?;
     Ok(id)
 }

@@ -46,8 +46,11 @@ CREATE TABLE article_related (
     CHECK (article_id <> related_id)
 );
 
--- Folded (diacritic-free, lower-case) text of each article; rowid = articles.id.
+-- Folded (diacritic-free, lower-case) text of each article; rowid = articles.id. `site` holds
+-- one token naming the site, so a search looks only at that site's articles. Contentless: the
+-- text is in articles already.
 CREATE VIRTUAL TABLE article_search USING fts5 (
-    title, summary, body,
+    title, summary, body, site,
+    content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2'
 );

@@ -1,0 +1,381 @@
+//! A seeded generator of a large realistic dataset for benchmarks: wards with category trees
+//! and many Vietnamese articles (bodies of a few kilobytes, real diacritics), indexed for
+//! search. The same seed always makes the same data.
+
+use chrono::{Duration, NaiveDate, Utc};
+use diesel::prelude::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::db::schema::{articles, categories, sites};
+use crate::db::{AnyConnection, backend};
+
+/// Syllables of everyday ward news, with their diacritics.
+const WORDS: &[&str] = &[
+    "phường",
+    "xã",
+    "Đảng",
+    "bộ",
+    "chi",
+    "ủy",
+    "nhân",
+    "dân",
+    "hội",
+    "nghị",
+    "đại",
+    "biểu",
+    "công",
+    "tác",
+    "cán",
+    "đoàn",
+    "thanh",
+    "niên",
+    "phụ",
+    "nữ",
+    "cựu",
+    "chiến",
+    "binh",
+    "nông",
+    "dân",
+    "khu",
+    "dân",
+    "cư",
+    "văn",
+    "hóa",
+    "thể",
+    "thao",
+    "giáo",
+    "dục",
+    "y",
+    "tế",
+    "môi",
+    "trường",
+    "giao",
+    "thông",
+    "đường",
+    "phố",
+    "an",
+    "ninh",
+    "trật",
+    "tự",
+    "kinh",
+    "tế",
+    "xây",
+    "dựng",
+    "nông",
+    "thôn",
+    "mới",
+    "đô",
+    "thị",
+    "văn",
+    "minh",
+    "sạch",
+    "đẹp",
+    "hộ",
+    "nghèo",
+    "chính",
+    "sách",
+    "người",
+    "có",
+    "công",
+    "tiếp",
+    "công",
+    "dân",
+    "thủ",
+    "tục",
+    "hành",
+    "chính",
+    "một",
+    "cửa",
+    "hồ",
+    "sơ",
+    "kế",
+    "hoạch",
+    "triển",
+    "khai",
+    "thực",
+    "hiện",
+    "nghị",
+    "quyết",
+    "kết",
+    "quả",
+    "năm",
+    "tháng",
+    "quý",
+    "tuần",
+    "lễ",
+    "hội",
+    "truyền",
+    "thống",
+    "Chí",
+    "Linh",
+    "Hải",
+    "Dương",
+    "Côn",
+    "Sơn",
+    "Kiếp",
+    "Bạc",
+    "tổ",
+    "chức",
+    "thành",
+    "công",
+    "tốt",
+    "đẹp",
+    "tích",
+    "cực",
+    "chủ",
+    "động",
+    "nghiêm",
+    "túc",
+    "đồng",
+    "chí",
+    "lãnh",
+    "đạo",
+    "chỉ",
+    "đạo",
+    "tuyên",
+    "truyền",
+    "vận",
+    "động",
+    "phong",
+    "trào",
+    "thi",
+    "đua",
+    "khen",
+    "thưởng",
+    "học",
+    "sinh",
+    "trường",
+    "mầm",
+    "non",
+    "tiểu",
+    "học",
+    "trung",
+    "cơ",
+    "sở",
+    "bệnh",
+    "viện",
+    "trạm",
+    "tiêm",
+    "chủng",
+    "phòng",
+    "chống",
+    "dịch",
+    "bão",
+    "lụt",
+    "cháy",
+    "nổ",
+    "rác",
+    "thải",
+    "cây",
+    "xanh",
+    "điện",
+    "nước",
+    "sạch",
+    "đất",
+    "đai",
+    "quy",
+    "hoạch",
+    "dự",
+    "án",
+    "đầu",
+    "tư",
+    "doanh",
+    "nghiệp",
+    "chợ",
+    "lao",
+    "động",
+    "việc",
+    "làm",
+    "đào",
+    "tạo",
+    "nghề",
+    "bảo",
+    "hiểm",
+    "xã",
+    "hội",
+    "trẻ",
+    "em",
+    "người",
+    "cao",
+    "tuổi",
+    "khuyết",
+    "tật",
+];
+
+/// Subjects of articles. Each article has one to three; searches in the benchmark name them.
+/// Their syllables are kept out of the filler words, so a subject is found where it is written,
+/// as in real news where the subject words are not on every page.
+pub const TOPICS: &[&str] = &[
+    "tiêm chủng mở rộng",
+    "bệnh viện đa khoa",
+    "lễ hội Côn Sơn Kiếp Bạc",
+    "nông thôn kiểu mẫu",
+    "an toàn giao thông",
+    "phòng cháy chữa cháy",
+    "bầu cử đại biểu",
+    "hiến máu tình nguyện",
+    "khuyến học khuyến tài",
+    "vệ sinh thực phẩm",
+    "chuyển đổi số",
+    "căn cước điện tử",
+    "dịch vụ công trực tuyến",
+    "cải cách hành chính",
+    "giải phóng mặt bằng",
+    "cấp giấy chứng nhận quyền sử dụng đất",
+    "hòa giải ở cơ sở",
+    "tổng điều tra dân số",
+    "bảo vệ rừng",
+    "nước sinh hoạt",
+    "chiếu sáng đô thị",
+    "cây vải thiều",
+    "làng nghề gốm",
+    "sân vận động",
+    "giải bóng chuyền",
+    "hội thi văn nghệ",
+    "ngày hội đại đoàn kết",
+    "mừng thọ người cao tuổi",
+    "học bổng vượt khó",
+    "nhà văn hóa khu dân cư",
+    "kiên cố hóa kênh mương",
+    "thu gom rác thải",
+    "dịch tả lợn châu Phi",
+    "phòng chống ma túy",
+    "tuyển quân nghĩa vụ",
+    "diễn tập phòng thủ",
+    "tổng vệ sinh môi trường",
+    "tết trồng cây",
+    "đền ơn đáp nghĩa",
+    "nhà tình nghĩa",
+    "trung thu cho thiếu nhi",
+    "khai giảng năm học",
+    "thi tốt nghiệp",
+    "thư viện điện tử",
+    "hợp tác xã",
+    "chợ phiên",
+    "du lịch tâm linh",
+    "di tích lịch sử",
+    "xét duyệt hộ nghèo",
+    "trợ cấp xã hội",
+    "bảo hiểm y tế học sinh",
+    "sáp nhập thôn",
+    "đặt tên đường",
+    "quy tắc ứng xử",
+    "camera an ninh",
+    "tiếp xúc cử tri",
+    "kỳ họp hội đồng",
+    "quyết toán ngân sách",
+    "đấu giá quyền sử dụng",
+];
+
+const CATEGORY_NAMES: &[(&str, Option<usize>)] = &[
+    ("Tin tức", None),
+    ("Tin trong phường", Some(0)),
+    ("Tin Hải Dương", Some(0)),
+    ("Đảng ủy xã", None),
+    ("Chính quyền", None),
+    ("Thông báo", Some(4)),
+    ("Văn hóa - Xã hội", None),
+];
+
+/// The filler words: [`WORDS`] without any syllable of a topic.
+fn filler() -> Vec<&'static str> {
+    let topic_syllables: std::collections::HashSet<String> =
+        TOPICS.iter().flat_map(|t| t.split(' ')).map(crate::text::fold).collect();
+    WORDS.iter().copied().filter(|w| !topic_syllables.contains(&crate::text::fold(w))).collect()
+}
+
+fn sentence(rng: &mut StdRng, words: &[&'static str], min: usize, max: usize) -> String {
+    let n = rng.random_range(min..=max);
+    let mut s: Vec<&str> = (0..n).map(|_| words[rng.random_range(0..words.len())]).collect();
+    let first = s[0];
+    let capital: String = first.chars().take(1).flat_map(char::to_uppercase).chain(first.chars().skip(1)).collect();
+    s[0] = "";
+    format!("{capital}{}", s.join(" "))
+}
+
+/// Loads `sites` wards (`phuong-1`, `phuong-2`...) with `articles` articles in all, spread over
+/// ten years (2% drafts), deterministically from `seed`. Returns the articles made.
+pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, seed: u64) -> QueryResult<usize> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let words = filler();
+    let now = Utc::now().naive_utc();
+    let start = NaiveDate::from_ymd_opt(2016, 1, 1).expect("valid date").and_hms_opt(0, 0, 0).expect("valid time");
+    let span = (now - start).num_seconds().max(1);
+    let mut made = 0;
+    for w in 1..=sites_n {
+        let slug = format!("phuong-{w}");
+        let site_id: i64 = diesel::insert_into(sites::table)
+            .values((
+                sites::slug.eq(&slug),
+                sites::name.eq(format!("Phường số {w}")),
+                sites::description.eq(format!("Cổng thông tin điện tử phường số {w}")),
+                sites::time_zone.eq("Asia/Ho_Chi_Minh"),
+                sites::created_at.eq(now),
+            ))
+            .returning(sites::id)
+            .get_result(conn)?;
+        let mut category_ids: Vec<i64> = Vec::new();
+        for (i, (name, parent)) in CATEGORY_NAMES.iter().enumerate() {
+            let id: i64 = diesel::insert_into(categories::table)
+                .values((
+                    categories::site_id.eq(site_id),
+                    categories::parent_id.eq(parent.map(|p| category_ids[p])),
+                    categories::slug.eq(crate::text::slugify(name)),
+                    categories::name.eq(*name),
+                    categories::description.eq(""),
+                    categories::position.eq(i as i32 + 1),
+                ))
+                .returning(categories::id)
+                .get_result(conn)?;
+            category_ids.push(id);
+        }
+        let count = articles_n / sites_n + usize::from(w <= articles_n % sites_n);
+        conn.transaction(|conn| {
+            for n in 0..count {
+                let topics: Vec<&str> =
+                    (0..rng.random_range(1..=3)).map(|_| TOPICS[rng.random_range(0..TOPICS.len())]).collect();
+                let title = format!("{}: {}", sentence(&mut rng, &words, 4, 8), topics[0]);
+                let summary = format!("{} {}.", sentence(&mut rng, &words, 15, 25), topics[topics.len() - 1]);
+                let paragraphs = rng.random_range(4..=8);
+                let body: String = (0..paragraphs)
+                    .map(|p| {
+                        let sentences = rng.random_range(4..=7);
+                        let mut text: Vec<String> =
+                            (0..sentences).map(|_| sentence(&mut rng, &words, 10, 20) + ".").collect();
+                        text.push(format!(
+                            "Về {}, {}.",
+                            topics[p % topics.len()],
+                            sentence(&mut rng, &words, 6, 12).to_lowercase()
+                        ));
+                        format!("<p>{}</p>\n", text.join(" "))
+                    })
+                    .collect();
+                let draft = rng.random_range(0..100) < 2;
+                let published_at = start + Duration::seconds(rng.random_range(0..span));
+                let slug = format!("{}-{n}", crate::text::slugify(&title));
+                let category = category_ids[rng.random_range(0..category_ids.len())];
+                let id: i64 = diesel::insert_into(articles::table)
+                    .values((
+                        articles::site_id.eq(site_id),
+                        articles::category_id.eq(category),
+                        articles::title.eq(&title),
+                        articles::slug.eq(&slug),
+                        articles::summary.eq(&summary),
+                        articles::body_html.eq(&body),
+                        articles::author_name.eq(Some("Ban biên tập")),
+                        articles::status.eq(if draft { "draft" } else { "published" }),
+                        articles::published_at.eq((!draft).then_some(published_at)),
+                        articles::created_at.eq(published_at),
+                        articles::updated_at.eq(published_at),
+                    ))
+                    .returning(articles::id)
+                    .get_result(conn)?;
+                backend::index_article(conn, id, site_id, &title, &summary, &body)?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })?;
+        made += count;
+    }
+    Ok(made)
+}
