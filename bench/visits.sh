@@ -20,18 +20,8 @@ NGINX_PORT=${NGINX_PORT:-18182}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 export PGOPTIONS="--client-min-messages=warning"
 
-install() {
-    local missing=()
-    command -v wrk >/dev/null || missing+=(wrk)
-    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
-    command -v ab >/dev/null || missing+=(apache2-utils)
-    command -v psql >/dev/null || missing+=(postgresql-client)
-    if [ ${#missing[@]} -gt 0 ]; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
-}
-install
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+source bench/lib.sh
+bench_install
 
 cargo build --release --quiet
 BIN=target/release/portal
@@ -49,44 +39,14 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["User-Agent"] = "$UA"
 LUA
 
-# wrk's "Requests/sec" and its 50%/99% latencies, as "rps p50 p99" (latencies in ms).
-parse_wrk() {
-    awk '
-        function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-        $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) } $1 == "Requests/sec:" { rps = $2 }
-        END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }' "$1"
-}
-
-wait_up() {
-    for _ in $(seq 1 100); do
-        curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "no answer from $1" >&2
-    return 1
-}
-
 # The reference: nginx serving a small static file.
-mkdir -p "$WORK/www" "$WORK/nginx"
+mkdir -p "$WORK/www"
 printf 'ok' > "$WORK/www/ok.txt"
-cat > "$WORK/nginx/nginx.conf" <<NGINX
-worker_processes auto;
-user root;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx; fastcgi_temp_path $WORK/nginx;
-    uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;
-    server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; keepalive_requests 1000000; }
-}
-NGINX
-"$NGINX" -c "$WORK/nginx/nginx.conf"
+nginx_start "$WORK/www" "$NGINX_PORT"
 wait_up "http://127.0.0.1:$NGINX_PORT/ok.txt"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$NGINX_PORT/ok.txt" > "$WORK/nginx.txt"
 read -r NGINX_RPS NGINX_P50 NGINX_P99 < <(parse_wrk "$WORK/nginx.txt")
-kill "$(cat "$WORK/nginx.pid")"
+nginx_stop
 
 ROWS=()
 run_backend() {
@@ -124,7 +84,7 @@ PY
     fi
     local exact="no"
     [ "$stored" = "$EXACT" ] && [ "$failed" = 0 ] && [ "$non2xx" = 0 ] && exact="yes"
-    ROWS+=("| beacon, $name | $rps | $p50 | $p99 | $(awk -v a="$rps" -v b="$NGINX_RPS" 'BEGIN { printf "%.0f%%", 100*a/b }') | $sp99 | $EXACT sent, $stored stored: $exact |")
+    ROWS+=("| beacon, $name | $rps | $p50 | $p99 | $(ratio "$rps" "$NGINX_RPS") | $sp99 | $EXACT sent, $stored stored: $exact |")
 }
 
 reset_pg() {

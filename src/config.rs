@@ -145,7 +145,8 @@ impl Default for Settings {
             host: "127.0.0.1".into(),
             port: 8080,
             database_url: DatabaseUrl::Sqlite("portal.db".into()),
-            pool_size: 8,
+            // Two connections per core: enough to keep the cores busy while some wait on I/O.
+            pool_size: 2 * std::thread::available_parallelism().map_or(2, |n| n.get() as u32),
             pool_timeout: Duration::from_millis(2000),
             log_level: "info".into(),
             log_format: LogFormat::Text,

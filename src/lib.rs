@@ -208,6 +208,9 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     let app_state = state.clone();
     let server = HttpServer::new(move || app(app_state.clone()))
         .workers(settings.workers)
+        // Blocking threads only wait for a pooled connection: more than the pool holds would
+        // only add threads (and memory arenas) that wait.
+        .worker_max_blocking_threads(settings.pool_size as usize)
         .bind((settings.host.as_str(), settings.port))
         .map_err(|e| format!("HOST/PORT: cannot listen on {}:{}: {e}", settings.host, settings.port))?;
     for addr in server.addrs() {

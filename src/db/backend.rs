@@ -70,6 +70,16 @@ pub fn remove_from_index(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
     diesel::sql_query(sql).bind::<BigInt, _>(id).execute(conn).map(drop)
 }
 
+/// Refreshes the planner's statistics after a bulk load (and, on PostgreSQL, the visibility
+/// map that lets counts use the indexes alone).
+pub fn optimize(conn: &mut AnyConnection) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        AnyConnection::Sqlite(_) => conn.batch_execute("ANALYZE"),
+        AnyConnection::Postgresql(_) => conn.batch_execute("VACUUM ANALYZE"),
+    }
+}
+
 /// Which articles a list or search looks at.
 #[derive(Debug, Clone)]
 pub struct SearchScope {

@@ -377,5 +377,6 @@ pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, see
         })?;
         made += count;
     }
+    backend::optimize(conn)?;
     Ok(made)
 }

@@ -85,7 +85,17 @@ pub struct Counter {
     /// counter is read.
     pub gate: RwLock<()>,
     /// The written part of each site's counter, read at most [`WRITTEN_TTL`] ago.
-    written: Mutex<HashMap<i64, (Instant, Written)>>,
+    written: Mutex<HashMap<i64, Kept>>,
+}
+
+/// The written part of a counter kept in memory.
+struct Kept {
+    read_at: Instant,
+    written: Written,
+    /// A request is reading it again.
+    refreshing: bool,
+    /// A flush wrote to it: its page views are kept exact, the rest is read again soon.
+    due: bool,
 }
 
 /// How long the written part of a counter is reused before it is read again. Other nodes'
@@ -108,26 +118,49 @@ impl Counter {
     /// The counter from memory alone, when the written part read lately is still for `today`.
     pub fn figures_from_memory(&self, site: SiteClock, today: NaiveDate) -> Option<Figures> {
         let _gate = self.gate.read().unwrap_or_else(|e| e.into_inner());
-        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        let (at, w) = written.get(&site.id)?;
-        if at.elapsed() > WRITTEN_TTL || w.today != today {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        let kept = written.get_mut(&site.id)?;
+        if kept.written.today != today {
             return None;
         }
-        Some(combine(w, &self.pending_views(site.id)))
+        // Past its time, one request reads it again while the others still use it, so the
+        // database is not asked by every waiting request at once.
+        if (kept.read_at.elapsed() > WRITTEN_TTL || kept.due) && !kept.refreshing {
+            kept.refreshing = true;
+            return None;
+        }
+        Some(combine(&kept.written, &self.pending_views(site.id)))
     }
 
     /// The counter, reading its written part with `read` (the database) and keeping it.
     pub fn figures_reading<E>(&self, site: SiteClock, read: impl FnOnce() -> Result<Written, E>) -> Result<Figures, E> {
         let _gate = self.gate.read().unwrap_or_else(|e| e.into_inner());
-        let w = read()?;
+        let w = match read() {
+            Ok(w) => w,
+            Err(e) => {
+                if let Some(kept) = self.written.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&site.id) {
+                    kept.refreshing = false;
+                }
+                return Err(e);
+            }
+        };
         let figures = combine(&w, &self.pending_views(site.id));
-        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(site.id, (Instant::now(), w));
+        let kept = Kept { read_at: Instant::now(), written: w, refreshing: false, due: false };
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(site.id, kept);
         Ok(figures)
     }
 
-    /// Drops the written parts kept: a flush changed them.
-    pub fn forget_written(&self) {
-        self.written.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    /// Adds a batch just written to the written parts kept, so their page views stay exact
+    /// until one request reads them again (visitors and online come from that read).
+    pub fn add_written(&self, batch: &Pending) {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        for ((site, day), counts) in &batch.days {
+            if let Some(kept) = written.get_mut(site) {
+                kept.written.days.push((*day, counts.views));
+                kept.written.total += counts.views;
+                kept.due = true;
+            }
+        }
     }
 
     pub fn cached_site(&self, slug: &str) -> Option<SiteClock> {
@@ -276,6 +309,29 @@ mod tests {
         let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
         assert_eq!(site.day(at("2026-11-29T16:59:00Z")).to_string(), "2026-11-29"); // Sunday 23:59
         assert_eq!(site.day(at("2026-11-29T17:00:00Z")).to_string(), "2026-11-30"); // Monday 00:00
+    }
+
+    #[test]
+    fn one_reader_reads_again_while_the_others_use_what_is_kept() {
+        let c = Counter::new(0);
+        let site = SiteClock { id: 1, tz: chrono_tz::Asia::Ho_Chi_Minh };
+        let today: NaiveDate = "2026-11-26".parse().unwrap();
+        let written = Written { today, days: vec![(today, 10)], total: 100, visitors_today: 3, online: 1 };
+        let f = c.figures_reading(site, || Ok::<_, ()>(written)).unwrap();
+        assert_eq!((f.today, f.total), (10, 100));
+        assert_eq!(c.figures_from_memory(site, today).map(|f| f.today), Some(10));
+        // A flush writes 2 views: kept figures stay exact, and one reader is sent to the database.
+        let ip: IpAddr = "1.2.3.4".parse().unwrap();
+        let at = "2026-11-26T03:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        c.record(site, None, ip, "Mozilla/5.0", false, at);
+        c.record(site, None, ip, "Mozilla/5.0", false, at);
+        let batch = c.take();
+        c.add_written(&batch);
+        assert!(c.figures_from_memory(site, today).is_none(), "the first reader reads again");
+        let others = c.figures_from_memory(site, today).unwrap();
+        assert_eq!((others.today, others.total), (12, 102), "the others use what is kept, exact");
+        // Another day: everyone reads again.
+        assert!(c.figures_from_memory(site, today.succ_opt().unwrap()).is_none());
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub fn flush(conn: &mut AnyConnection, counter: &Counter) -> QueryResult<i64> {
     }
     match conn.transaction(|conn| write(conn, &batch)) {
         Ok(n) => {
-            counter.forget_written();
+            counter.add_written(&batch);
             Ok(n)
         }
         Err(e) => {

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# The read-path benchmark (issue 7): the release binary on 100,000 generated articles, on SQLite
+# and on PostgreSQL, with its response cache and without, against the ceiling of nginx serving
+# a file with the same bytes as the article list answer, same connections and duration.
+#
+#   bash bench/run.sh                 # both backends; BACKENDS=sqlite for one
+#
+# Settings (environment): DURATION=10 CONNECTIONS=64 THREADS=2 ARTICLES=100000 SITES=10
+# SEED=42 CACHE_MB=32. The SQLite dataset is kept in target/bench/ and reused while its size
+# and seed are the same; the PostgreSQL one in the schema portal_bench_data of PG_URL.
+# Needs root for apt-get (wrk, nginx).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+ARTICLES=${ARTICLES:-100000}
+SITES=${SITES:-10}
+SEED=${SEED:-42}
+CACHE_MB=${CACHE_MB:-32}
+BACKENDS=${BACKENDS:-sqlite postgres}
+PORT=${PORT:-18191}
+NGINX_PORT=${NGINX_PORT:-18192}
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+export PGOPTIONS="--client-min-messages=warning"
+
+source bench/lib.sh
+bench_install
+
+cargo build --release --quiet
+BIN=target/release/portal
+WORK=$(mktemp -d)
+chmod 755 "$WORK"   # nginx workers read from here
+trap 'kill $(jobs -p) 2>/dev/null || true; nginx_stop; rm -rf "$WORK"' EXIT
+mkdir -p target/bench
+
+UA='Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36'
+cat > "$WORK/beacon.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"path":"/tin-tuc/1","article_id":1}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["User-Agent"] = "$UA"
+LUA
+# Searches for the generated subjects, across the sites, half of them with diacritics.
+cat > "$WORK/search.lua" <<'LUA'
+local queries = {
+  "tiem+chung+mo+rong", "b%E1%BB%87nh+vi%E1%BB%87n", "le+hoi+con+son+kiep+bac", "an+to%C3%A0n+giao+th%C3%B4ng",
+  "phong+chay+chua+chay", "chuy%E1%BB%83n+%C4%91%E1%BB%95i+s%E1%BB%91", "can+cuoc+dien+tu", "dich+vu+cong+truc+tuyen",
+  "hi%E1%BA%BFn+m%C3%A1u", "ve+sinh+thuc+pham", "giai+phong+mat+bang", "hoa+giai+o+co+so", "bao+ve+rung",
+  "cay+vai+thieu", "l%C3%A0ng+ngh%E1%BB%81+g%E1%BB%91m", "giai+bong+chuyen", "trung+thu+cho+thieu+nhi", "hop+tac+xa",
+  "di+tich+lich+su", "camera+an+ninh", "tiep+xuc+cu+tri", "quyet+toan+ngan+sach",
+}
+local sites = tonumber(os.getenv("SITES") or "10")
+local n = 0
+request = function()
+  n = n + 1
+  local q = queries[(n % #queries) + 1]
+  local site = (math.floor(n / #queries) % sites) + 1
+  return wrk.format("GET", "/api/v1/sites/phuong-" .. site .. "/articles?q=" .. q)
+end
+LUA
+export SITES
+
+dataset() {
+    local name=$1 url=$2
+    if [ "$name" = sqlite ]; then
+        local file=${url#sqlite://}
+        [ -f "$file" ] && return 0
+        env DATABASE_URL="$url" "$BIN" generate --sites "$SITES" --articles "$ARTICLES" --seed "$SEED" >&2
+    else
+        local have
+        have=$(psql "$PG_URL" -tAc "SELECT count(*) FROM portal_bench_data.articles" 2>/dev/null || echo 0)
+        [ "$have" = "$ARTICLES" ] && return 0
+        psql "$PG_URL" -qc 'DROP SCHEMA IF EXISTS portal_bench_data CASCADE' -c 'CREATE SCHEMA portal_bench_data' >/dev/null
+        env DATABASE_URL="$url" "$BIN" generate --sites "$SITES" --articles "$ARTICLES" --seed "$SEED" >&2
+    fi
+}
+
+ROWS=()
+PID=
+START_MS=
+# Starts the server with extra settings; sets PID and START_MS (start to ready).
+start() {
+    local url=$1; shift
+    local t0; t0=$(date +%s%N)
+    env DATABASE_URL="$url" PORT="$PORT" LOG_LEVEL=warn PORTAL_SEED_DEMO=false PORTAL_VISIT_RATE_PER_MINUTE=0 \
+        PORTAL_JWT_SECRET=bench-signing-key-bench-signing-key-32 "$@" "$BIN" serve &
+    PID=$!
+    wait_up "http://127.0.0.1:$PORT/readyz"
+    START_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+}
+stop() {
+    kill -TERM "$PID"; wait "$PID" || true
+}
+peak_mb() {
+    awk '/VmHWM/ { printf "%.0f", $2/1024 }' "/proc/$PID/status"
+}
+# wrk against one read; appends a row.
+measure() {
+    local label=$1 path=$2 script=${3:-}
+    local out="$WORK/$(echo "$label" | tr ' /,' '___').txt"
+    if [ -n "$script" ]; then
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$script" "http://127.0.0.1:$PORT$path" > "$out"
+    else
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT$path" > "$out"
+    fi
+    local rps p50 p99 errors
+    read -r rps p50 p99 < <(parse_wrk "$out")
+    errors=$(awk '/Non-2xx/ { print $5 }' "$out"); errors=${errors:-0}
+    ROWS+=("| $label | $rps | $p50 | $p99 | $(ratio "$rps" "$CEILING_RPS") | ${errors} |")
+}
+
+CEILING_RPS=
+for backend in $BACKENDS; do
+    if [ "$backend" = sqlite ]; then
+        url="sqlite://$PWD/target/bench/portal-$ARTICLES-$SITES-$SEED.db"
+    else
+        url="$PG_URL?options=-csearch_path%3Dportal_bench_data"
+    fi
+    dataset "$backend" "$url"
+    start "$url" PORTAL_CACHE_MB="$CACHE_MB"
+    site="/api/v1/sites/phuong-1"
+    list="$site/articles"
+    detail="$site/articles/$(curl -fsS "http://127.0.0.1:$PORT$list?per_page=1" | sed 's/^{"data":\[{"id":\([0-9]*\).*/\1/')"
+    if [ -z "$CEILING_RPS" ]; then
+        # The ceiling: nginx serving the same bytes as the article list answer.
+        mkdir -p "$WORK/www"
+        curl -fsS "http://127.0.0.1:$PORT$list" > "$WORK/www/list.json"
+        nginx_start "$WORK/www" "$NGINX_PORT"
+        wait_up "http://127.0.0.1:$NGINX_PORT/list.json"
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$NGINX_PORT/list.json" > "$WORK/nginx.txt"
+        read -r CEILING_RPS n50 n99 < <(parse_wrk "$WORK/nginx.txt")
+        nginx_stop
+        ROWS+=("| nginx, the list's $(stat -c %s "$WORK/www/list.json") bytes as a file (ceiling) | $CEILING_RPS | $n50 | $n99 | 100% | 0 |")
+    fi
+    cached_start=$START_MS
+    measure "$backend, cached: article list" "$list"
+    measure "$backend, cached: article detail" "$detail"
+    measure "$backend, cached: category tree" "$site/categories"
+    measure "$backend, cached: search (22 subjects × $SITES sites)" "$list" "$WORK/search.lua"
+    measure "$backend: visit summary" "$site/visits/summary"
+    measure "$backend: visit beacon" "$site/visits" "$WORK/beacon.lua"
+    cached_peak=$(peak_mb)
+    stop
+    start "$url" PORTAL_CACHE_MB=0
+    measure "$backend, uncached: article list" "$list"
+    measure "$backend, uncached: article detail" "$detail"
+    measure "$backend, uncached: category tree" "$site/categories"
+    measure "$backend, uncached: search" "$list" "$WORK/search.lua"
+    uncached_peak=$(peak_mb)
+    stop
+    ROWS+=("| $backend: start-up to ready ${cached_start} ms; peak memory ${cached_peak} MB cached (PORTAL_CACHE_MB=$CACHE_MB), ${uncached_peak} MB uncached | | | | | |")
+done
+
+echo
+echo "$(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo);" \
+     "$ARTICLES articles in $SITES sites (seed $SEED); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s over loopback, on the same cores"
+echo
+echo "| what | requests/s | p50 ms | p99 ms | of ceiling | non-2xx |"
+echo "|---|---|---|---|---|---|"
+printf '%s\n' "${ROWS[@]}"
