@@ -22,6 +22,13 @@ pub struct Origin {
     pub client_ip: String,
 }
 
+impl Origin {
+    /// `actor` acting from `client_ip`.
+    pub fn of(actor: &crate::auth::Actor, client_ip: String) -> Origin {
+        Origin { user_id: actor.id, email: actor.email.clone(), client_ip }
+    }
+}
+
 /// The client address of a request, for the log of an action without an actor yet (sign-in).
 pub fn request_ip(req: &HttpRequest, state: &AppState) -> String {
     client_ip(req, &state.trusted_proxies).map(|ip| ip.to_string()).unwrap_or_default()

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::audit::{self, Origin};
-use crate::auth::{Caller, Role};
+use crate::auth::{Caller, Role, on_site};
 use crate::db::schema::articles;
 use crate::db::{self, AnyConnection, schema::categories};
 use crate::error::{ApiError, Problem};
@@ -335,14 +335,9 @@ where
     T: Send + 'static,
     F: FnOnce(&mut AnyConnection, &sites::Site, Tree, &Origin) -> Result<T, ApiError> + Send + 'static,
 {
-    let client_ip = audit::request_ip(req, state);
-    db::run(&state.pool, move |conn| {
-        let site = sites::find(conn, &site)?;
-        let actor = caller.actor(conn)?;
-        actor.require(site.id, Role::Editor)?;
-        let origin = Origin { user_id: actor.id, email: actor.email.clone(), client_ip };
+    on_site(state, req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
         let tree = Tree::load(conn, site.id)?;
-        conn.transaction(|conn| f(conn, &site, tree, &origin))
+        conn.transaction(|conn| f(conn, site, tree, origin))
     })
     .await
 }

@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::audit::{self, Origin};
-use crate::auth::{Caller, Role};
+use crate::auth::{Caller, Role, on_site};
 use crate::db::schema::uploads;
 use crate::db::{self, AnyConnection};
 use crate::error::{ApiError, Problem};
@@ -313,14 +313,9 @@ pub async fn create_upload(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-    let client_ip = audit::request_ip(&req, &state);
     // Who and where first, so no one streams a large body only to be refused.
-    let site_slug = path.into_inner();
-    let (site, origin) = db::run(&state.pool, move |conn| {
-        let site = sites::find(conn, &site_slug)?;
-        let actor = caller.actor(conn)?;
-        actor.require(site.id, Role::Author)?;
-        Ok((site, Origin { user_id: actor.id, email: actor.email, client_ip }))
+    let (site, origin) = on_site(&state, &req, caller, path.into_inner(), Role::Author, |_, site, _, _, origin| {
+        Ok((site.clone(), origin.clone()))
     })
     .await?;
     if !multipart {

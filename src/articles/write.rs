@@ -20,14 +20,14 @@ use super::queries;
 use super::types::*;
 use crate::AppState;
 use crate::audit::{self, Origin};
-use crate::auth::{Actor, Caller, Role};
+use crate::auth::{Actor, Caller, Role, on_site};
 use crate::categories::Tree;
 use crate::db::backend::{SearchScope, index_article};
 use crate::db::schema::{article_related, article_revisions, articles};
 use crate::db::{self, AnyConnection};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::http::{Data, List, Page, PageParams, check, field_error, private_json, private_list_response};
-use crate::sites::{self, Site};
+use crate::sites::Site;
 use crate::text;
 
 /// The longest title, in characters.
@@ -320,31 +320,6 @@ async fn written(state: &AppState, site: Site, row: ArticleRow, status: StatusCo
     })
 }
 
-/// Runs a write: finds the site, signs in the caller with at least `needed` on it, and hands
-/// over what the write needs.
-async fn write<T, F>(
-    state: &web::Data<AppState>,
-    req: &HttpRequest,
-    caller: Caller,
-    site: String,
-    needed: Role,
-    f: F,
-) -> Result<T, ApiError>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut AnyConnection, &Site, &Actor, Role, &Origin) -> Result<T, ApiError> + Send + 'static,
-{
-    let client_ip = audit::request_ip(req, state);
-    db::run(&state.pool, move |conn| {
-        let site = sites::find(conn, &site)?;
-        let actor = caller.actor(conn)?;
-        let role = actor.require(site.id, needed)?;
-        let origin = Origin { user_id: actor.id, email: actor.email.clone(), client_ip };
-        f(conn, &site, &actor, role, &origin)
-    })
-    .await
-}
-
 /// Create an article
 ///
 /// A new draft. Roles: author, editor or admin of the site.
@@ -371,7 +346,7 @@ pub async fn create_article(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let (site, row) =
-        write(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, actor, _, origin| {
+        on_site(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, actor, _, origin| {
             let now = Utc::now().naive_utc();
             let mut row = ArticleRow {
                 id: 0,
@@ -463,7 +438,7 @@ pub async fn update_article(
     let (site, key) = path.into_inner();
     let input = body.into_inner();
     let if_match = req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let (site, row) = write(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
+    let (site, row) = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
         check_if_match(if_match.as_deref(), &old)?;
@@ -546,7 +521,7 @@ async fn step(
     step: Step,
     publish_at: Option<NaiveDateTime>,
 ) -> Result<HttpResponse, ApiError> {
-    let (site, row) = write(&state, &req, caller, site, step.needed(), move |conn, site, actor, role, origin| {
+    let (site, row) = on_site(&state, &req, caller, site, step.needed(), move |conn, site, actor, role, origin| {
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
         let new = step.apply(&old, publish_at)?;
@@ -688,7 +663,7 @@ pub async fn set_related(
 ) -> Result<HttpResponse, ApiError> {
     let (site, key) = path.into_inner();
     let ids = body.into_inner().article_ids;
-    let (site, row) = write(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    let (site, row) = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
         let row = load(conn, site, &key)?;
         let mut errors = Vec::new();
         if ids.len() > MAX_RELATED {
@@ -764,7 +739,7 @@ pub async fn list_revisions(
     let mut errors = Vec::new();
     let page = Page::parse(&params, &mut errors);
     check(errors)?;
-    let (rows, total) = write(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, _| {
+    let (rows, total) = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, _| {
         let row = load(conn, site, &key)?;
         if role < Role::Editor && row.created_by != Some(actor.id) {
             return Err(ApiError::Forbidden("authors see the revisions of their own articles".into()));
@@ -829,7 +804,7 @@ pub async fn restore_revision(
     path: web::Path<(String, String, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, key, revision) = path.into_inner();
-    let (site, row) = write(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
+    let (site, row) = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
         let rev: Revision = revision_query(old.id)

@@ -162,3 +162,31 @@ impl Actor {
         if self.is_admin { Ok(()) } else { Err(ApiError::Forbidden("this needs an admin".into())) }
     }
 }
+
+/// Runs a staff action on a site: finds the site, signs in the caller with at least `needed`
+/// there (admins have every role everywhere), and hands `f` what it needs to act and to log
+/// it, on a pooled connection off the async workers.
+pub async fn on_site<T, F>(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    caller: Caller,
+    site: String,
+    needed: Role,
+    f: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection, &crate::sites::Site, &Actor, Role, &crate::audit::Origin) -> Result<T, ApiError>
+        + Send
+        + 'static,
+{
+    let client_ip = crate::audit::request_ip(req, state);
+    crate::db::run(&state.pool, move |conn| {
+        let site = crate::sites::find(conn, &site)?;
+        let actor = caller.actor(conn)?;
+        let role = actor.require(site.id, needed)?;
+        let origin = crate::audit::Origin::of(&actor, client_ip);
+        f(conn, &site, &actor, role, &origin)
+    })
+    .await
+}

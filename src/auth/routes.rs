@@ -148,7 +148,7 @@ pub async fn login(
         let actor = Actor::load(conn, id)?.ok_or_else(wrong_credentials)?;
         conn.transaction(|conn| {
             let pair = issue_pair(conn, &st.keys, &actor, None)?;
-            let origin = Origin { user_id: actor.id, email: actor.email.clone(), client_ip: ip.clone() };
+            let origin = Origin::of(&actor, ip.clone());
             audit::record(conn, &origin, "auth.login", &format!("user:{}", actor.id), None)?;
             Ok::<_, diesel::result::Error>(pair)
         })

@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::audit::{self, Origin};
-use crate::auth::Caller;
+use crate::audit;
+use crate::auth::{Caller, Role, on_site};
 use crate::db::schema::{articles, sites};
 use crate::db::{self};
 use crate::error::{ApiError, Problem};
@@ -426,19 +426,13 @@ pub async fn set_imported_total(
     body: web::Json<ImportedTotal>,
 ) -> Result<HttpResponse, ApiError> {
     let total = body.imported_total;
-    let client_ip = audit::request_ip(&req, &state);
-    let site_slug = path.into_inner();
-    db::run(&state.pool, move |conn| {
-        let site = crate::sites::find(conn, &site_slug)?;
-        let actor = caller.actor(conn)?;
-        actor.require_admin()?;
+    on_site(&state, &req, caller, path.into_inner(), Role::Admin, move |conn, site, _, _, origin| {
         if total < 0 {
             return Err(ApiError::Validation(vec![field_error("imported_total", "must not be negative")]));
         }
-        let origin = Origin { user_id: actor.id, email: actor.email, client_ip };
         conn.transaction::<_, ApiError, _>(|conn| {
             diesel::update(sites::table.find(site.id)).set(sites::visits_imported.eq(total)).execute(conn)?;
-            audit::record(conn, &origin, "visits.imported_total", &format!("site:{}", site.slug), Some(site.id))?;
+            audit::record(conn, origin, "visits.imported_total", &format!("site:{}", site.slug), Some(site.id))?;
             Ok(())
         })
     })
