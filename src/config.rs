@@ -137,6 +137,8 @@ pub struct Settings {
     pub visit_flush_interval: Duration,
     /// The most memory the response cache may hold, in bytes (0: no cache).
     pub cache_bytes: u64,
+    /// When set, `/metrics` wants `Authorization: Bearer <this>`.
+    pub metrics_token: Option<Secret>,
 }
 
 impl Default for Settings {
@@ -169,6 +171,7 @@ impl Default for Settings {
             visit_rate_per_minute: 120,
             visit_flush_interval: Duration::from_millis(1000),
             cache_bytes: 32 * 1024 * 1024,
+            metrics_token: None,
         }
     }
 }
@@ -283,6 +286,7 @@ impl Settings {
         if let Some(v) = get("PORTAL_VISIT_RATE_PER_MINUTE") {
             s.visit_rate_per_minute = parse_num("PORTAL_VISIT_RATE_PER_MINUTE", &v, 0, 1_000_000_000)? as u32;
         }
+        s.metrics_token = get("PORTAL_METRICS_TOKEN").map(Secret);
         if let Some(v) = get("PORTAL_CACHE_MB") {
             s.cache_bytes = parse_num("PORTAL_CACHE_MB", &v, 0, 65_536)? * 1024 * 1024;
         }

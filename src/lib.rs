@@ -58,6 +58,8 @@ pub struct AppState {
     pub responses: cache::ResponseCache,
     /// Request counts and latencies.
     pub metrics: metrics::Metrics,
+    /// The bearer token `/metrics` wants, if any.
+    pub metrics_token: Option<config::Secret>,
 }
 
 impl AppState {
@@ -76,6 +78,7 @@ impl AppState {
             visits: std::sync::Arc::new(visits::counter::Counter::new(settings.visit_rate_per_minute)),
             responses: cache::ResponseCache::new(settings.cache_bytes),
             metrics: metrics::Metrics::default(),
+            metrics_token: settings.metrics_token.clone(),
         }
     }
 }

@@ -102,9 +102,27 @@ fn gauge(out: &mut String, name: &str, help: &str, kind: &str, value: impl std::
 /// Prometheus text format: `portal_http_requests_total` and
 /// `portal_http_request_duration_seconds` by method, route and status class; the database
 /// pool; the response cache; the visits counted and not yet written.
-#[utoipa::path(tag = "health", responses((status = 200, description = "Prometheus text format 0.0.4", content_type = "text/plain", body = String)))]
+///
+/// When `PORTAL_METRICS_TOKEN` is set, only with `Authorization: Bearer <that token>`.
+#[utoipa::path(
+    tag = "health",
+    security((), ("metrics_token" = [])),
+    responses(
+        (status = 200, description = "Prometheus text format 0.0.4", content_type = "text/plain", body = String),
+        (status = 401, description = "PORTAL_METRICS_TOKEN is set and was not sent", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
 #[get("/metrics")]
-pub async fn get_metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn get_metrics(
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, crate::error::ApiError> {
+    if let Some(token) = &state.metrics_token {
+        let sent = req.headers().get(actix_web::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        if sent.and_then(|s| s.strip_prefix("Bearer ")) != Some(token.0.as_str()) {
+            return Err(crate::error::ApiError::Unauthorized("send the metrics token as Authorization: Bearer".into()));
+        }
+    }
     let mut out = String::with_capacity(8192);
     state.metrics.render(&mut out);
     let pool = state.pool.state();
@@ -132,8 +150,8 @@ pub async fn get_metrics(state: web::Data<AppState>) -> HttpResponse {
     let (views, visitors) = state.visits.buffered();
     gauge(&mut out, "portal_visits_buffered", "Page views counted and not yet written.", "gauge", views);
     gauge(&mut out, "portal_visitors_buffered", "Visitor entries not yet written.", "gauge", visitors);
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
-        .body(out)
+        .body(out))
 }

@@ -54,6 +54,15 @@ impl utoipa::Modify for BearerAuth {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("PORTAL_METRICS_TOKEN, when it is set"))
+                    .build(),
+            ),
+        );
     }
 }
 

@@ -312,3 +312,15 @@ both!(metrics_count_requests_per_route, |app| {
         format!("portal_db_pool_max_connections {}", app.state.pool.max_size())
     );
 });
+
+#[actix_web::test]
+async fn metrics_can_require_a_token() {
+    let app = crate::helpers::spawn_with(crate::helpers::Backend::Sqlite, |s| {
+        s.metrics_token = Some(portal::config::Secret("metrics-secret".into()))
+    })
+    .await
+    .unwrap();
+    assert_eq!(app.get("/metrics").await.status, 401);
+    assert_eq!(app.call("GET", "/metrics", Some("wrong"), None).await.status, 401);
+    assert_eq!(app.call("GET", "/metrics", Some("metrics-secret"), None).await.status, 200);
+}
