@@ -12,7 +12,7 @@ use crate::auth::Caller;
 use crate::db::schema::audit_log;
 use crate::db::{self, AnyConnection};
 use crate::error::{ApiError, Problem};
-use crate::http::{List, Page, PageParams, check, client_ip};
+use crate::http::{List, Page, PageParams, client_ip};
 
 /// Who is writing and from where: what every audit entry records.
 #[derive(Debug, Clone)]
@@ -109,9 +109,7 @@ pub async fn list_audit(
     caller: Caller,
     params: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut errors = Vec::new();
-    let page = Page::parse(&params, &mut errors);
-    check(errors)?;
+    let page = Page::from_params(&params)?;
     let (rows, total) = db::run(&state.pool, move |conn| {
         caller.actor(conn)?.require_admin()?;
         let total: i64 = audit_log::table.count().get_result(conn)?;

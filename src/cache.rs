@@ -169,15 +169,11 @@ fn tagged(etag: &str, suffix: &str) -> String {
 }
 
 fn matches(tag: &str, etag: &str) -> bool {
-    let tag = tag.strip_prefix("W/").unwrap_or(tag);
-    tag == "*" || tag == etag || tag == tagged(etag, "br") || tag == tagged(etag, "gz")
+    tag == etag || tag == tagged(etag, "br") || tag == tagged(etag, "gz")
 }
 
 fn answer(entry: &Entry, req_headers: &HeaderMap, hit: bool) -> HttpResponse {
-    let not_modified = req_headers
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .any(|list| list.split(',').map(str::trim).any(|t| matches(t, &entry.etag)));
+    let not_modified = crate::http::if_none_match(req_headers, |t| matches(t, &entry.etag));
     let chosen = encoding(req_headers);
     let suffix = match chosen {
         Encoding::Brotli => "br",

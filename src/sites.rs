@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::db::{self, AnyConnection, schema::sites};
 use crate::error::{ApiError, Problem};
-use crate::http::{Data, List, Page, PageParams, cached_json, check, list_response};
+use crate::http::{Data, List, Page, PageParams, cached_json, list_response};
 
 /// A site as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -110,9 +110,7 @@ pub async fn list_sites(
     req: HttpRequest,
     params: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut errors = Vec::new();
-    let page = Page::parse(&params, &mut errors);
-    check(errors)?;
+    let page = Page::from_params(&params)?;
     let (rows, total) = db::run(&state.pool, move |conn| {
         let total: i64 = sites::table.count().get_result(conn)?;
         let rows: Vec<SiteRow> = sites::table

@@ -22,7 +22,7 @@ use crate::auth::{Caller, Role, on_site};
 use crate::db::schema::uploads;
 use crate::db::{self, AnyConnection};
 use crate::error::{ApiError, Problem};
-use crate::http::{Data, List, Page, PageParams, check, private_json, private_list_response};
+use crate::http::{Data, List, Page, PageParams, private_json, private_list_response};
 use crate::sites::{self, Site};
 
 /// The URL path under which stored files are served.
@@ -405,9 +405,7 @@ pub async fn list_uploads(
     path: web::Path<String>,
     params: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut errors = Vec::new();
-    let page = Page::parse(&params, &mut errors);
-    check(errors)?;
+    let page = Page::from_params(&params)?;
     let site_slug = path.into_inner();
     let (rows, total) = db::run(&state.pool, move |conn| {
         let site = sites::find(conn, &site_slug)?;

@@ -26,7 +26,7 @@ use crate::db::backend::{SearchScope, index_article};
 use crate::db::schema::{article_related, article_revisions, articles};
 use crate::db::{self, AnyConnection};
 use crate::error::{ApiError, FieldError, Problem};
-use crate::http::{Data, List, Page, PageParams, check, field_error, private_json, private_list_response};
+use crate::http::{Data, List, Page, PageParams, field_error, private_json, private_list_response};
 use crate::sites::Site;
 use crate::text;
 
@@ -736,9 +736,7 @@ pub async fn list_revisions(
     params: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, key) = path.into_inner();
-    let mut errors = Vec::new();
-    let page = Page::parse(&params, &mut errors);
-    check(errors)?;
+    let page = Page::from_params(&params)?;
     let (rows, total) = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, _| {
         let row = load(conn, site, &key)?;
         if role < Role::Editor && row.created_by != Some(actor.id) {
