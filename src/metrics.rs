@@ -23,10 +23,13 @@ struct RouteStats {
     buckets: [AtomicU64; BUCKETS.len()],
 }
 
-/// Request counts and latencies by (method, route, status class).
+/// The counts of one route: (method, status class, counts).
+type ByMethod = Vec<(String, u16, RouteStats)>;
+
+/// Request counts and latencies by route, then (method, status class).
 #[derive(Default)]
 pub struct Metrics {
-    routes: RwLock<HashMap<(String, String, u16), RouteStats>>,
+    routes: RwLock<HashMap<String, ByMethod>>,
 }
 
 impl Metrics {
@@ -42,39 +45,41 @@ impl Metrics {
                 s.buckets[i].fetch_add(1, Ordering::Relaxed);
             }
         };
+        // Every request passes here: the common case looks up by borrowed keys, no allocation.
         {
             let routes = self.routes.read().unwrap_or_else(|e| e.into_inner());
-            if let Some(s) = routes.get(&(method.to_owned(), route.to_owned(), class)) {
-                record(s);
+            if let Some(s) = routes.get(route).and_then(|v| v.iter().find(|(m, c, _)| m == method && *c == class)) {
+                record(&s.2);
                 return;
             }
         }
         let mut routes = self.routes.write().unwrap_or_else(|e| e.into_inner());
-        record(routes.entry((method.to_owned(), route.to_owned(), class)).or_default());
+        let entries = routes.entry(route.to_owned()).or_default();
+        if !entries.iter().any(|(m, c, _)| m == method && *c == class) {
+            entries.push((method.to_owned(), class, RouteStats::default()));
+        }
+        let s = entries.iter().find(|(m, c, _)| m == method && *c == class).expect("just added");
+        record(&s.2);
     }
 
     fn render(&self, out: &mut String) {
         let routes = self.routes.read().unwrap_or_else(|e| e.into_inner());
-        let mut keys: Vec<&(String, String, u16)> = routes.keys().collect();
-        keys.sort();
+        let mut rows: Vec<(&str, &str, u16, &RouteStats)> =
+            routes.iter().flat_map(|(r, v)| v.iter().map(move |(m, c, s)| (m.as_str(), r.as_str(), *c, s))).collect();
+        rows.sort_by_key(|(m, r, c, _)| (*m, *r, *c));
         out.push_str("# HELP portal_http_requests_total Requests answered, by method, route and status class.\n");
         out.push_str("# TYPE portal_http_requests_total counter\n");
-        for k in &keys {
-            let s = &routes[*k];
+        for (method, route, class, s) in &rows {
             let _ = writeln!(
                 out,
-                "portal_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}",
-                k.0,
-                k.1,
-                k.2,
+                "portal_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{class}\"}} {}",
                 s.count.load(Ordering::Relaxed)
             );
         }
         out.push_str("# HELP portal_http_request_duration_seconds Time to answer, by method and route.\n");
         out.push_str("# TYPE portal_http_request_duration_seconds histogram\n");
-        for k in &keys {
-            let s = &routes[*k];
-            let labels = format!("method=\"{}\",route=\"{}\",status=\"{}\"", k.0, k.1, k.2);
+        for (method, route, class, s) in &rows {
+            let labels = format!("method=\"{method}\",route=\"{route}\",status=\"{class}\"");
             let mut cumulative = 0;
             for (i, b) in BUCKETS.iter().enumerate() {
                 cumulative += s.buckets[i].load(Ordering::Relaxed);
