@@ -145,7 +145,7 @@ pub fn cached_json_with<T: Serialize>(
     cache: CachePolicy,
     extra: impl FnOnce(&mut actix_web::HttpResponseBuilder),
 ) -> Result<HttpResponse, ApiError> {
-    let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(format!("serialise: {e}")))?;
+    let body = to_json(value)?;
     let etag = etag_of(&body);
     let status =
         if if_none_match(req.headers(), |tag| tag == etag) { StatusCode::NOT_MODIFIED } else { StatusCode::OK };
@@ -158,11 +158,25 @@ pub fn cached_json_with<T: Serialize>(
     Ok(res.content_type("application/json").body(body))
 }
 
+/// `value` as JSON, written into a buffer big enough for a page of articles at once.
+fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
+    let mut body = Vec::with_capacity(16 * 1024);
+    serde_json::to_writer(&mut body, value).map_err(|e| ApiError::internal(format!("serialise: {e}")))?;
+    Ok(body)
+}
+
 /// A strong entity tag for these bytes.
 pub fn etag_of(body: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(body);
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("\"{hex}\"")
+    let mut tag = String::with_capacity(34);
+    tag.push('"');
+    for b in &digest[..16] {
+        tag.push(HEX[(b >> 4) as usize] as char);
+        tag.push(HEX[(b & 15) as usize] as char);
+    }
+    tag.push('"');
+    tag
 }
 
 /// True when `If-None-Match` in `headers` is `*` or names a tag for which `same` holds (weak
@@ -278,7 +292,7 @@ pub fn private_json<T: Serialize>(
     status: StatusCode,
     extra: impl FnOnce(&mut actix_web::HttpResponseBuilder),
 ) -> Result<HttpResponse, ApiError> {
-    let body = serde_json::to_vec(value).map_err(|e| ApiError::internal(format!("serialise: {e}")))?;
+    let body = to_json(value)?;
     let mut res = HttpResponse::build(status);
     res.insert_header((header::CACHE_CONTROL, "private, no-store"));
     extra(&mut res);

@@ -169,9 +169,16 @@ pub async fn list_articles(
             to: list.to,
             ..SearchScope::public(site.id, now())
         };
-        let (ids, total) =
-            queries::list_ids(conn, &scope, list.words.as_deref(), list.order, list.page.limit(), list.page.offset())?;
-        Ok((list.page, queries::summaries(conn, &site, &ids)?, total, staff))
+        let (data, total) = queries::list(
+            conn,
+            &site,
+            &scope,
+            list.words.as_deref(),
+            list.order,
+            list.page.limit(),
+            list.page.offset(),
+        )?;
+        Ok((list.page, data, total, staff))
     })
     .await?;
     if staff {

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::types::*;
 use crate::categories::CategoryRef;
 use crate::db::backend::{SearchOrder, SearchScope, search_articles};
-use crate::db::schema::{article_related, articles, categories};
+use crate::db::schema::{article_counts, article_related, articles, categories};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::sites::Site;
 
@@ -42,44 +42,103 @@ fn visible(scope: &SearchScope) -> Boxed<'static> {
     q
 }
 
-/// One page of public articles in `order` (ids only), and the number of them all.
-pub fn list_ids(
+/// One page of the articles of the scope (searched for `words`, when given) in `order`, and
+/// the number of them all.
+pub fn list(
     conn: &mut AnyConnection,
+    site: &Site,
     scope: &SearchScope,
     words: Option<&[String]>,
     order: SearchOrder,
     limit: i64,
     offset: i64,
-) -> QueryResult<(Vec<i64>, i64)> {
-    if let Some(words) = words {
-        return search_articles(conn, words, scope, order, limit, offset);
-    }
-    let total: i64 = visible(scope).count().get_result(conn)?;
-    let query = visible(scope).select(articles::id).limit(limit).offset(offset);
-    // Drafts have no publication time: they sort by their last change.
-    let by_publication = matches!(scope.status, StatusFilter::Published | StatusFilter::Scheduled);
-    let ids = match (order, by_publication) {
-        (SearchOrder::Oldest, true) => query.order((articles::published_at.asc(), articles::id.asc())).load(conn)?,
-        (SearchOrder::Oldest, false) => query.order((articles::updated_at.asc(), articles::id.asc())).load(conn)?,
-        (_, true) => query.order((articles::published_at.desc(), articles::id.desc())).load(conn)?,
-        (_, false) => query.order((articles::updated_at.desc(), articles::id.desc())).load(conn)?,
+) -> QueryResult<(Vec<ArticleSummary>, i64)> {
+    let (rows, total) = match words {
+        Some(words) => {
+            let (ids, total) = search_articles(conn, words, scope, order, limit, offset)?;
+            (rows_by_id(conn, &ids)?, total)
+        }
+        None => (page(conn, scope, order, limit, offset)?, count(conn, scope)?),
     };
-    Ok((ids, total))
+    Ok((summaries(conn, site, rows)?, total))
 }
 
-/// The list view of the articles `ids`, in that order.
-pub fn summaries(conn: &mut AnyConnection, site: &Site, ids: &[i64]) -> QueryResult<Vec<ArticleSummary>> {
-    let rows: Vec<(ArticleListRow, CategoryRef)> = articles::table
-        .inner_join(categories::table)
-        .filter(articles::id.eq_any(ids))
-        .select((ArticleListRow::as_select(), CategoryRef::as_select()))
-        .load(conn)?;
-    let mut by_id: HashMap<i64, (ArticleListRow, CategoryRef)> = rows.into_iter().map(|r| (r.0.id, r)).collect();
-    Ok(ids
-        .iter()
-        .filter_map(|id| by_id.remove(id))
-        .map(|(row, category)| ArticleSummary::new(site, row, category))
+/// One page of the scope's articles in `order`.
+fn page(
+    conn: &mut AnyConnection,
+    scope: &SearchScope,
+    order: SearchOrder,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Vec<ArticleListRow>> {
+    let query = visible(scope).select(ArticleListRow::as_select()).limit(limit).offset(offset);
+    // Drafts have no publication time: they sort by their last change.
+    let by_publication = matches!(scope.status, StatusFilter::Published | StatusFilter::Scheduled);
+    match (order, by_publication) {
+        (SearchOrder::Oldest, true) => query.order((articles::published_at.asc(), articles::id.asc())).load(conn),
+        (SearchOrder::Oldest, false) => query.order((articles::updated_at.asc(), articles::id.asc())).load(conn),
+        (_, true) => query.order((articles::published_at.desc(), articles::id.desc())).load(conn),
+        (_, false) => query.order((articles::updated_at.desc(), articles::id.desc())).load(conn),
+    }
+}
+
+/// The articles `ids`, in that order.
+fn rows_by_id(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<ArticleListRow>> {
+    let rows: Vec<ArticleListRow> =
+        articles::table.filter(articles::id.eq_any(ids)).select(ArticleListRow::as_select()).load(conn)?;
+    let mut by_id: HashMap<i64, ArticleListRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// The list view of `rows`, with their categories (one query for the site's few).
+fn summaries(conn: &mut AnyConnection, site: &Site, rows: Vec<ArticleListRow>) -> QueryResult<Vec<ArticleSummary>> {
+    let categories: HashMap<i64, CategoryRef> = categories::table
+        .filter(categories::site_id.eq(site.id))
+        .select(CategoryRef::as_select())
+        .load::<CategoryRef>(conn)?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let category = categories.get(&row.category_id)?.clone();
+            Some(ArticleSummary::new(site, row, category))
+        })
         .collect())
+}
+
+/// How many articles the scope holds. Without a time range this adds up the counts the
+/// database keeps per category and status (`article_counts`, maintained by triggers) and, for
+/// the public, takes away the published articles whose time has not come: a few rows instead
+/// of counting a site's thousands of articles on every list.
+fn count(conn: &mut AnyConnection, scope: &SearchScope) -> QueryResult<i64> {
+    let status = match scope.status {
+        StatusFilter::Published => PUBLISHED,
+        StatusFilter::Draft => DRAFT,
+        StatusFilter::Review => REVIEW,
+        StatusFilter::Trashed => TRASHED,
+        // Scheduled articles are few; the index finds them at once.
+        StatusFilter::Scheduled => return visible(scope).count().get_result(conn),
+        StatusFilter::All => "",
+    };
+    if scope.from.is_some() || scope.to.is_some() {
+        return visible(scope).count().get_result(conn);
+    }
+    let mut kept = article_counts::table.filter(article_counts::site_id.eq(scope.site_id)).into_boxed();
+    if let Some(ids) = &scope.category_ids {
+        kept = kept.filter(article_counts::category_id.eq_any(ids.clone()));
+    }
+    if !status.is_empty() {
+        kept = kept.filter(article_counts::status.eq(status));
+    }
+    let kept: i64 = kept.select(article_counts::n).load::<i64>(conn)?.into_iter().sum();
+    if scope.status != StatusFilter::Published {
+        return Ok(kept);
+    }
+    let not_yet: i64 =
+        visible(&SearchScope { status: StatusFilter::Scheduled, ..scope.clone() }).count().get_result(conn)?;
+    Ok(kept - not_yet)
 }
 
 /// The article of the scope named by `key`: its slug, or its numeric id.
@@ -147,27 +206,33 @@ pub fn related(
         return Ok(chosen);
     }
     let at = article.published_at.unwrap_or(article.updated_at);
-    let wanted = (limit - chosen.len()) as i64;
+    let wanted = limit - chosen.len();
     let mut exclude: Vec<i64> = chosen.iter().map(|a| a.id).collect();
     exclude.push(article.id);
-    let same_category = || {
-        visible(scope)
-            .filter(articles::category_id.eq(article.category_id))
-            .filter(articles::id.ne_all(exclude.clone()))
+    // Enough to fill the list after leaving out the excluded ones in Rust: a fixed statement
+    // stays prepared, where `NOT IN (...)` of a varying length would be planned every time.
+    let fetch = (wanted + exclude.len()) as i64;
+    let kept = |rows: Vec<ArticleLinkRow>| -> Vec<ArticleLinkRow> {
+        rows.into_iter().filter(|r| !exclude.contains(&r.id)).take(wanted).collect()
     };
-    let older: Vec<ArticleLinkRow> = same_category()
-        .filter(articles::published_at.le(at))
-        .order((articles::published_at.desc(), articles::id.desc()))
-        .limit(wanted)
-        .select(ArticleLinkRow::as_select())
-        .load(conn)?;
-    let newer: Vec<ArticleLinkRow> = same_category()
-        .filter(articles::published_at.gt(at))
-        .order((articles::published_at.asc(), articles::id.asc()))
-        .limit(wanted)
-        .select(ArticleLinkRow::as_select())
-        .load(conn)?;
-    chosen.extend(nearest(at, older, newer, wanted as usize));
+    let same_category = || visible(scope).filter(articles::category_id.eq(article.category_id));
+    let older = kept(
+        same_category()
+            .filter(articles::published_at.le(at))
+            .order((articles::published_at.desc(), articles::id.desc()))
+            .limit(fetch)
+            .select(ArticleLinkRow::as_select())
+            .load(conn)?,
+    );
+    let newer = kept(
+        same_category()
+            .filter(articles::published_at.gt(at))
+            .order((articles::published_at.asc(), articles::id.asc()))
+            .limit(fetch)
+            .select(ArticleLinkRow::as_select())
+            .load(conn)?,
+    );
+    chosen.extend(nearest(at, older, newer, wanted));
     Ok(chosen)
 }
 

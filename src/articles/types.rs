@@ -23,6 +23,7 @@ pub const TRASHED: &str = "trashed";
 #[diesel(table_name = articles)]
 pub struct ArticleListRow {
     pub id: i64,
+    pub category_id: i64,
     pub title: String,
     pub slug: String,
     pub summary: String,
@@ -103,6 +104,7 @@ pub struct ArticleSummary {
 
 impl ArticleSummary {
     pub fn new(site: &Site, row: ArticleListRow, category: CategoryRef) -> Self {
+        debug_assert_eq!(row.category_id, category.id);
         ArticleSummary {
             id: row.id,
             slug: row.slug,

@@ -39,7 +39,6 @@ diesel::table! {
         title -> Text,
         slug -> Text,
         summary -> Text,
-        body_html -> Text,
         cover_image_url -> Nullable<Text>,
         author_name -> Nullable<Text>,
         status -> Text,
@@ -50,6 +49,8 @@ diesel::table! {
         created_by -> Nullable<BigInt>,
         /// Bumped by every save; the ETag writers send back in `If-Match`.
         version -> Integer,
+        /// Last, so that reading the other columns never reads the pages a long body spills to.
+        body_html -> Text,
     }
 }
 
@@ -195,6 +196,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Articles per site, category and status, kept by triggers (migration 6).
+    article_counts (site_id, category_id, status) {
+        site_id -> BigInt,
+        category_id -> BigInt,
+        status -> Text,
+        n -> BigInt,
+    }
+}
+
 diesel::joinable!(categories -> sites (site_id));
 diesel::joinable!(articles -> sites (site_id));
 diesel::joinable!(articles -> categories (category_id));
@@ -219,4 +230,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     visitors_online,
     article_view_days,
     visit_salts,
+    article_counts,
 );

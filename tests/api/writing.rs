@@ -540,3 +540,47 @@ both!(related_articles_are_chosen_by_editors, |app| {
         assert_eq!(res.json()["errors"][0]["field"], "article_ids");
     }
 });
+
+both!(list_totals_follow_every_status_and_category_change, |app| {
+    let staff = app.staff().await;
+    let editor = Some(staff.editor.as_str());
+    // Each view's total, checked against the articles the view really lists (all fit a page).
+    let totals = || async {
+        let mut out = Vec::new();
+        for query in ["", "category=thong-bao", "status=draft", "status=scheduled", "status=trashed", "status=all"] {
+            let token = if query.starts_with("status") { editor } else { None };
+            let body = app.call("GET", format!("{ARTICLES}?per_page=100&{query}"), token, None).await.json();
+            let listed = body["data"].as_array().unwrap().len() as i64;
+            assert_eq!(body["meta"]["total"].as_i64(), Some(listed), "{query}");
+            out.push(listed);
+        }
+        out
+    };
+    let before = totals().await;
+    let plus = |d: [i64; 6]| before.iter().zip(d).map(|(b, d)| b + d).collect::<Vec<i64>>();
+    let new = json!({"title": "Thông báo lịch tiếp công dân", "category": "thong-bao"});
+    let id = app.call("POST", ARTICLES, editor, Some(new.clone())).await.json()["data"]["id"].as_i64().unwrap();
+    assert_eq!(totals().await, plus([0, 0, 1, 0, 0, 1]));
+    app.call("POST", &format!("{ARTICLES}/{id}/publish"), editor, None).await;
+    assert_eq!(totals().await, plus([1, 1, 0, 0, 0, 1]));
+    let moved = app
+        .call_with(
+            "PATCH",
+            &format!("{ARTICLES}/{id}"),
+            editor,
+            Some(json!({"category": "tin-trong-phuong"})),
+            &[("if-match", "*")],
+        )
+        .await;
+    assert_eq!(moved.status, 200);
+    assert_eq!(totals().await, plus([1, 0, 0, 0, 0, 1]));
+    let later = app.call("POST", ARTICLES, editor, Some(new)).await.json()["data"]["id"].as_i64().unwrap();
+    let at = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
+    app.call("POST", &format!("{ARTICLES}/{later}/publish"), editor, Some(json!({"published_at": at}))).await;
+    assert_eq!(totals().await, plus([1, 0, 0, 1, 0, 2]));
+    app.call("POST", &format!("{ARTICLES}/{id}/unpublish"), editor, None).await;
+    app.call("POST", &format!("{ARTICLES}/{id}/trash"), editor, None).await;
+    assert_eq!(totals().await, plus([0, 0, 0, 1, 1, 2]));
+    app.call("POST", &format!("{ARTICLES}/{id}/restore"), editor, None).await;
+    assert_eq!(totals().await, plus([0, 0, 1, 1, 0, 2]));
+});
