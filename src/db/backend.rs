@@ -113,9 +113,11 @@ pub enum SearchOrder {
 }
 
 #[derive(QueryableByName)]
-struct IdRow {
+struct PageRow {
     #[diesel(sql_type = BigInt)]
     id: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
 }
 
 #[derive(QueryableByName)]
@@ -230,25 +232,42 @@ pub fn search_articles(
         }
         None => {}
     }
-    let rank = if postgres {
-        "ts_rank(s.document, to_tsquery('simple', $1)) DESC"
-    } else {
-        "bm25(article_search, 10.0, 4.0, 1.0, 0.0)"
+    // Lower is better: bm25 is negative for good matches, ts_rank is higher for them.
+    let rank = match (order, postgres) {
+        (SearchOrder::Relevance, true) => "-ts_rank(s.document, to_tsquery('simple', $1))",
+        (SearchOrder::Relevance, false) => "bm25(article_search, 10.0, 4.0, 1.0, 0.0)",
+        _ => "0",
     };
     let order_by = match order {
-        SearchOrder::Relevance => format!("{rank}, a.published_at DESC, a.id DESC"),
-        SearchOrder::Newest => "a.published_at DESC, a.id DESC".to_owned(),
-        SearchOrder::Oldest => "a.published_at ASC, a.id ASC".to_owned(),
+        SearchOrder::Relevance => "rank, published_at DESC, id DESC",
+        SearchOrder::Newest => "published_at DESC, id DESC",
+        SearchOrder::Oldest => "published_at ASC, id ASC",
     };
+    // One pass over the matches gives the page and, beside each row, the number of them all.
+    // (The rank is computed inside: FTS5 allows bm25 only where the match itself is read.)
     let mut page = Sql::default();
-    page.push("SELECT a.id AS id ").push(&from_where.text);
+    page.push(&format!(
+        "SELECT id, COUNT(*) OVER () AS n FROM (SELECT a.id AS id, a.published_at AS published_at, {rank} AS rank "
+    ))
+    .push(&from_where.text);
     page.binds = from_where.binds.clone();
-    page.push(&format!(" ORDER BY {order_by} LIMIT ")).bind(Bind::Int(limit)).push(" OFFSET ").bind(Bind::Int(offset));
-    let ids = page.query().load::<IdRow>(conn)?.into_iter().map(|r| r.id).collect();
-    let mut count = Sql::default();
-    count.push("SELECT COUNT(*) AS n ").push(&from_where.text);
-    count.binds = from_where.binds;
-    let total = count.query().get_result::<CountRow>(conn)?.n;
+    page.push(&format!(") m ORDER BY {order_by} LIMIT "))
+        .bind(Bind::Int(limit))
+        .push(" OFFSET ")
+        .bind(Bind::Int(offset));
+    let rows = page.query().load::<PageRow>(conn)?;
+    let total = match rows.first() {
+        Some(row) => row.n,
+        // A page past the end says nothing of the total: count them.
+        None if offset > 0 => {
+            let mut count = Sql::default();
+            count.push("SELECT COUNT(*) AS n ").push(&from_where.text);
+            count.binds = from_where.binds;
+            count.query().get_result::<CountRow>(conn)?.n
+        }
+        None => 0,
+    };
+    let ids = rows.into_iter().map(|r| r.id).collect();
     Ok((ids, total))
 }
 

@@ -120,6 +120,11 @@ both!(search_combines_with_filters_and_sorts, |app| {
     assert_eq!(body["meta"], json!({"page": 1, "per_page": 2, "total": 5, "total_pages": 3}));
     let body = app.get_json(&format!("{LIST}?q=hai+duong&sort=oldest&per_page=2&page=3")).await;
     assert_eq!(ids(&body), [6]);
+    assert_eq!(body["meta"]["total"], 5);
+    // Past the last page: no articles, and still the whole total.
+    let body = app.get_json(&format!("{LIST}?q=hai+duong&per_page=2&page=4")).await;
+    assert_eq!(body["meta"], json!({"page": 4, "per_page": 2, "total": 5, "total_pages": 3}));
+    assert_eq!(ids(&body), Vec::<i64>::new());
     let body = app.get_json(&format!("{LIST}?q=dang+bo&category=tin-tuc")).await;
     assert_eq!(body["meta"]["total"], 0);
     let body = app.get_json(&format!("{LIST}?q=hai+duong&from=2015-01-01")).await;
