@@ -161,8 +161,7 @@ pub fn detail(
     let scope = SearchScope::public(site.id, chrono::Utc::now().naive_utc());
     let category =
         categories::table.filter(categories::id.eq(row.category_id)).select(CategoryRef::as_select()).first(conn)?;
-    let related = related(conn, &scope, &row, related_limit)?;
-    let (previous, next) = neighbours(conn, &scope, &row)?;
+    let Around { related, previous, next } = around(conn, &scope, &row, related_limit)?;
     let link = |r| ArticleLink::new(site, r);
     Ok(ArticleDetail {
         id: row.id,
@@ -183,57 +182,95 @@ pub fn detail(
     })
 }
 
-/// Up to `limit` related articles: the editor's choice in its order, then public articles of
-/// the same category nearest in publication time; never the article itself.
-pub fn related(
+/// What the detail view links to: up to `limit` related articles (the editor's choice in its
+/// order, then public articles of the same category nearest in publication time; never the
+/// article itself) and the public articles just before and just after it in its category (by
+/// publication time, then id).
+///
+/// The same-category rows are read once for both: a few rows at or before the article's time,
+/// newest first, and a few at or after it, oldest first. Only when many articles share its
+/// exact time does a list run out before it answers, and a query of its own then asks again.
+pub fn around(
     conn: &mut AnyConnection,
     scope: &SearchScope,
     article: &ArticleRow,
     limit: usize,
-) -> QueryResult<Vec<ArticleLinkRow>> {
-    if limit == 0 {
-        return Ok(Vec::new());
-    }
-    let mut chosen: Vec<ArticleLinkRow> = visible(scope)
-        .inner_join(article_related::table.on(article_related::related_id.eq(articles::id)))
-        .filter(article_related::article_id.eq(article.id))
-        .filter(articles::id.ne(article.id))
-        .order((article_related::position.asc(), articles::id.asc()))
-        .limit(limit as i64)
+) -> QueryResult<Around> {
+    let mut related: Vec<ArticleLinkRow> = if limit == 0 {
+        Vec::new()
+    } else {
+        visible(scope)
+            .inner_join(article_related::table.on(article_related::related_id.eq(articles::id)))
+            .filter(article_related::article_id.eq(article.id))
+            .filter(articles::id.ne(article.id))
+            .order((article_related::position.asc(), articles::id.asc()))
+            .limit(limit as i64)
+            .select(ArticleLinkRow::as_select())
+            .load(conn)?
+    };
+    let (id, at) = (article.id, article.published_at.unwrap_or(article.updated_at));
+    let wanted = limit - related.len();
+    let mut exclude: Vec<i64> = related.iter().map(|a| a.id).collect();
+    exclude.push(id);
+    // Enough rows to fill the list after leaving out the excluded ones (in Rust: a statement
+    // of fixed text stays prepared, where `NOT IN (...)` of varying length is planned each
+    // time), and at least the article itself and one beside it.
+    let fetch = (wanted + exclude.len()).max(2) as i64;
+    let same_category = || visible(scope).filter(articles::category_id.eq(article.category_id));
+    let before: Vec<ArticleLinkRow> = same_category()
+        .filter(articles::published_at.le(at))
+        .order((articles::published_at.desc(), articles::id.desc()))
+        .limit(fetch)
         .select(ArticleLinkRow::as_select())
         .load(conn)?;
-    if chosen.len() >= limit {
-        return Ok(chosen);
-    }
-    let at = article.published_at.unwrap_or(article.updated_at);
-    let wanted = limit - chosen.len();
-    let mut exclude: Vec<i64> = chosen.iter().map(|a| a.id).collect();
-    exclude.push(article.id);
-    // Enough to fill the list after leaving out the excluded ones in Rust: a fixed statement
-    // stays prepared, where `NOT IN (...)` of a varying length would be planned every time.
-    let fetch = (wanted + exclude.len()) as i64;
-    let kept = |rows: Vec<ArticleLinkRow>| -> Vec<ArticleLinkRow> {
-        rows.into_iter().filter(|r| !exclude.contains(&r.id)).take(wanted).collect()
+    let after: Vec<ArticleLinkRow> = same_category()
+        .filter(articles::published_at.ge(at))
+        .order((articles::published_at.asc(), articles::id.asc()))
+        .limit(fetch)
+        .select(ArticleLinkRow::as_select())
+        .load(conn)?;
+    let time = |r: &ArticleLinkRow| r.published_at.unwrap_or(at);
+    let full = |rows: &[ArticleLinkRow]| rows.len() as i64 == fetch;
+
+    let previous = match before.iter().find(|r| time(r) < at || (time(r) == at && r.id < id)) {
+        Some(r) => Some(r.clone()),
+        None if full(&before) => neighbour(conn, scope, article, at, Side::Before)?,
+        None => None,
     };
-    let same_category = || visible(scope).filter(articles::category_id.eq(article.category_id));
-    let older = kept(
-        same_category()
-            .filter(articles::published_at.le(at))
-            .order((articles::published_at.desc(), articles::id.desc()))
-            .limit(fetch)
-            .select(ArticleLinkRow::as_select())
-            .load(conn)?,
-    );
-    let newer = kept(
-        same_category()
-            .filter(articles::published_at.gt(at))
-            .order((articles::published_at.asc(), articles::id.asc()))
-            .limit(fetch)
-            .select(ArticleLinkRow::as_select())
-            .load(conn)?,
-    );
-    chosen.extend(nearest(at, older, newer, wanted));
-    Ok(chosen)
+    let next = match after.iter().find(|r| time(r) > at || (time(r) == at && r.id > id)) {
+        Some(r) => Some(r.clone()),
+        None if full(&after) => neighbour(conn, scope, article, at, Side::After)?,
+        None => None,
+    };
+
+    if wanted > 0 {
+        let kept = |rows: Vec<ArticleLinkRow>| -> Vec<ArticleLinkRow> {
+            rows.into_iter().filter(|r| !exclude.contains(&r.id)).take(wanted).collect()
+        };
+        let after_full = full(&after);
+        let older = kept(before);
+        let mut newer = kept(after.into_iter().filter(|r| time(r) > at).collect());
+        if newer.len() < wanted && after_full {
+            // Articles at the very same time filled the read: read past them.
+            newer = kept(
+                same_category()
+                    .filter(articles::published_at.gt(at))
+                    .order((articles::published_at.asc(), articles::id.asc()))
+                    .limit(fetch)
+                    .select(ArticleLinkRow::as_select())
+                    .load(conn)?,
+            );
+        }
+        related.extend(nearest(at, older, newer, wanted));
+    }
+    Ok(Around { related, previous, next })
+}
+
+/// Related articles, previous and next of one article.
+pub struct Around {
+    pub related: Vec<ArticleLinkRow>,
+    pub previous: Option<ArticleLinkRow>,
+    pub next: Option<ArticleLinkRow>,
 }
 
 /// Merges the articles just before and just after `at`, nearest first (the older one on a tie).
@@ -253,28 +290,29 @@ fn nearest(at: NaiveDateTime, older: Vec<ArticleLinkRow>, newer: Vec<ArticleLink
     out
 }
 
-/// The public articles just before and just after `article` in its category, by publication
-/// time (then id).
-pub fn neighbours(
+enum Side {
+    Before,
+    After,
+}
+
+/// The public article just before or just after `article` (at `at`) in its category.
+fn neighbour(
     conn: &mut AnyConnection,
     scope: &SearchScope,
     article: &ArticleRow,
-) -> QueryResult<(Option<ArticleLinkRow>, Option<ArticleLinkRow>)> {
-    let at = article.published_at.unwrap_or(article.updated_at);
-    let same_category = || visible(scope).filter(articles::category_id.eq(article.category_id));
-    let previous = same_category()
-        .filter(articles::published_at.lt(at).or(articles::published_at.eq(at).and(articles::id.lt(article.id))))
-        .order((articles::published_at.desc(), articles::id.desc()))
-        .select(ArticleLinkRow::as_select())
-        .first(conn)
-        .optional()?;
-    let next = same_category()
-        .filter(articles::published_at.gt(at).or(articles::published_at.eq(at).and(articles::id.gt(article.id))))
-        .order((articles::published_at.asc(), articles::id.asc()))
-        .select(ArticleLinkRow::as_select())
-        .first(conn)
-        .optional()?;
-    Ok((previous, next))
+    at: NaiveDateTime,
+    side: Side,
+) -> QueryResult<Option<ArticleLinkRow>> {
+    let same_category = visible(scope).filter(articles::category_id.eq(article.category_id));
+    let query = match side {
+        Side::Before => same_category
+            .filter(articles::published_at.lt(at).or(articles::published_at.eq(at).and(articles::id.lt(article.id))))
+            .order((articles::published_at.desc(), articles::id.desc())),
+        Side::After => same_category
+            .filter(articles::published_at.gt(at).or(articles::published_at.eq(at).and(articles::id.gt(article.id))))
+            .order((articles::published_at.asc(), articles::id.asc())),
+    };
+    query.select(ArticleLinkRow::as_select()).first(conn).optional()
 }
 
 /// A slug for `title` not yet taken in the site: `dang-bo`, then `dang-bo-2`, `dang-bo-3`...

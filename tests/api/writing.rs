@@ -584,3 +584,41 @@ both!(list_totals_follow_every_status_and_category_change, |app| {
     app.call("POST", &format!("{ARTICLES}/{id}/restore"), editor, None).await;
     assert_eq!(totals().await, plus([0, 0, 1, 1, 0, 2]));
 });
+
+both!(neighbours_and_related_walk_articles_published_at_the_same_time, |app| {
+    let staff = app.staff().await;
+    let editor = Some(staff.editor.as_str());
+    // Eight notices published at one instant: previous/next go by id among them, and related
+    // articles (five by default) are the nearest others, never the article itself.
+    let at = "2021-03-08T08:00:00+07:00";
+    let mut ids = Vec::new();
+    for n in 1..=8 {
+        let body = json!({"title": format!("Thông báo số {n}"), "category": "thong-bao"});
+        let id = app.call("POST", ARTICLES, editor, Some(body)).await.json()["data"]["id"].as_i64().unwrap();
+        let published =
+            app.call("POST", &format!("{ARTICLES}/{id}/publish"), editor, Some(json!({"published_at": at}))).await;
+        assert_eq!(published.status, 200);
+        ids.push(id);
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let a = app.get_json(&format!("{ARTICLES}/{id}")).await;
+        let d = &a["data"];
+        if i > 0 {
+            assert_eq!(d["previous"]["id"], ids[i - 1], "previous of {id}");
+        } else {
+            assert_ne!(d["previous"]["id"], ids[0]);
+        }
+        if i + 1 < ids.len() {
+            assert_eq!(d["next"]["id"], ids[i + 1], "next of {id}");
+        } else {
+            assert!(!ids.contains(&d["next"]["id"].as_i64().unwrap_or(0)), "next of the last of them");
+        }
+        let related: Vec<i64> = d["related"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+        assert_eq!(related.len(), 5, "{related:?}");
+        assert!(!related.contains(id));
+        // All at the same time, so the nearest five are others of the eight.
+        assert!(related.iter().all(|r| ids.contains(r)), "{related:?}");
+        let unique: BTreeSet<i64> = related.iter().copied().collect();
+        assert_eq!(unique.len(), 5);
+    }
+});
