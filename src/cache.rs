@@ -22,7 +22,7 @@ use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpMessage, HttpResponse, ResponseError};
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
@@ -30,6 +30,7 @@ use diesel::sql_types::BigInt;
 use crate::AppState;
 use crate::db::AnyConnection;
 use crate::db::schema::{articles, sites};
+use crate::telemetry::MatchedRoute;
 
 /// How often each node reads the other nodes' writes and the coming publication times.
 pub const SYNC_EVERY: Duration = Duration::from_millis(250);
@@ -40,6 +41,8 @@ const KEPT: [HeaderName; 4] = [header::CONTENT_TYPE, header::CACHE_CONTROL, head
 /// One kept answer.
 pub struct Entry {
     generation: (u64, u64),
+    /// The route pattern that made it, for the metrics of the hits.
+    route: Arc<str>,
     headers: Vec<(HeaderName, HeaderValue)>,
     identity: Bytes,
     gzip: Bytes,
@@ -249,6 +252,7 @@ pub async fn layer(
     let generation = cache.generation(site_of(&path));
     if let Some(entry) = entries.get(&key).filter(|e| e.generation == generation) {
         cache.hits.fetch_add(1, Ordering::Relaxed);
+        req.extensions_mut().insert(MatchedRoute(entry.route.clone()));
         let res = answer(&entry, req.headers(), true);
         return Ok(req.into_response(res).map_into_right_body());
     }
@@ -261,6 +265,8 @@ pub async fn layer(
         return Ok(res.map_body(|_, b| EitherBody::left(b.boxed())));
     }
     let (http_req, res) = res.into_parts();
+    let route: Arc<str> = http_req.match_pattern().unwrap_or_default().into();
+    http_req.extensions_mut().insert(MatchedRoute(route.clone()));
     let headers: Vec<(HeaderName, HeaderValue)> =
         KEPT.iter().filter_map(|k| res.headers().get(k).map(|v| (k.clone(), v.clone()))).collect();
     let etag = res.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
@@ -272,7 +278,7 @@ pub async fn layer(
         }
     };
     let (gzip, brotli) = compress(&body);
-    let entry = Arc::new(Entry { generation, headers, identity: body, gzip, brotli, etag });
+    let entry = Arc::new(Entry { generation, route, headers, identity: body, gzip, brotli, etag });
     entries.insert(key, entry.clone());
     Ok(ServiceResponse::new(http_req, answer(&entry, &req_headers, false)).map_into_right_body())
 }
