@@ -311,6 +311,7 @@ impl RouteMethods {
             .map(|(path, item)| {
                 let methods = [
                     ("GET", item.get.is_some()),
+                    ("HEAD", item.get.is_some()),
                     ("POST", item.post.is_some()),
                     ("PUT", item.put.is_some()),
                     ("PATCH", item.patch.is_some()),

@@ -136,7 +136,28 @@ pub fn app(
         .wrap(Compress::default())
         .wrap(cors)
         .wrap(from_fn(error::problem_errors))
+        .wrap(from_fn(head_as_get))
         .wrap(from_fn(telemetry::request_log))
+}
+
+/// Answers `HEAD` as `GET` (RFC 9110, 9.3.2): the same status and headers, ETag included,
+/// without the body. The body is dropped here rather than left to the HTTP layer, which would
+/// send it when a pipelined request follows the `HEAD`; the length is then left out, as the
+/// RFC allows.
+async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody, actix_web::body::None>>, actix_web::Error> {
+    let head = req.method() == actix_web::http::Method::HEAD;
+    if head {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    let res = next.call(req).await?;
+    Ok(if head {
+        res.map_body(|_, _| EitherBody::right(actix_web::body::None::new()))
+    } else {
+        res.map_into_left_body()
+    })
 }
 
 fn cors(origins: &CorsOrigins) -> Cors {

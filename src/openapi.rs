@@ -17,7 +17,8 @@ One deployment serves every ward of a city; per-site resources live under `/api/
 Conventions: JSON field names in snake_case; times in RFC 3339 with the site's offset (`+07:00`); \
 lists take `page` and `per_page` (at most 100) and answer `{\"data\": [...], \"meta\": {...}}` \
 with an RFC 8288 `Link` header; one object is `{\"data\": {...}}`. Public reads carry `ETag` and \
-`Cache-Control` and answer `If-None-Match` with 304. Every error is an RFC 9457 \
+`Cache-Control` and answer `If-None-Match` with 304; every `GET` also answers `HEAD` (the same \
+status and headers, no body). Every error is an RFC 9457 \
 `application/problem+json` body whose `type` is stable and whose `errors` name bad fields. \
 Search and slugs fold Vietnamese diacritics and `đ`: `hai duong` finds `Hải Dương`.",
         license(name = "MIT"),

@@ -52,19 +52,43 @@ both!(unknown_paths_are_404_problems, |app| {
     }
 });
 
+both!(head_answers_as_get_does, |app| {
+    for uri in ["/api/v1/sites/phuong-chi-minh/articles/1", "/api/v1/sites/phuong-chi-minh/articles?per_page=2"] {
+        let get = app.get(uri).await;
+        let head = app.send(TestRequest::default().method(actix_web::http::Method::HEAD).uri(uri)).await;
+        assert_eq!((get.status, head.status), (200, 200), "{uri}");
+        let etag = get.header("etag").unwrap();
+        assert_eq!(head.header("etag"), Some(etag), "{uri}");
+        assert_eq!(head.header("cache-control"), get.header("cache-control"), "{uri}");
+        assert!(head.body.is_empty(), "{uri}");
+        let revalidate = TestRequest::default()
+            .method(actix_web::http::Method::HEAD)
+            .uri(uri)
+            .insert_header(("if-none-match", etag));
+        assert_eq!(app.send(revalidate).await.status, 304, "{uri}");
+    }
+    let missing = TestRequest::default().method(actix_web::http::Method::HEAD).uri("/api/v1/sites/khong-co");
+    assert_eq!(app.send(missing).await.status, 404);
+});
+
 both!(wrong_methods_are_405_problems, |app| {
     for (method, uri, allow) in [
-        ("POST", "/api/v1/sites", "GET"),
-        ("DELETE", "/api/v1/sites/phuong-chi-minh", "GET"),
-        ("PUT", "/api/v1/sites/phuong-chi-minh/articles/1", "GET, PATCH"),
-        ("DELETE", "/api/v1/sites/phuong-chi-minh/articles", "GET, POST"),
-        ("PUT", "/api/v1/sites/phuong-chi-minh/categories/tin-tuc", "GET, PATCH, DELETE"),
+        ("POST", "/api/v1/sites", "GET, HEAD"),
+        ("DELETE", "/api/v1/sites/phuong-chi-minh", "GET, HEAD"),
+        ("PUT", "/api/v1/sites/phuong-chi-minh/articles/1", "GET, HEAD, PATCH"),
+        ("DELETE", "/api/v1/sites/phuong-chi-minh/articles", "GET, HEAD, POST"),
+        ("PUT", "/api/v1/sites/phuong-chi-minh/categories/tin-tuc", "GET, HEAD, PATCH, DELETE"),
         ("GET", "/api/v1/auth/login", "POST"),
+        ("HEAD", "/api/v1/auth/login", "POST"),
     ] {
         let req = TestRequest::default().method(method.parse().unwrap()).uri(uri);
         let res = app.send(req).await;
         assert_eq!(res.status, 405, "{method} {uri}");
         assert_eq!(res.header("allow"), Some(allow), "{method} {uri}");
+        if method == "HEAD" {
+            assert!(res.body.is_empty(), "{uri}");
+            continue;
+        }
         assert_eq!(
             res.json(),
             json!({"type": "/problems/method-not-allowed", "title": "Method not allowed", "status": 405,
