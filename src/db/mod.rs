@@ -132,6 +132,17 @@ pub fn revert_all(conn: &mut AnyConnection) -> Result<(), MigrationError> {
     }
 }
 
+/// Reverts the last `n` applied migrations (used by the migration tests).
+pub fn revert_last(conn: &mut AnyConnection, n: usize) -> Result<(), MigrationError> {
+    for _ in 0..n {
+        match conn {
+            AnyConnection::Sqlite(c) => c.revert_last_migration(SQLITE_MIGRATIONS).map(drop)?,
+            AnyConnection::Postgresql(c) => c.revert_last_migration(POSTGRES_MIGRATIONS).map(drop)?,
+        }
+    }
+    Ok(())
+}
+
 /// The names of the embedded migrations of each backend, in order: (sqlite, postgres).
 pub fn migration_names() -> (Vec<String>, Vec<String>) {
     use diesel::migration::MigrationSource;

@@ -124,3 +124,64 @@ fn migrations_run_up_down_up_on_sqlite() {
 fn migrations_run_up_down_up_on_postgres() {
     round_trip(Backend::Postgres);
 }
+
+/// Migrations 6 (kept counts) and 7 (body last) applied to a database that already holds
+/// articles: counts start right, bodies and everything else survive, triggers keep counting.
+fn read_path_migrations_keep_existing_articles(backend: Backend) {
+    let Some(db) = TestDb::new(backend) else {
+        return;
+    };
+    let pool = db.pool(1, 5000);
+    let mut conn = pool.get().unwrap();
+    portal::db::migrate(&mut conn).unwrap();
+    assert!(portal::demo::seed_if_empty(&mut conn).unwrap());
+    type Row = (i64, i64, String, String, Option<chrono::NaiveDateTime>, String);
+    let load = |conn: &mut portal::db::Conn| -> Vec<Row> {
+        articles::table
+            .select((
+                articles::id,
+                articles::category_id,
+                articles::status,
+                articles::title,
+                articles::published_at,
+                articles::body_html,
+            ))
+            .order(articles::id)
+            .load(&mut **conn)
+            .unwrap()
+    };
+    let before = load(&mut conn);
+    assert!(before.iter().any(|a| a.5.len() > 1000), "the seed article has a long body");
+    portal::db::revert_last(&mut conn, 2).unwrap();
+    // Written while the schema had no counts: the upgrade must count it too.
+    diesel::sql_query("UPDATE articles SET status = 'trashed' WHERE id = 2").execute(&mut *conn).unwrap();
+    assert_eq!(portal::db::migrate(&mut conn).unwrap(), 2);
+    let mut expected = before.clone();
+    expected[1].2 = "trashed".into();
+    assert_eq!(load(&mut conn), expected);
+    let kept = |conn: &mut portal::db::Conn, status: &str| -> i64 {
+        article_counts::table
+            .filter(article_counts::status.eq(status))
+            .select(article_counts::n)
+            .load::<i64>(&mut **conn)
+            .unwrap()
+            .into_iter()
+            .sum()
+    };
+    let counted = |status: &str| expected.iter().filter(|a| a.2 == status).count() as i64;
+    assert_eq!(kept(&mut conn, "trashed"), counted("trashed"));
+    assert_eq!(kept(&mut conn, "published"), counted("published"));
+    diesel::sql_query("UPDATE articles SET status = 'published' WHERE id = 2").execute(&mut *conn).unwrap();
+    assert_eq!(kept(&mut conn, "trashed"), counted("trashed") - 1);
+    assert_eq!(kept(&mut conn, "published"), counted("published") + 1);
+}
+
+#[test]
+fn read_path_migrations_keep_existing_articles_on_sqlite() {
+    read_path_migrations_keep_existing_articles(Backend::Sqlite);
+}
+
+#[test]
+fn read_path_migrations_keep_existing_articles_on_postgres() {
+    read_path_migrations_keep_existing_articles(Backend::Postgres);
+}
