@@ -40,7 +40,7 @@ const KEPT: [HeaderName; 4] = [header::CONTENT_TYPE, header::CACHE_CONTROL, head
 
 /// One kept answer.
 pub struct Entry {
-    generation: (u64, u64),
+    generation: Generation,
     /// The route pattern that made it, for the metrics of the hits.
     route: Arc<str>,
     headers: Vec<(HeaderName, HeaderValue)>,
@@ -55,6 +55,9 @@ impl Entry {
         (self.identity.len() + self.gzip.len() + self.brotli.len() + 256).min(u32::MAX as usize) as u32
     }
 }
+
+/// The global generation and the site's: a kept answer is fresh while both are unchanged.
+pub type Generation = (u64, u64);
 
 /// The cache of one node, with its generations and counters.
 pub struct ResponseCache {
@@ -108,7 +111,9 @@ impl ResponseCache {
         })
     }
 
-    fn generation(&self, site: Option<&str>) -> (u64, u64) {
+    /// The generation of the answers of `site` (or of those under no site): it changes with
+    /// every write that can change them.
+    pub fn generation(&self, site: Option<&str>) -> Generation {
         let site_gen = site.map_or(0, |s| *self.sites.read().unwrap_or_else(|e| e.into_inner()).get(s).unwrap_or(&0));
         (self.global.load(Ordering::Acquire), site_gen)
     }

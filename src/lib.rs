@@ -56,6 +56,8 @@ pub struct AppState {
     pub visits: std::sync::Arc<visits::counter::Counter>,
     /// This node's response cache.
     pub responses: cache::ResponseCache,
+    /// Sites and their categories as last read (kept while their generation holds).
+    pub sites: sites::SiteMemo,
     /// Request counts and latencies.
     pub metrics: metrics::Metrics,
     /// The bearer token `/metrics` wants, if any.
@@ -77,6 +79,7 @@ impl AppState {
             upload_max_bytes: settings.upload_max_bytes,
             visits: std::sync::Arc::new(visits::counter::Counter::new(settings.visit_rate_per_minute)),
             responses: cache::ResponseCache::new(settings.cache_bytes),
+            sites: sites::SiteMemo::default(),
             metrics: metrics::Metrics::default(),
             metrics_token: settings.metrics_token.clone(),
         }

@@ -7,8 +7,13 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
 use crate::AppState;
-use crate::db::{self, AnyConnection, schema::sites};
+use crate::cache::{Generation, ResponseCache};
+use crate::categories::CategoryRef;
+use crate::db::{self, AnyConnection, schema::categories, schema::sites};
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, List, Page, PageParams, cached_json, list_response};
 
@@ -47,6 +52,57 @@ impl From<SiteRow> for Site {
             chrono_tz::Asia::Ho_Chi_Minh
         });
         Site { id: row.id, slug: row.slug, name: row.name, description: row.description, tz }
+    }
+}
+
+/// A site and its categories, as every public read of it needs them.
+pub struct SiteContext {
+    pub site: Site,
+    /// The site's categories by id.
+    pub categories: HashMap<i64, CategoryRef>,
+}
+
+/// Sites and their categories as last read, kept per node while the site's generation stays
+/// the same (see [`crate::cache`]): writes under a site bump it at once on their node and
+/// within the cache sync interval on the others, the same promise as the response cache.
+/// This spares every public read two statements, with the response cache on or off. Unknown
+/// slugs are never kept.
+#[derive(Default)]
+pub struct SiteMemo(RwLock<HashMap<String, (Generation, Arc<SiteContext>)>>);
+
+impl SiteMemo {
+    /// More sites than any deployment serves: past it the memo starts again.
+    const MAX: usize = 10_000;
+
+    /// The site named `slug` with its categories, or a 404 naming it.
+    pub fn get(
+        &self,
+        conn: &mut AnyConnection,
+        cache: &ResponseCache,
+        slug: &str,
+    ) -> Result<Arc<SiteContext>, ApiError> {
+        // Taken before reading, so that a write landing meanwhile makes what is read stale.
+        let generation = cache.generation(Some(slug));
+        if let Some((seen, context)) = self.0.read().unwrap_or_else(|e| e.into_inner()).get(slug)
+            && *seen == generation
+        {
+            return Ok(context.clone());
+        }
+        let site = find(conn, slug)?;
+        let categories = categories::table
+            .filter(categories::site_id.eq(site.id))
+            .select(CategoryRef::as_select())
+            .load::<CategoryRef>(conn)?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let context = Arc::new(SiteContext { site, categories });
+        let mut memo = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if memo.len() >= Self::MAX {
+            memo.clear();
+        }
+        memo.insert(slug.to_owned(), (generation, context.clone()));
+        Ok(context)
     }
 }
 

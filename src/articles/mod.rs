@@ -17,7 +17,7 @@ use crate::error::{ApiError, FieldError, Problem};
 use crate::http::{
     Data, List, Page, cached_json, check, field_error, list_response, private_json, private_list_response,
 };
-use crate::sites::{self, Site};
+use crate::sites::Site;
 use crate::text;
 use types::{ArticleDetail, ArticleSummary, ListParams, StatusFilter};
 
@@ -145,9 +145,11 @@ pub async fn list_articles(
 ) -> Result<HttpResponse, ApiError> {
     let site_slug = path.into_inner();
     let params = params.into_inner();
+    let st = state.clone();
     let (page, data, total, staff) = db::run(&state.pool, move |conn| {
-        let site = sites::find(conn, &site_slug)?;
-        let list = ListRequest::parse(&params, &site)?;
+        let context = st.sites.get(conn, &st.responses, &site_slug)?;
+        let site = &context.site;
+        let list = ListRequest::parse(&params, site)?;
         let staff = list.status != StatusFilter::Published;
         if staff {
             caller.actor(conn)?.require(site.id, Role::Author)?;
@@ -171,7 +173,8 @@ pub async fn list_articles(
         };
         let (data, total) = queries::list(
             conn,
-            &site,
+            site,
+            &context.categories,
             &scope,
             list.words.as_deref(),
             list.order,
@@ -217,8 +220,10 @@ pub async fn get_article(
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, key) = path.into_inner();
     let related_limit = state.related_limit;
+    let st = state.clone();
     let (detail, staff_etag) = db::run(&state.pool, move |conn| {
-        let site = sites::find(conn, &site_slug)?;
+        let context = st.sites.get(conn, &st.responses, &site_slug)?;
+        let site = &context.site;
         let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id).is_some());
         let scope = SearchScope {
             status: if staff { StatusFilter::All } else { StatusFilter::Published },
@@ -227,7 +232,7 @@ pub async fn get_article(
         let row = queries::find(conn, &scope, &key)?
             .ok_or_else(|| ApiError::not_found(format!("no published article {key:?} in site {site_slug:?}")))?;
         let etag = staff.then(|| row.etag());
-        Ok((queries::detail(conn, &site, row, related_limit)?, etag))
+        Ok((queries::detail(conn, site, &context.categories, row, related_limit)?, etag))
     })
     .await?;
     match staff_etag {

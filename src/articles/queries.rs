@@ -44,9 +44,11 @@ fn visible(scope: &SearchScope) -> Boxed<'static> {
 
 /// One page of the articles of the scope (searched for `words`, when given) in `order`, and
 /// the number of them all.
+#[allow(clippy::too_many_arguments)]
 pub fn list(
     conn: &mut AnyConnection,
     site: &Site,
+    categories: &Categories,
     scope: &SearchScope,
     words: Option<&[String]>,
     order: SearchOrder,
@@ -60,7 +62,7 @@ pub fn list(
         }
         None => (page(conn, scope, order, limit, offset)?, count(conn, scope)?),
     };
-    Ok((summaries(conn, site, rows)?, total))
+    Ok((summaries(conn, site, categories, rows)?, total))
 }
 
 /// One page of the scope's articles in `order`.
@@ -90,22 +92,30 @@ fn rows_by_id(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<ArticleL
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
-/// The list view of `rows`, with their categories (one query for the site's few).
-fn summaries(conn: &mut AnyConnection, site: &Site, rows: Vec<ArticleListRow>) -> QueryResult<Vec<ArticleSummary>> {
-    let categories: HashMap<i64, CategoryRef> = categories::table
-        .filter(categories::site_id.eq(site.id))
-        .select(CategoryRef::as_select())
-        .load::<CategoryRef>(conn)?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            let category = categories.get(&row.category_id)?.clone();
-            Some(ArticleSummary::new(site, row, category))
+/// The list view of `rows`, with their categories.
+fn summaries(
+    conn: &mut AnyConnection,
+    site: &Site,
+    known: &Categories,
+    rows: Vec<ArticleListRow>,
+) -> QueryResult<Vec<ArticleSummary>> {
+    rows.into_iter()
+        .map(|row| {
+            let category = category_of(conn, known, row.category_id)?;
+            Ok(ArticleSummary::new(site, row, category))
         })
-        .collect())
+        .collect()
+}
+
+/// The site's categories by id, as the caller knows them (see [`crate::sites::SiteMemo`]).
+pub type Categories = HashMap<i64, CategoryRef>;
+
+/// Category `id` from `known`, or from the database when it is newer than what is known.
+fn category_of(conn: &mut AnyConnection, known: &Categories, id: i64) -> QueryResult<CategoryRef> {
+    match known.get(&id) {
+        Some(c) => Ok(c.clone()),
+        None => categories::table.filter(categories::id.eq(id)).select(CategoryRef::as_select()).first(conn),
+    }
 }
 
 /// How many articles the scope holds. Without a time range this adds up the counts the
@@ -155,12 +165,12 @@ pub fn find(conn: &mut AnyConnection, scope: &SearchScope, key: &str) -> QueryRe
 pub fn detail(
     conn: &mut AnyConnection,
     site: &Site,
+    categories: &Categories,
     row: ArticleRow,
     related_limit: usize,
 ) -> QueryResult<ArticleDetail> {
     let scope = SearchScope::public(site.id, chrono::Utc::now().naive_utc());
-    let category =
-        categories::table.filter(categories::id.eq(row.category_id)).select(CategoryRef::as_select()).first(conn)?;
+    let category = category_of(conn, categories, row.category_id)?;
     let Around { related, previous, next } = around(conn, &scope, &row, related_limit)?;
     let link = |r| ArticleLink::new(site, r);
     Ok(ArticleDetail {

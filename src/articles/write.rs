@@ -311,7 +311,9 @@ async fn written(state: &AppState, site: Site, row: ArticleRow, status: StatusCo
     let etag = row.etag();
     let location = format!("/api/v1/sites/{}/articles/{}", site.slug, row.id);
     let limit = state.related_limit;
-    let detail = db::run(&state.pool, move |conn| Ok(queries::detail(conn, &site, row, limit)?)).await?;
+    let detail =
+        db::run(&state.pool, move |conn| Ok(queries::detail(conn, &site, &queries::Categories::new(), row, limit)?))
+            .await?;
     private_json(&Data { data: detail }, status, |res| {
         res.insert_header((header::ETAG, etag));
         if status == StatusCode::CREATED {

@@ -161,3 +161,64 @@ async fn the_cache_can_be_turned_off() {
     assert_eq!((res.status, res.header("x-cache")), (200, None));
     assert!(res.header("etag").is_some());
 }
+
+/// Sites and categories are kept per node too (the response cache off or on): a category
+/// renamed through one node shows in its articles at once there, and on a second node after
+/// its sync.
+async fn renamed_category(backend: crate::helpers::Backend) {
+    let secret = || Some(portal::config::Secret(SECRET.into()));
+    let Some(app) = crate::helpers::spawn_with(backend, |s| {
+        s.jwt_secret = secret();
+        s.cache_bytes = 0;
+    })
+    .await
+    else {
+        return;
+    };
+    let staff = app.staff().await;
+    let settings = portal::config::Settings {
+        database_url: app.db_url(),
+        jwt_secret: secret(),
+        cache_bytes: 0,
+        ..Default::default()
+    };
+    let pool = portal::db::pool(&settings.database_url, 2, std::time::Duration::from_secs(5));
+    let other = actix_web::web::Data::new(portal::AppState::new(&settings, pool));
+    let other_app = actix_web::test::init_service(portal::app(other.clone())).await;
+    let names = |body: &Value| -> Vec<String> {
+        let list = body["data"].as_array().unwrap();
+        list.iter().map(|a| a["category"]["name"].as_str().unwrap().to_owned()).collect()
+    };
+    let other_get = |uri: String| {
+        let req = actix_web::test::TestRequest::get().uri(&uri).to_request();
+        actix_web::test::call_and_read_body_json::<_, _, Value>(&other_app, req)
+    };
+    let in_category = format!("{LIST}?category=thong-bao");
+    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
+    portal::cache::sync(&mut app.conn(), &other.responses).unwrap();
+    let before = app.get_json(&in_category).await;
+    assert!(!names(&before).is_empty());
+    let first = before["data"][0]["id"].as_i64().unwrap();
+    assert!(names(&other_get(in_category.clone()).await).iter().all(|n| n == "Thông báo"));
+    let renamed = app
+        .call("PATCH", format!("{TREE}/thong-bao"), Some(&staff.editor), Some(json!({"name": "Thông báo mới"})))
+        .await;
+    assert_eq!(renamed.status, 200);
+    assert!(names(&app.get_json(&in_category).await).iter().all(|n| n == "Thông báo mới"));
+    let detail = app.get_json(&format!("{LIST}/{first}")).await;
+    assert_eq!(detail["data"]["category"]["name"], "Thông báo mới");
+    portal::cache::sync(&mut app.conn(), &other.responses).unwrap();
+    assert!(names(&other_get(in_category.clone()).await).iter().all(|n| n == "Thông báo mới"));
+    let detail = other_get(format!("{LIST}/{first}")).await;
+    assert_eq!(detail["data"]["category"]["name"], "Thông báo mới");
+}
+
+#[actix_web::test]
+async fn a_renamed_category_shows_at_once_and_on_another_node_after_a_sync_sqlite() {
+    renamed_category(crate::helpers::Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn a_renamed_category_shows_at_once_and_on_another_node_after_a_sync_postgres() {
+    renamed_category(crate::helpers::Backend::Postgres).await;
+}
