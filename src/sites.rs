@@ -11,9 +11,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::AppState;
+use crate::articles::types::PUBLISHED;
 use crate::cache::{Generation, ResponseCache};
 use crate::categories::CategoryRef;
-use crate::db::{self, AnyConnection, schema::categories, schema::sites};
+use crate::db::{self, AnyConnection, schema::articles, schema::categories, schema::sites};
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, List, Page, PageParams, cached_json, list_response};
 
@@ -60,6 +61,10 @@ pub struct SiteContext {
     pub site: Site,
     /// The site's categories by id.
     pub categories: HashMap<i64, CategoryRef>,
+    /// Whether, when this was read, a published article's time was still to come. Scheduling
+    /// one is a write (a new generation), and a publication time passing makes the cache sync
+    /// bump the generation too, so `false` stays true while this is kept.
+    pub scheduled: bool,
 }
 
 /// Sites and their categories as last read, kept per node while the site's generation stays
@@ -96,7 +101,15 @@ impl SiteMemo {
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
-        let context = Arc::new(SiteContext { site, categories });
+        let scheduled = articles::table
+            .filter(articles::site_id.eq(site.id))
+            .filter(articles::status.eq(PUBLISHED))
+            .filter(articles::published_at.gt(chrono::Utc::now().naive_utc()))
+            .select(articles::id)
+            .first::<i64>(conn)
+            .optional()?
+            .is_some();
+        let context = Arc::new(SiteContext { site, categories, scheduled });
         let mut memo = self.0.write().unwrap_or_else(|e| e.into_inner());
         if memo.len() >= Self::MAX {
             memo.clear();

@@ -169,6 +169,7 @@ pub async fn list_articles(
             category_ids,
             from: list.from,
             to: list.to,
+            none_scheduled: !context.scheduled,
             ..SearchScope::public(site.id, now())
         };
         let (data, total) = queries::list(

@@ -143,7 +143,7 @@ fn count(conn: &mut AnyConnection, scope: &SearchScope) -> QueryResult<i64> {
         kept = kept.filter(article_counts::status.eq(status));
     }
     let kept: i64 = kept.select(article_counts::n).load::<i64>(conn)?.into_iter().sum();
-    if scope.status != StatusFilter::Published {
+    if scope.status != StatusFilter::Published || scope.none_scheduled {
         return Ok(kept);
     }
     let not_yet: i64 =

@@ -94,12 +94,23 @@ pub struct SearchScope {
     pub from: Option<NaiveDateTime>,
     /// Published before (UTC).
     pub to: Option<NaiveDateTime>,
+    /// Known: the site has no published article whose time is still to come (see
+    /// [`crate::sites::SiteContext`]), so a public total needs nothing taken away.
+    pub none_scheduled: bool,
 }
 
 impl SearchScope {
     /// What anonymous readers see of a site: published articles whose time has come.
     pub fn public(site_id: i64, now: NaiveDateTime) -> Self {
-        SearchScope { site_id, now, status: StatusFilter::Published, category_ids: None, from: None, to: None }
+        SearchScope {
+            site_id,
+            now,
+            status: StatusFilter::Published,
+            category_ids: None,
+            from: None,
+            to: None,
+            none_scheduled: false,
+        }
     }
 }
 
