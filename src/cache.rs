@@ -26,6 +26,7 @@ use actix_web::{HttpMessage, HttpResponse, ResponseError};
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
+use tokio::sync::watch;
 
 use crate::AppState;
 use crate::db::AnyConnection;
@@ -68,8 +69,30 @@ pub struct ResponseCache {
     sites: RwLock<HashMap<String, u64>>,
     /// What this node last read of `cache_versions` and of the coming publication times.
     seen: std::sync::Mutex<Seen>,
+    /// Keys whose answer a request is working out now; the others asking wait for it.
+    flights: std::sync::Mutex<HashMap<String, watch::Receiver<()>>>,
     pub hits: AtomicU64,
     pub misses: AtomicU64,
+}
+
+/// What a request that misses the cache does: work the answer out, or wait for the request
+/// already doing it (so a burst of readers of one expired page costs the database one read).
+enum Flight<'a> {
+    Lead(FlightGuard<'a>),
+    Follow(watch::Receiver<()>),
+}
+
+/// Held while leading; dropping it (answer kept, error or cancelled) wakes the followers.
+struct FlightGuard<'a> {
+    cache: &'a ResponseCache,
+    key: String,
+    _done: watch::Sender<()>,
+}
+
+impl Drop for FlightGuard<'_> {
+    fn drop(&mut self) {
+        self.cache.flights.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.key);
+    }
 }
 
 #[derive(Default)]
@@ -94,6 +117,7 @@ impl ResponseCache {
             global: AtomicU64::new(0),
             sites: RwLock::default(),
             seen: std::sync::Mutex::default(),
+            flights: std::sync::Mutex::default(),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -116,6 +140,16 @@ impl ResponseCache {
     pub fn generation(&self, site: Option<&str>) -> Generation {
         let site_gen = site.map_or(0, |s| *self.sites.read().unwrap_or_else(|e| e.into_inner()).get(s).unwrap_or(&0));
         (self.global.load(Ordering::Acquire), site_gen)
+    }
+
+    fn flight(&self, key: &str) -> Flight<'_> {
+        let mut flights = self.flights.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(rx) = flights.get(key) {
+            return Flight::Follow(rx.clone());
+        }
+        let (tx, rx) = watch::channel(());
+        flights.insert(key.to_owned(), rx);
+        Flight::Lead(FlightGuard { cache: self, key: key.to_owned(), _done: tx })
     }
 
     /// Makes every kept answer of `site` (or, without one, every answer) stale.
@@ -255,12 +289,22 @@ pub async fn layer(
     let entries = cache.entries.as_ref().expect("enabled");
     let key = format!("{}?{}", path, req.query_string());
     let generation = cache.generation(site_of(&path));
-    if let Some(entry) = entries.get(&key).filter(|e| e.generation == generation) {
-        cache.hits.fetch_add(1, Ordering::Relaxed);
-        req.extensions_mut().insert(MatchedRoute(entry.route.clone()));
-        let res = answer(&entry, req.headers(), true);
-        return Ok(req.into_response(res).map_into_right_body());
+    let kept = || entries.get(&key).filter(|e| e.generation == generation);
+    if let Some(entry) = kept() {
+        return Ok(serve_kept(cache, req, &entry));
     }
+    let _lead = match cache.flight(&key) {
+        Flight::Lead(guard) => Some(guard),
+        Flight::Follow(mut done) => {
+            // Err only says the leader is gone, which is what is awaited.
+            let _ = done.changed().await;
+            if let Some(entry) = kept() {
+                return Ok(serve_kept(cache, req, &entry));
+            }
+            // Its answer was not one to keep (an error, say): work this one out alone.
+            None
+        }
+    };
     cache.misses.fetch_add(1, Ordering::Relaxed);
     let req_headers = req.headers().clone();
     let res = next.call(req).await?;
@@ -286,6 +330,14 @@ pub async fn layer(
     let entry = Arc::new(Entry { generation, route, headers, identity: body, gzip, brotli, etag });
     entries.insert(key, entry.clone());
     Ok(ServiceResponse::new(http_req, answer(&entry, &req_headers, false)).map_into_right_body())
+}
+
+/// Answers from a kept entry.
+fn serve_kept(cache: &ResponseCache, req: ServiceRequest, entry: &Entry) -> ServiceResponse<EitherBody<BoxBody>> {
+    cache.hits.fetch_add(1, Ordering::Relaxed);
+    req.extensions_mut().insert(MatchedRoute(entry.route.clone()));
+    let res = answer(entry, req.headers(), true);
+    req.into_response(res).map_into_right_body()
 }
 
 /// Tells the other nodes about a write, through `cache_versions`.

@@ -222,3 +222,19 @@ async fn a_renamed_category_shows_at_once_and_on_another_node_after_a_sync_sqlit
 async fn a_renamed_category_shows_at_once_and_on_another_node_after_a_sync_postgres() {
     renamed_category(crate::helpers::Backend::Postgres).await;
 }
+
+both!(concurrent_misses_of_one_answer_read_the_database_once, |app| {
+    use std::sync::atomic::Ordering::Relaxed;
+    let uri = format!("{LIST}?q=hai+duong");
+    let answers = futures_util::future::join_all((0..8).map(|_| app.get(&uri))).await;
+    let first = &answers[0];
+    assert_eq!(first.status, 200);
+    assert!(answers.iter().all(|a| a.status == 200 && a.body == first.body));
+    let misses: Vec<_> = answers.iter().filter(|a| a.header("x-cache") == Some("miss")).collect();
+    assert_eq!(misses.len(), 1, "one request worked the answer out");
+    assert_eq!((app.state.responses.misses.load(Relaxed), app.state.responses.hits.load(Relaxed)), (1, 7));
+    // An answer that is not kept (a 404) lets each waiting request ask for itself.
+    let missing = futures_util::future::join_all((0..3).map(|_| app.get("/api/v1/sites/khong-co/articles"))).await;
+    assert!(missing.iter().all(|a| a.status == 404));
+    assert_eq!(app.state.responses.misses.load(Relaxed), 4);
+});
