@@ -258,7 +258,7 @@ fn compress(body: &[u8]) -> (Bytes, Bytes) {
 /// The middleware: answers kept requests from memory, keeps new public answers, and makes a
 /// site's answers stale after a successful write to it.
 pub async fn layer(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<BoxBody>>, actix_web::Error> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
@@ -271,7 +271,10 @@ pub async fn layer(
     if method != Method::GET && method != Method::HEAD {
         let res = next.call(req).await?;
         let changes_reads = !path.ends_with("/visits") && !path.starts_with("/api/v1/auth/");
-        if res.status().is_success() && path.starts_with("/api/") && changes_reads {
+        // A server error may come after the write committed (reading it back failed, say):
+        // stale answers are worse than an extra miss. Client errors changed nothing.
+        let may_have_written = res.status().is_success() || res.status().is_server_error();
+        if may_have_written && path.starts_with("/api/") && changes_reads {
             let site = site_of(&path).map(str::to_owned);
             cache.bump(site.as_deref());
             record_write(&state, site).await;
@@ -293,7 +296,9 @@ pub async fn layer(
     if let Some(entry) = kept() {
         return Ok(serve_kept(cache, req, &entry));
     }
-    let _lead = match cache.flight(&key) {
+    // Keyed with the generation too: after a write, readers wait for a fresh answer, not for
+    // one begun before it.
+    let _lead = match cache.flight(&format!("{key}#{}.{}", generation.0, generation.1)) {
         Flight::Lead(guard) => Some(guard),
         Flight::Follow(mut done) => {
             // Err only says the leader is gone, which is what is awaited.
@@ -307,6 +312,9 @@ pub async fn layer(
     };
     cache.misses.fetch_add(1, Ordering::Relaxed);
     let req_headers = req.headers().clone();
+    // The handler answers in full, so that the answer can be kept; `answer` below makes the
+    // 304 for a client that had it.
+    req.headers_mut().remove(header::IF_NONE_MATCH);
     let res = next.call(req).await?;
     let public =
         res.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("public"));

@@ -143,24 +143,37 @@ pub fn app(
         .wrap(from_fn(telemetry::request_log))
 }
 
-/// Answers `HEAD` as `GET` (RFC 9110, 9.3.2): the same status and headers, ETag included,
-/// without the body. The body is dropped here rather than left to the HTTP layer, which would
-/// send it when a pipelined request follows the `HEAD`; the length is then left out, as the
-/// RFC allows.
+/// Answers `HEAD` as `GET` (RFC 9110, 9.3.2): the same status and headers, ETag and length
+/// included, without the body. The body is dropped here rather than left to the HTTP layer,
+/// which would send it when a pipelined request follows the `HEAD`.
 async fn head_as_get(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody, actix_web::body::None>>, actix_web::Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody, HeadBody>>, actix_web::Error> {
     let head = req.method() == actix_web::http::Method::HEAD;
     if head {
         req.head_mut().method = actix_web::http::Method::GET;
     }
     let res = next.call(req).await?;
-    Ok(if head {
-        res.map_body(|_, _| EitherBody::right(actix_web::body::None::new()))
-    } else {
-        res.map_into_left_body()
-    })
+    Ok(if head { res.map_body(|_, b| EitherBody::right(HeadBody(b.size()))) } else { res.map_into_left_body() })
+}
+
+/// The body of a `HEAD` answer: the size of the `GET` body, and no bytes.
+pub struct HeadBody(actix_web::body::BodySize);
+
+impl MessageBody for HeadBody {
+    type Error = std::convert::Infallible;
+
+    fn size(&self) -> actix_web::body::BodySize {
+        self.0
+    }
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<web::Bytes, Self::Error>>> {
+        std::task::Poll::Ready(None)
+    }
 }
 
 fn cors(origins: &CorsOrigins) -> Cors {

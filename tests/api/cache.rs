@@ -238,3 +238,15 @@ both!(concurrent_misses_of_one_answer_read_the_database_once, |app| {
     assert!(missing.iter().all(|a| a.status == 404));
     assert_eq!(app.state.responses.misses.load(Relaxed), 4);
 });
+
+both!(a_revalidating_miss_is_kept_for_the_next_reader, |app| {
+    let etag = app.get(LIST).await.header("etag").unwrap().to_owned();
+    // Something was written: kept answers are stale, though this one did not change.
+    app.state.responses.bump(Some("phuong-chi-minh"));
+    let revalidated = app.call_with("GET", LIST, None, None, &[("if-none-match", &etag)]).await;
+    assert_eq!((revalidated.status, revalidated.header("x-cache")), (304, Some("miss")));
+    assert_eq!(revalidated.header("etag"), Some(etag.as_str()));
+    let next = app.get(LIST).await;
+    assert_eq!((next.status, next.header("x-cache")), (200, Some("hit")), "kept by the 304's request");
+    assert_eq!(next.header("etag"), Some(etag.as_str()));
+});

@@ -348,3 +348,73 @@ async fn metrics_can_require_a_token() {
     assert_eq!(app.call("GET", "/metrics", Some("wrong"), None).await.status, 401);
     assert_eq!(app.call("GET", "/metrics", Some("metrics-secret"), None).await.status, 200);
 }
+
+/// Over a real socket: a HEAD answer carries GET's length and no bytes, and the connection
+/// stays usable for the next request.
+async fn head_over_a_socket(backend: crate::helpers::Backend) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let Some(db) = crate::helpers::TestDb::new(backend) else { return };
+    let settings = portal::config::Settings { database_url: db.url.clone(), workers: 1, ..Default::default() };
+    let pool = db.pool(2, 5000);
+    portal::prepare_database(&pool, &settings).unwrap();
+    let state = actix_web::web::Data::new(portal::AppState::new(&settings, pool));
+    let server =
+        actix_web::HttpServer::new(move || portal::app(state.clone())).workers(1).bind(("127.0.0.1", 0)).unwrap();
+    let addr = server.addrs()[0];
+    let server = server.disable_signals().run();
+    let handle = server.handle();
+    let running = actix_web::rt::spawn(server);
+    let exchange = actix_web::web::block(move || {
+        let stream = std::net::TcpStream::connect(addr).unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut writer = stream;
+        // Reads one answer: its head lines and as many body bytes as its content-length says.
+        let mut answer = |request: &str| -> (Vec<String>, Vec<u8>, bool) {
+            writer.write_all(request.as_bytes()).unwrap();
+            let mut lines = Vec::new();
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if line == "\r\n" {
+                    break;
+                }
+                lines.push(line.trim_end().to_ascii_lowercase());
+            }
+            let length = lines.iter().find_map(|l| l.strip_prefix("content-length: ")).map(|n| n.parse().unwrap());
+            let head = request.starts_with("HEAD");
+            let mut body = vec![0; if head { 0 } else { length.unwrap_or(0) }];
+            reader.read_exact(&mut body).unwrap();
+            (lines, body, length.is_some())
+        };
+        let uri = "/api/v1/sites/phuong-chi-minh/articles/1";
+        let get = answer(&format!("GET {uri} HTTP/1.1\r\nHost: portal\r\n\r\n"));
+        let head = answer(&format!("HEAD {uri} HTTP/1.1\r\nHost: portal\r\n\r\n"));
+        let after = answer("GET /healthz HTTP/1.1\r\nHost: portal\r\n\r\n");
+        (get, head, after)
+    })
+    .await
+    .unwrap();
+    let ((get_lines, get_body, _), (head_lines, _, head_has_length), (after_lines, after_body, _)) = exchange;
+    assert_eq!(get_lines[0], "http/1.1 200 ok");
+    assert_eq!(head_lines[0], "http/1.1 200 ok");
+    assert!(head_has_length);
+    let length = format!("content-length: {}", get_body.len());
+    assert!(head_lines.contains(&length), "{head_lines:?} has {length}");
+    let etag = |lines: &[String]| lines.iter().find(|l| l.starts_with("etag: ")).cloned();
+    assert_eq!(etag(&head_lines), etag(&get_lines));
+    // Had the HEAD answer carried a body, this would read its bytes instead.
+    assert_eq!(after_lines[0], "http/1.1 200 ok");
+    assert_eq!(after_body, b"{\"status\":\"ok\"}");
+    handle.stop(true).await;
+    running.await.unwrap().unwrap();
+}
+
+#[actix_web::test]
+async fn head_over_a_socket_sqlite() {
+    head_over_a_socket(crate::helpers::Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn head_over_a_socket_postgres() {
+    head_over_a_socket(crate::helpers::Backend::Postgres).await;
+}
