@@ -79,6 +79,16 @@ impl SiteMemo {
     /// More sites than any deployment serves: past it the memo starts again.
     const MAX: usize = 10_000;
 
+    /// The site named `slug` with its categories when they are kept and fresh: no database.
+    pub fn cached(&self, cache: &ResponseCache, slug: &str) -> Option<Arc<SiteContext>> {
+        self.kept(slug, cache.generation(Some(slug)))
+    }
+
+    fn kept(&self, slug: &str, generation: Generation) -> Option<Arc<SiteContext>> {
+        let memo = self.0.read().unwrap_or_else(|e| e.into_inner());
+        memo.get(slug).filter(|(seen, _)| *seen == generation).map(|(_, context)| context.clone())
+    }
+
     /// The site named `slug` with its categories, or a 404 naming it.
     pub fn get(
         &self,
@@ -88,10 +98,8 @@ impl SiteMemo {
     ) -> Result<Arc<SiteContext>, ApiError> {
         // Taken before reading, so that a write landing meanwhile makes what is read stale.
         let generation = cache.generation(Some(slug));
-        if let Some((seen, context)) = self.0.read().unwrap_or_else(|e| e.into_inner()).get(slug)
-            && *seen == generation
-        {
-            return Ok(context.clone());
+        if let Some(context) = self.kept(slug, generation) {
+            return Ok(context);
         }
         let site = find(conn, slug)?;
         let categories = categories::table

@@ -73,8 +73,6 @@ impl SiteClock {
 /// The counter of one node.
 pub struct Counter {
     pending: Mutex<Pending>,
-    /// Site slug → clock, filled on first use.
-    sites: RwLock<HashMap<String, SiteClock>>,
     /// Article id → site id, filled on first use.
     articles: RwLock<HashMap<i64, i64>>,
     /// Beacons per address in the current minute.
@@ -106,7 +104,6 @@ impl Counter {
     pub fn new(per_minute: u32) -> Counter {
         Counter {
             pending: Mutex::new(Pending::default()),
-            sites: RwLock::default(),
             articles: RwLock::default(),
             rate: Mutex::new((0, HashMap::new())),
             per_minute,
@@ -161,14 +158,6 @@ impl Counter {
                 kept.due = true;
             }
         }
-    }
-
-    pub fn cached_site(&self, slug: &str) -> Option<SiteClock> {
-        self.sites.read().unwrap_or_else(|e| e.into_inner()).get(slug).copied()
-    }
-
-    pub fn cache_site(&self, slug: &str, clock: SiteClock) {
-        self.sites.write().unwrap_or_else(|e| e.into_inner()).insert(slug.to_owned(), clock);
     }
 
     pub fn cached_article_site(&self, article_id: i64) -> Option<i64> {

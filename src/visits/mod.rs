@@ -111,16 +111,17 @@ pub struct ImportedTotal {
     pub imported_total: i64,
 }
 
-/// The site's clock, from memory after the first use.
-async fn site_clock(state: &AppState, slug: &str) -> Result<SiteClock, ApiError> {
-    if let Some(clock) = state.visits.cached_site(slug) {
-        return Ok(clock);
-    }
-    let owned = slug.to_owned();
-    let site = db::run(&state.pool, move |conn| crate::sites::find(conn, &owned)).await?;
-    let clock = SiteClock { id: site.id, tz: site.tz };
-    state.visits.cache_site(slug, clock);
-    Ok(clock)
+/// The site's clock, from the site memo (see [`crate::sites::SiteMemo`]); the database only
+/// when the memo does not hold the site or a write has made it stale.
+async fn site_clock(state: &web::Data<AppState>, slug: &str) -> Result<SiteClock, ApiError> {
+    let context = match state.sites.cached(&state.responses, slug) {
+        Some(context) => context,
+        None => {
+            let (st, owned) = (state.clone(), slug.to_owned());
+            db::run(&state.pool, move |conn| st.sites.get(conn, &st.responses, &owned)).await?
+        }
+    };
+    Ok(SiteClock { id: context.site.id, tz: context.site.tz })
 }
 
 /// Record a page view
