@@ -46,17 +46,19 @@ pub fn create(
             .returning(users::id)
             .get_result(conn)?;
         if let Some(site_id) = site_id {
-            diesel::insert_into(memberships::table)
-                .values((
-                    memberships::user_id.eq(id),
-                    memberships::site_id.eq(site_id),
-                    memberships::role.eq(role.as_str()),
-                ))
-                .execute(conn)?;
+            add_membership(conn, id, site_id, role)?;
         }
         Ok(id)
     })
     .map_err(|e: diesel::result::Error| e.to_string())
+}
+
+/// Makes user `id` a `role` of site `site_id`.
+fn add_membership(conn: &mut AnyConnection, id: i64, site_id: i64, role: Role) -> QueryResult<()> {
+    diesel::insert_into(memberships::table)
+        .values((memberships::user_id.eq(id), memberships::site_id.eq(site_id), memberships::role.eq(role.as_str())))
+        .execute(conn)
+        .map(drop)
 }
 
 /// Gives an existing user `role` (on `site` unless admin), replacing their role there.
@@ -80,13 +82,7 @@ pub fn grant(conn: &mut AnyConnection, email: &str, role: Role, site: Option<&st
                     memberships::table.filter(memberships::user_id.eq(id)).filter(memberships::site_id.eq(site_id)),
                 )
                 .execute(conn)?;
-                diesel::insert_into(memberships::table)
-                    .values((
-                        memberships::user_id.eq(id),
-                        memberships::site_id.eq(site_id),
-                        memberships::role.eq(role.as_str()),
-                    ))
-                    .execute(conn)?;
+                add_membership(conn, id, site_id, role)?;
             }
         }
         Ok(())
