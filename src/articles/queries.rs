@@ -124,13 +124,13 @@ fn category_of(conn: &mut AnyConnection, known: &Categories, id: i64) -> QueryRe
 /// of counting a site's thousands of articles on every list.
 fn count(conn: &mut AnyConnection, scope: &SearchScope) -> QueryResult<i64> {
     let status = match scope.status {
-        StatusFilter::Published => PUBLISHED,
-        StatusFilter::Draft => DRAFT,
-        StatusFilter::Review => REVIEW,
-        StatusFilter::Trashed => TRASHED,
+        StatusFilter::Published => Some(PUBLISHED),
+        StatusFilter::Draft => Some(DRAFT),
+        StatusFilter::Review => Some(REVIEW),
+        StatusFilter::Trashed => Some(TRASHED),
         // Scheduled articles are few; the index finds them at once.
         StatusFilter::Scheduled => return visible(scope).count().get_result(conn),
-        StatusFilter::All => "",
+        StatusFilter::All => None,
     };
     if scope.from.is_some() || scope.to.is_some() {
         return visible(scope).count().get_result(conn);
@@ -139,7 +139,7 @@ fn count(conn: &mut AnyConnection, scope: &SearchScope) -> QueryResult<i64> {
     if let Some(ids) = &scope.category_ids {
         kept = kept.filter(article_counts::category_id.eq_any(ids.clone()));
     }
-    if !status.is_empty() {
+    if let Some(status) = status {
         kept = kept.filter(article_counts::status.eq(status));
     }
     let kept: i64 = kept.select(article_counts::n).load::<i64>(conn)?.into_iter().sum();
