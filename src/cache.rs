@@ -48,7 +48,8 @@ pub struct Entry {
     identity: Bytes,
     gzip: Bytes,
     brotli: Bytes,
-    etag: String,
+    /// The strong ETag of each representation, by [`Encoding`]: made once, not per answer.
+    etags: [HeaderValue; 3],
 }
 
 impl Entry {
@@ -179,9 +180,9 @@ fn never_cached(path: &str) -> bool {
 /// The encoding to answer with, by the client's `Accept-Encoding`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Encoding {
+    Identity,
     Brotli,
     Gzip,
-    Identity,
 }
 
 fn encoding(headers: &HeaderMap) -> Encoding {
@@ -201,31 +202,27 @@ fn encoding(headers: &HeaderMap) -> Encoding {
     }
 }
 
-/// The ETag of one encoding of an answer: each representation has its own strong tag
-/// (`"…-br"`, `"…-gz"`), and a tag of any of them matches in `If-None-Match`.
-fn tagged(etag: &str, suffix: &str) -> String {
-    match etag.strip_suffix('"') {
-        Some(open) if !suffix.is_empty() => format!("{open}-{suffix}\""),
-        _ => etag.to_owned(),
-    }
-}
-
-fn matches(tag: &str, etag: &str) -> bool {
-    tag == etag || tag == tagged(etag, "br") || tag == tagged(etag, "gz")
+/// The ETags of the representations of an answer tagged `etag`, by [`Encoding`]: each has its
+/// own strong tag (`"…-br"`, `"…-gz"`), and a tag of any of them matches in `If-None-Match`.
+fn tags(etag: &str) -> [HeaderValue; 3] {
+    let tagged = |suffix: &str| {
+        let tag = match etag.strip_suffix('"') {
+            Some(open) if !suffix.is_empty() => format!("{open}-{suffix}\""),
+            _ => etag.to_owned(),
+        };
+        HeaderValue::from_str(&tag).unwrap_or_else(|_| HeaderValue::from_static(""))
+    };
+    [tagged(""), tagged("br"), tagged("gz")]
 }
 
 fn answer(entry: &Entry, req_headers: &HeaderMap, hit: bool) -> HttpResponse {
-    let not_modified = crate::http::if_none_match(req_headers, |t| matches(t, &entry.etag));
+    let not_modified =
+        crate::http::if_none_match(req_headers, |t| entry.etags.iter().any(|e| e.as_bytes() == t.as_bytes()));
     let chosen = encoding(req_headers);
-    let suffix = match chosen {
-        Encoding::Brotli => "br",
-        Encoding::Gzip => "gz",
-        Encoding::Identity => "",
-    };
     let mut res = HttpResponse::build(if not_modified { StatusCode::NOT_MODIFIED } else { StatusCode::OK });
     for (k, v) in &entry.headers {
         if k == header::ETAG {
-            res.insert_header((header::ETAG, tagged(&entry.etag, suffix)));
+            res.insert_header((header::ETAG, entry.etags[chosen as usize].clone()));
         } else if !(not_modified && k == header::CONTENT_TYPE) {
             res.insert_header((k.clone(), v.clone()));
         }
@@ -335,7 +332,8 @@ pub async fn layer(
         }
     };
     let (gzip, brotli) = compress(&body);
-    let entry = Arc::new(Entry { generation, route, headers, identity: body, gzip, brotli, etag });
+    let etags = tags(&etag);
+    let entry = Arc::new(Entry { generation, route, headers, identity: body, gzip, brotli, etags });
     entries.insert(key, entry.clone());
     Ok(ServiceResponse::new(http_req, answer(&entry, &req_headers, false)).map_into_right_body())
 }
