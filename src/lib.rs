@@ -5,6 +5,7 @@
 //! resource module ([`sites`], [`categories`], [`articles`], [`health`]), which checks its
 //! input, runs its queries through [`db::run`] and answers through [`http`].
 
+pub mod albums;
 pub mod articles;
 pub mod audit;
 pub mod auth;
@@ -15,7 +16,11 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod health;
+pub mod home;
 pub mod http;
+pub mod input;
+pub mod links;
+pub mod media;
 pub mod metrics;
 pub mod openapi;
 pub mod sites;
@@ -93,6 +98,10 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(sites::configure)
             .configure(categories::configure)
             .configure(articles::configure)
+            .configure(links::configure)
+            .configure(albums::configure)
+            .configure(media::configure)
+            .service(home::get_home)
             .configure(auth::routes::configure)
             .configure(uploads::configure)
             .configure(visits::configure)
@@ -228,7 +237,7 @@ pub fn prepare_database(pool: &db::Pool, settings: &Settings) -> Result<(), Stri
         tracing::info!(email = settings.admin_email.as_deref().unwrap_or(""), "first admin created");
     }
     if seed_demo {
-        let loaded = demo::seed_if_empty(&mut conn).map_err(|e| format!("database: loading the demo failed: {e}"))?;
+        let loaded = demo::seed_if_empty(&mut conn, &settings.upload_dir).map_err(|e| format!("database: loading the demo failed: {e}"))?;
         if loaded {
             tracing::info!("demo content loaded (set PORTAL_SEED_DEMO=false to skip)");
         }

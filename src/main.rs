@@ -190,7 +190,7 @@ fn generate(settings: &Settings, sites: usize, articles: usize, seed: u64) -> Re
 fn seed_demo(settings: &Settings) -> Result<(), String> {
     let mut conn = connect(settings)?;
     db::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
-    if !demo::seed_if_empty(&mut conn).map_err(|e| format!("database: {e}"))? {
+    if !demo::seed_if_empty(&mut conn, &settings.upload_dir).map_err(|e| format!("database: {e}"))? {
         return Err("the database already holds sites; the demo loads only into an empty one".into());
     }
     println!("demo loaded: sites {} and {}", demo::DEMO_SITE, demo::SECOND_SITE);

@@ -65,9 +65,17 @@ const PPTX: Kind = Kind {
 };
 const DOC: Kind = Kind { content_type: "application/msword", ext: "doc", image: None };
 const XLS: Kind = Kind { content_type: "application/vnd.ms-excel", ext: "xls", image: None };
+const MP4: Kind = Kind { content_type: "video/mp4", ext: "mp4", image: None };
+const M4A: Kind = Kind { content_type: "audio/mp4", ext: "m4a", image: None };
+const MP3: Kind = Kind { content_type: "audio/mpeg", ext: "mp3", image: None };
+const WEBM: Kind = Kind { content_type: "video/webm", ext: "webm", image: None };
+const OGG: Kind = Kind { content_type: "audio/ogg", ext: "ogg", image: None };
 
 /// Every extension a stored file can have.
-const EXTENSIONS: &[&str] = &["jpg", "png", "webp", "gif", "pdf", "docx", "xlsx", "pptx", "doc", "xls"];
+const EXTENSIONS: &[&str] =
+    &["jpg", "png", "webp", "gif", "pdf", "docx", "xlsx", "pptx", "doc", "xls", "mp4", "m4a", "mp3", "webm", "ogg"];
+/// The extensions a browser shows or plays itself; the others are served as attachments.
+const INLINE: &[&str] = &["jpg", "png", "webp", "gif", "pdf", "mp4", "m4a", "mp3", "webm", "ogg"];
 
 /// What the bytes are, or `None` for a type not accepted. The name only tells apart the old
 /// Office formats, which share one container.
@@ -93,6 +101,15 @@ pub fn sniff(bytes: &[u8], name: &str) -> Option<Kind> {
         } else {
             None
         }
+    } else if bytes.len() > 12 && &bytes[4..8] == b"ftyp" {
+        // ISO media: the brand tells audio from video.
+        if bytes[8..12].starts_with(b"M4A") { Some(M4A) } else { Some(MP4) }
+    } else if bytes.starts_with(b"ID3") || (bytes.len() > 2 && bytes[0] == 0xFF && bytes[1] & 0xE6 == 0xE2) {
+        Some(MP3)
+    } else if bytes.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        Some(WEBM)
+    } else if bytes.starts_with(b"OggS") {
+        Some(OGG)
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         if name.to_lowercase().ends_with(".xls") { Some(XLS) } else { Some(DOC) }
     } else {
@@ -175,6 +192,17 @@ impl From<UploadRow> for UploadView {
             created_at: r.created_at.and_utc(),
         }
     }
+}
+
+/// The upload `id` of the site, if there is one.
+pub fn find(conn: &mut AnyConnection, site_id: i64, id: i64) -> QueryResult<Option<UploadView>> {
+    let row = uploads::table
+        .filter(uploads::site_id.eq(site_id))
+        .filter(uploads::id.eq(id))
+        .select(UploadRow::as_select())
+        .first::<UploadRow>(conn)
+        .optional()?;
+    Ok(row.map(UploadView::from))
 }
 
 /// A file checked and stored on disk, before its row is written.
@@ -326,7 +354,7 @@ pub async fn create_upload(
     let (name, bytes) = read_file(form, state.upload_max_bytes).await?;
     let kind = sniff(&bytes, &name).ok_or_else(|| {
         ApiError::UnsupportedMediaType(
-            "accepted: JPEG, PNG, WebP, GIF images; PDF, Word, Excel, PowerPoint documents".into(),
+            "accepted: JPEG, PNG, WebP, GIF images; PDF, Word, Excel, PowerPoint documents; MP4, M4A, MP3, WebM, Ogg audio and video".into(),
         )
     })?;
     let dir = state.upload_dir.clone();
@@ -361,26 +389,46 @@ fn insert(
         return Ok((row, false));
     }
     conn.transaction::<_, ApiError, _>(|conn| {
-        let id: i64 = diesel::insert_into(uploads::table)
-            .values((
-                uploads::site_id.eq(site.id),
-                uploads::sha256.eq(&s.sha256),
-                uploads::file_name.eq(&s.file_name),
-                uploads::content_type.eq(s.kind.content_type),
-                uploads::size_bytes.eq(s.size as i64),
-                uploads::original_name.eq(original_name),
-                uploads::width.eq(s.width.map(|w| w as i32)),
-                uploads::height.eq(s.height.map(|h| h as i32)),
-                uploads::thumbnail_name.eq(&s.thumbnail),
-                uploads::medium_name.eq(&s.medium),
-                uploads::created_by.eq(Some(origin.user_id)),
-                uploads::created_at.eq(Utc::now().naive_utc()),
-            ))
-            .returning(uploads::id)
-            .get_result(conn)?;
+        let id = insert_row(conn, site.id, &s, original_name, Some(origin.user_id))?;
         audit::record(conn, origin, "upload.create", &format!("upload:{id}"), Some(site.id))?;
         Ok((uploads::table.find(id).select(UploadRow::as_select()).first(conn)?, true))
     })
+}
+
+/// Writes the row of a stored file and returns its id.
+fn insert_row(
+    conn: &mut AnyConnection,
+    site_id: i64,
+    s: &Stored,
+    original_name: &str,
+    created_by: Option<i64>,
+) -> QueryResult<i64> {
+    diesel::insert_into(uploads::table)
+        .values((
+            uploads::site_id.eq(site_id),
+            uploads::sha256.eq(&s.sha256),
+            uploads::file_name.eq(&s.file_name),
+            uploads::content_type.eq(s.kind.content_type),
+            uploads::size_bytes.eq(s.size as i64),
+            uploads::original_name.eq(original_name),
+            uploads::width.eq(s.width.map(|w| w as i32)),
+            uploads::height.eq(s.height.map(|h| h as i32)),
+            uploads::thumbnail_name.eq(&s.thumbnail),
+            uploads::medium_name.eq(&s.medium),
+            uploads::created_by.eq(created_by),
+            uploads::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .returning(uploads::id)
+        .get_result(conn)
+}
+
+/// Stores a file for a site outside any request (the demo's images): no creator, no audit
+/// entry. The file must be of an accepted type.
+pub fn import(conn: &mut AnyConnection, dir: &Path, site_id: i64, bytes: &[u8], name: &str) -> Result<UploadView, ApiError> {
+    let kind = sniff(bytes, name).ok_or_else(|| ApiError::internal(format!("{name}: not an accepted type")))?;
+    let stored = store(dir, bytes, kind)?;
+    let id = insert_row(conn, site_id, &stored, name, None)?;
+    Ok(UploadView::from(uploads::table.find(id).select(UploadRow::as_select()).first::<UploadRow>(conn)?))
 }
 
 /// List a site's uploads
@@ -468,11 +516,7 @@ pub async fn get_upload(
     }
     let file: PathBuf = state.upload_dir.join(&prefix).join(&name);
     let named = NamedFile::open_async(&file).await.map_err(|_| ApiError::not_found("no such file"))?;
-    let document = !name.ends_with(".jpg")
-        && !name.ends_with(".png")
-        && !name.ends_with(".webp")
-        && !name.ends_with(".gif")
-        && !name.ends_with(".pdf");
+    let document = !name.rsplit_once('.').is_some_and(|(_, ext)| INLINE.contains(&ext));
     let named = if document {
         named.set_content_disposition(header::ContentDisposition {
             disposition: header::DispositionType::Attachment,
@@ -505,6 +549,12 @@ mod tests {
         assert_eq!(sniff(b"PK\x03\x04....word/document.xml", "x.zip"), Some(DOCX));
         assert_eq!(sniff(b"PK\x03\x04....evil.exe", "x.docx"), None);
         assert_eq!(sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 ", "a"), Some(WEBP));
+        assert_eq!(sniff(b"\x00\x00\x00\x20ftypisom\x00\x00", "a.mp3"), Some(MP4));
+        assert_eq!(sniff(b"\x00\x00\x00\x20ftypM4A \x00\x00", "a"), Some(M4A));
+        assert_eq!(sniff(b"ID3\x04\x00\x00", "a"), Some(MP3));
+        assert_eq!(sniff(b"\xFF\xFB\x90\x64", "a"), Some(MP3));
+        assert_eq!(sniff(b"\x1A\x45\xDF\xA3\x9F", "a"), Some(WEBM));
+        assert_eq!(sniff(b"OggS\x00\x02", "a"), Some(OGG));
     }
 
     #[test]

@@ -7,7 +7,7 @@ pub mod types;
 pub mod write;
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{NaiveDateTime, Utc};
 
 use crate::AppState;
 use crate::auth::{Caller, Role};
@@ -39,8 +39,8 @@ impl ListRequest {
     fn parse(params: &ListParams, site: &Site) -> Result<Self, ApiError> {
         let mut errors: Vec<FieldError> = Vec::new();
         let page = Page::parse_parts(params.page.as_deref(), params.per_page.as_deref(), &mut errors);
-        let from = parse_time("from", params.from.as_deref(), site, false, &mut errors);
-        let to = parse_time("to", params.to.as_deref(), site, true, &mut errors);
+        let from = crate::input::parse_time("from", params.from.as_deref(), site, false, &mut errors);
+        let to = crate::input::parse_time("to", params.to.as_deref(), site, true, &mut errors);
         if let (Some(f), Some(t)) = (from, to)
             && t <= f
         {
@@ -78,33 +78,6 @@ impl ListRequest {
         };
         check(errors)?;
         Ok(ListRequest { page, category, from, to, words, order, status })
-    }
-}
-
-/// A date (the start of that day in the site's time zone; with `end`, the start of the next
-/// day) or an RFC 3339 time, as UTC.
-fn parse_time(
-    field: &str,
-    value: Option<&str>,
-    site: &Site,
-    end: bool,
-    errors: &mut Vec<FieldError>,
-) -> Option<NaiveDateTime> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-    if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        let day = if end { date.succ_opt()? } else { date };
-        let local = site.tz.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).earliest()?;
-        return Some(local.naive_utc());
-    }
-    match DateTime::parse_from_rfc3339(value) {
-        Ok(t) => Some(t.naive_utc()),
-        Err(_) => {
-            errors.push(field_error(
-                field,
-                "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00)",
-            ));
-            None
-        }
     }
 }
 

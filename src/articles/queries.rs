@@ -333,11 +333,5 @@ pub fn unique_slug(conn: &mut AnyConnection, site_id: i64, title: &str) -> Query
         .filter(articles::slug.eq(&base).or(articles::slug.like(format!("{base}-%"))))
         .select(articles::slug)
         .load(conn)?;
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while taken.contains(&candidate) {
-        candidate = format!("{base}-{n}");
-        n += 1;
-    }
-    Ok(candidate)
+    Ok(crate::input::free_slug(title, &taken))
 }

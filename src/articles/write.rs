@@ -202,11 +202,7 @@ fn apply(
         row.body_html = text::sanitize_html(&body);
     }
     if let Some(url) = input.cover_image_url.map(|u| u.trim().to_owned()) {
-        let valid = url.is_empty()
-            || ((url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
-                && url.len() <= 2000
-                && !url.contains(char::is_whitespace));
-        if !valid {
+        if !url.is_empty() && !crate::input::is_url(&url, true) {
             errors.push(field_error("cover_image_url", "must be an http(s) URL or a path starting with /"));
         }
         row.cover_image_url = (!url.is_empty()).then_some(url);

@@ -206,6 +206,72 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Website links, grouped by `group_name` (migration 8).
+    links (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        group_name -> Text,
+        title -> Text,
+        url -> Text,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Photo albums; `published_at` is the date they show (UTC).
+    albums (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        description -> Text,
+        published_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The photos of an album, in `position` order.
+    photos (id) {
+        id -> BigInt,
+        album_id -> BigInt,
+        upload_id -> Nullable<BigInt>,
+        image_url -> Text,
+        thumbnail_url -> Text,
+        medium_url -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        caption -> Text,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Songs and videos: an uploaded or linked file, or an embed from another site.
+    media_items (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        description -> Text,
+        kind -> Text,
+        upload_id -> Nullable<BigInt>,
+        file_url -> Nullable<Text>,
+        content_type -> Nullable<Text>,
+        embed_url -> Nullable<Text>,
+        thumbnail_url -> Nullable<Text>,
+        duration_seconds -> Nullable<Integer>,
+        published_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(categories -> sites (site_id));
 diesel::joinable!(articles -> sites (site_id));
 diesel::joinable!(articles -> categories (category_id));
@@ -213,6 +279,7 @@ diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> sites (site_id));
 diesel::joinable!(article_revisions -> articles (article_id));
+diesel::joinable!(photos -> albums (album_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sites,
@@ -231,4 +298,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_view_days,
     visit_salts,
     article_counts,
+    links,
+    albums,
+    photos,
+    media_items,
 );

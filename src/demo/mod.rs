@@ -1,16 +1,20 @@
 //! The demo content `cargo run` serves: the ward of the reference page (phường Chí Minh) with
 //! its category tree, the seed article and its five related Hải Dương articles of 19/08/2014,
 //! more articles to exercise lists, search and previous/next (drafts and scheduled ones among
-//! them), and a second, smaller ward.
+//! them), the page's photo library, its song video and website links, and a second, smaller
+//! ward.
 
 pub mod generate;
+
+use std::path::Path;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::articles::queries::unique_slug;
 use crate::articles::types::{DRAFT, PUBLISHED};
-use crate::db::schema::{article_related, articles, categories, sites};
+use crate::db::schema::{albums, article_related, articles, categories, links, media_items, photos, sites};
+use crate::error::ApiError;
 use crate::db::{AnyConnection, backend};
 
 /// The slug of the demo ward.
@@ -216,18 +220,19 @@ const LE_LOI_ARTICLES: &[Demo] = &[
     ),
 ];
 
-/// Loads the demo when the database holds no site yet. True when it loaded.
-pub fn seed_if_empty(conn: &mut AnyConnection) -> QueryResult<bool> {
+/// Loads the demo when the database holds no site yet, its images into `upload_dir`. True
+/// when it loaded.
+pub fn seed_if_empty(conn: &mut AnyConnection, upload_dir: &Path) -> Result<bool, ApiError> {
     let sites: i64 = sites::table.count().get_result(conn)?;
     if sites > 0 {
         return Ok(false);
     }
-    seed(conn)?;
+    seed(conn, upload_dir)?;
     Ok(true)
 }
 
 /// Loads the demo content in one transaction. Fails (changing nothing) if a demo site exists.
-pub fn seed(conn: &mut AnyConnection) -> QueryResult<()> {
+pub fn seed(conn: &mut AnyConnection, upload_dir: &Path) -> Result<(), ApiError> {
     conn.transaction(|conn| {
         let now = Utc::now().naive_utc();
         let chi_minh = insert_site(
@@ -264,6 +269,7 @@ pub fn seed(conn: &mut AnyConnection) -> QueryResult<()> {
         for article in CHI_MINH_OTHERS {
             insert_article(conn, chi_minh, article, now)?;
         }
+        insert_library(conn, chi_minh, upload_dir, now)?;
         let le_loi =
             insert_site(conn, SECOND_SITE, "Xã Lê Lợi", "Cổng thông tin điện tử xã Lê Lợi, thành phố Chí Linh", now)?;
         insert_categories(conn, le_loi, LE_LOI_CATEGORIES)?;
@@ -367,4 +373,95 @@ fn insert_article(conn: &mut AnyConnection, site_id: i64, a: &Demo, now: NaiveDa
         .get_result(conn)?;
     backend::index_article(conn, id, site_id, a.title, a.summary, a.body)?;
     Ok(id)
+}
+
+/// The reference page's "Liên kết website": (group, title, url).
+const LINKS: &[(&str, &str, &str)] = &[
+    ("Cơ quan Trung ương", "Cổng thông tin điện tử Chính phủ", "https://chinhphu.vn"),
+    ("Cơ quan Trung ương", "Cổng Dịch vụ công quốc gia", "https://dichvucong.gov.vn"),
+    ("Tỉnh Hải Dương", "Cổng thông tin điện tử tỉnh Hải Dương", "https://haiduong.gov.vn"),
+    ("Tỉnh Hải Dương", "Báo Hải Dương", "https://baohaiduong.vn"),
+    ("Thành phố Chí Linh", "Cổng thông tin điện tử thành phố Chí Linh", "https://chilinh.haiduong.gov.vn"),
+];
+
+/// The photos of the demo album: (caption, base colour of the generated image).
+const PHOTOS: &[(&str, [u8; 3])] = &[
+    ("Lễ khai hội mùa xuân Côn Sơn - Kiếp Bạc", [196, 40, 40]),
+    ("Dâng hương tại đền Kiếp Bạc", [214, 160, 40]),
+    ("Rước kiệu trong lễ hội", [40, 110, 170]),
+];
+
+/// An 800×500 JPEG: a gradient from `base`, so each demo photo is a real, distinct image.
+fn demo_image(base: [u8; 3]) -> Result<Vec<u8>, ApiError> {
+    let img = image::RgbImage::from_fn(800, 500, |x, y| {
+        let shade = |c: u8, k: u32| (u32::from(c) * (1000 - k) / 1000) as u8;
+        image::Rgb([shade(base[0], x), shade(base[1], y * 2), shade(base[2], (x + y) / 2)])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).map_err(|e| ApiError::internal(format!("demo image: {e}")))?;
+    Ok(out.into_inner())
+}
+
+/// The rest of the reference page: links, the photo library ("Thư viện ảnh", one album of
+/// three generated photos stored as uploads) and the song video ("Hát về Chí Linh").
+fn insert_library(conn: &mut AnyConnection, site_id: i64, upload_dir: &Path, now: NaiveDateTime) -> Result<(), ApiError> {
+    for (position, (group, title, url)) in LINKS.iter().enumerate() {
+        diesel::insert_into(links::table)
+            .values((
+                links::site_id.eq(site_id),
+                links::group_name.eq(group),
+                links::title.eq(title),
+                links::url.eq(url),
+                links::position.eq(position as i32 + 1),
+                links::created_at.eq(now),
+                links::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    let album: i64 = diesel::insert_into(albums::table)
+        .values((
+            albums::site_id.eq(site_id),
+            albums::slug.eq("le-hoi-mua-xuan-con-son-kiep-bac"),
+            albums::title.eq("Lễ hội mùa xuân Côn Sơn - Kiếp Bạc"),
+            albums::description.eq("Những hình ảnh của lễ hội mùa xuân tại khu di tích Côn Sơn - Kiếp Bạc, thành phố Chí Linh"),
+            albums::published_at.eq(vietnam(2020, 2, 10, 9, 0)),
+            albums::created_at.eq(now),
+            albums::updated_at.eq(now),
+        ))
+        .returning(albums::id)
+        .get_result(conn)?;
+    for (position, (caption, colour)) in PHOTOS.iter().enumerate() {
+        let name = format!("le-hoi-con-son-{}.jpg", position + 1);
+        let upload = crate::uploads::import(conn, upload_dir, site_id, &demo_image(*colour)?, &name)?;
+        let variants = upload.variants.ok_or_else(|| ApiError::internal("a demo photo without variants"))?;
+        diesel::insert_into(photos::table)
+            .values((
+                photos::album_id.eq(album),
+                photos::upload_id.eq(upload.id),
+                photos::image_url.eq(&upload.url),
+                photos::thumbnail_url.eq(&variants.thumbnail),
+                photos::medium_url.eq(&variants.medium),
+                photos::width.eq(upload.width),
+                photos::height.eq(upload.height),
+                photos::caption.eq(caption),
+                photos::position.eq(position as i32 + 1),
+                photos::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    diesel::insert_into(media_items::table)
+        .values((
+            media_items::site_id.eq(site_id),
+            media_items::slug.eq("hat-ve-chi-linh"),
+            media_items::title.eq("Hát về Chí Linh"),
+            media_items::description.eq("Ca khúc về quê hương Chí Linh (video minh họa của bản demo)"),
+            media_items::kind.eq("video"),
+            media_items::embed_url.eq("https://www.youtube.com/embed/chi-linh-demo"),
+            media_items::duration_seconds.eq(245),
+            media_items::published_at.eq(vietnam(2019, 9, 2, 8, 0)),
+            media_items::created_at.eq(now),
+            media_items::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

@@ -27,8 +27,8 @@ fn round_trip(backend: Backend) {
     assert_eq!(portal::db::migrate(&mut conn).unwrap(), applied, "up, down, up again");
     assert_eq!(portal::db::migrate(&mut conn).unwrap(), 0, "nothing left to apply");
     // Every column of every table loads through the shared schema.
-    assert!(portal::demo::seed_if_empty(&mut conn).unwrap());
-    assert!(!portal::demo::seed_if_empty(&mut conn).unwrap(), "the demo loads once");
+    assert!(portal::demo::seed_if_empty(&mut conn, tempfile::tempdir().unwrap().path()).unwrap());
+    assert!(!portal::demo::seed_if_empty(&mut conn, tempfile::tempdir().unwrap().path()).unwrap(), "the demo loads once");
     let s: Vec<(i64, String, String, String, String, chrono::NaiveDateTime, i64)> =
         sites::table.select(sites::all_columns).load(&mut *conn).unwrap();
     assert_eq!(s.iter().map(|s| s.6).collect::<Vec<_>>(), [169_486, 0]);
@@ -134,7 +134,7 @@ fn read_path_migrations_keep_existing_articles(backend: Backend) {
     let pool = db.pool(1, 5000);
     let mut conn = pool.get().unwrap();
     portal::db::migrate(&mut conn).unwrap();
-    assert!(portal::demo::seed_if_empty(&mut conn).unwrap());
+    assert!(portal::demo::seed_if_empty(&mut conn, tempfile::tempdir().unwrap().path()).unwrap());
     type Row = (i64, i64, String, String, Option<chrono::NaiveDateTime>, String);
     let load = |conn: &mut portal::db::Conn| -> Vec<Row> {
         articles::table

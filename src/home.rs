@@ -1,0 +1,88 @@
+//! The home bundle: what a portal's home page shows, in one cached answer, so a frontend
+//! renders it with one request instead of six.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::Utc;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::albums::AlbumSummary;
+use crate::articles::{queries, types::ArticleSummary};
+use crate::categories::{CategoryNode, Tree};
+use crate::db::{
+    self,
+    backend::{SearchOrder, SearchScope},
+};
+use crate::error::{ApiError, Problem};
+use crate::http::{Data, cached_json};
+use crate::links::LinkGroup;
+use crate::media::MediaItem;
+use crate::sites::SiteView;
+
+/// Newest articles in the bundle.
+pub const ARTICLES: i64 = 10;
+/// Newest albums in the bundle.
+pub const ALBUMS: i64 = 4;
+/// Newest media items in the bundle.
+pub const MEDIA: i64 = 3;
+
+/// A site's home page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Home {
+    pub site: SiteView,
+    /// The whole category tree (for the menu).
+    pub categories: Vec<CategoryNode>,
+    /// The 10 newest published articles.
+    pub latest_articles: Vec<ArticleSummary>,
+    /// The 4 newest albums, with their covers.
+    pub albums: Vec<AlbumSummary>,
+    /// The 3 newest songs and videos.
+    pub media: Vec<MediaItem>,
+    /// Every website link, by group.
+    pub links: Vec<LinkGroup>,
+}
+
+/// Get a site's home page
+///
+/// The site, its category tree, the newest articles, albums and media, and its links, in
+/// one answer (a fixed number of queries, cached like every public read). Visit figures
+/// change with every visitor and are not in it: read them from
+/// `GET /api/v1/sites/{site}/visits/summary`.
+#[utoipa::path(
+    tag = "sites",
+    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
+    responses(
+        (status = 200, description = "The home page", body = Data<Home>, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/sites/{site}/home")]
+pub async fn get_home(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let slug = path.into_inner();
+    let st = state.clone();
+    let home = db::run(&state.pool, move |conn| {
+        let context = st.sites.get(conn, &st.responses, &slug)?;
+        let site = &context.site;
+        let scope =
+            SearchScope { none_scheduled: !context.scheduled, ..SearchScope::public(site.id, Utc::now().naive_utc()) };
+        let (latest_articles, _) =
+            queries::list(conn, site, &context.categories, &scope, None, SearchOrder::Newest, ARTICLES, 0)?;
+        Ok(Home {
+            site: SiteView::from(site),
+            categories: Tree::load(conn, site.id)?.roots(),
+            latest_articles,
+            albums: crate::albums::page(conn, site, ALBUMS, 0)?.0,
+            media: crate::media::page(conn, site, None, MEDIA, 0)?.0,
+            links: crate::links::groups(conn, site.id)?,
+        })
+    })
+    .await?;
+    cached_json(&req, &Data { data: home }, state.cache)
+}
