@@ -282,11 +282,7 @@ pub struct AlbumInput {
 }
 
 fn taken_slugs(conn: &mut AnyConnection, site_id: i64, except: i64) -> QueryResult<Vec<String>> {
-    albums::table
-        .filter(albums::site_id.eq(site_id))
-        .filter(albums::id.ne(except))
-        .select(albums::slug)
-        .load(conn)
+    albums::table.filter(albums::site_id.eq(site_id)).filter(albums::id.ne(except)).select(albums::slug).load(conn)
 }
 
 /// Checks `input` and applies it to `row`.
@@ -341,29 +337,35 @@ pub async fn create_album(
     body: web::Json<AlbumInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
-    let (site, album) = on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
-        let now = Utc::now().naive_utc();
-        let mut row =
-            AlbumRow { id: 0, slug: String::new(), title: String::new(), description: String::new(), published_at: now };
-        conn.transaction(|conn| {
-            apply(conn, site, &mut row, input)?;
-            row.id = diesel::insert_into(albums::table)
-                .values((
-                    albums::site_id.eq(site.id),
-                    albums::slug.eq(&row.slug),
-                    albums::title.eq(&row.title),
-                    albums::description.eq(&row.description),
-                    albums::published_at.eq(row.published_at),
-                    albums::created_at.eq(now),
-                    albums::updated_at.eq(now),
-                ))
-                .returning(albums::id)
-                .get_result(conn)?;
-            audit::record(conn, origin, "album.create", &format!("album:{}", row.slug), Some(site.id))?;
-            Ok((site.slug.clone(), detail(conn, site, row)?))
+    let (site, album) =
+        on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+            let now = Utc::now().naive_utc();
+            let mut row = AlbumRow {
+                id: 0,
+                slug: String::new(),
+                title: String::new(),
+                description: String::new(),
+                published_at: now,
+            };
+            conn.transaction(|conn| {
+                apply(conn, site, &mut row, input)?;
+                row.id = diesel::insert_into(albums::table)
+                    .values((
+                        albums::site_id.eq(site.id),
+                        albums::slug.eq(&row.slug),
+                        albums::title.eq(&row.title),
+                        albums::description.eq(&row.description),
+                        albums::published_at.eq(row.published_at),
+                        albums::created_at.eq(now),
+                        albums::updated_at.eq(now),
+                    ))
+                    .returning(albums::id)
+                    .get_result(conn)?;
+                audit::record(conn, origin, "album.create", &format!("album:{}", row.slug), Some(site.id))?;
+                Ok((site.slug.clone(), detail(conn, site, row)?))
+            })
         })
-    })
-    .await?;
+        .await?;
     let location = location(&site, &album.slug);
     private_json(&Data { data: album }, StatusCode::CREATED, |res| {
         res.insert_header((header::LOCATION, location));
@@ -521,7 +523,8 @@ fn image(conn: &mut AnyConnection, site: &Site, input: &PhotoInput, check: &mut 
         }
         (None, Some(url)) => {
             let url = check.url("image_url", Some(url.clone()), true, true).unwrap_or_default();
-            let thumbnail = check.url("thumbnail_url", input.thumbnail_url.clone(), true, false).filter(|u| !u.is_empty());
+            let thumbnail =
+                check.url("thumbnail_url", input.thumbnail_url.clone(), true, false).filter(|u| !u.is_empty());
             let medium = check.url("medium_url", input.medium_url.clone(), true, false).filter(|u| !u.is_empty());
             for (field, value) in [("width", input.width), ("height", input.height)] {
                 if value.is_some_and(|v| !(1..=100_000).contains(&v)) {
@@ -581,7 +584,8 @@ pub async fn add_photo(
             let caption = check.text("caption", input.caption, 1000, false).unwrap_or_default();
             let position = check.position("position", input.position);
             check.finish()?;
-            let (upload_id, url, thumbnail, medium, width, height) = image.ok_or_else(|| ApiError::internal("no image"))?;
+            let (upload_id, url, thumbnail, medium, width, height) =
+                image.ok_or_else(|| ApiError::internal("no image"))?;
             let (count, last): (i64, Option<i32>) = photos::table
                 .filter(photos::album_id.eq(album.id))
                 .select((diesel::dsl::count_star(), diesel::dsl::max(photos::position)))

@@ -29,6 +29,23 @@ pub const MEDIA: i64 = 3;
 
 /// A site's home page.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "site": {"id": 1, "slug": "phuong-chi-minh", "name": "Phường Chí Minh",
+        "description": "Cổng thông tin điện tử phường Chí Minh, thành phố Chí Linh, tỉnh Hải Dương", "time_zone": "Asia/Ho_Chi_Minh"},
+    "categories": [{"id": 4, "slug": "dang-uy-xa", "name": "Đảng ủy xã", "description": "Hoạt động của Đảng bộ phường", "position": 2, "children": []}],
+    "latest_articles": [{"id": 1, "slug": "dang-bo-phuong-chi-minh-chuan-bi-dai-hoi-dang-bo-lan-thu-xxiv-nhiem-ky-2020-2025",
+        "title": "Đảng bộ phường Chí Minh chuẩn bị Đại hội Đảng bộ lần thứ XXIV, nhiệm kỳ 2020-2025",
+        "summary": "Thời gian qua, Đảng bộ phường Chí Minh đã chủ động...", "cover_image_url": null, "author_name": "Văn phòng Đảng ủy phường",
+        "category": {"id": 4, "slug": "dang-uy-xa", "name": "Đảng ủy xã"}, "status": "published",
+        "published_at": "2020-05-15T08:30:00+07:00", "updated_at": "2020-05-15T08:30:00+07:00"}],
+    "albums": [{"id": 1, "slug": "le-hoi-mua-xuan-con-son-kiep-bac", "title": "Lễ hội mùa xuân Côn Sơn - Kiếp Bạc", "description": "",
+        "published_at": "2020-02-10T09:00:00+07:00", "photo_count": 3, "cover": null}],
+    "media": [{"id": 1, "slug": "hat-ve-chi-linh", "title": "Hát về Chí Linh", "description": "", "kind": "video", "file_url": null,
+        "content_type": null, "embed_url": "https://www.youtube.com/embed/dQw4w9WgXcQ", "thumbnail_url": null, "duration_seconds": 245,
+        "published_at": "2019-09-02T08:00:00+07:00"}],
+    "links": [{"name": "Cơ quan Trung ương", "links": [{"id": 1, "group": "Cơ quan Trung ương", "title": "Cổng Dịch vụ công quốc gia",
+        "url": "https://dichvucong.gov.vn", "position": 1}]}]
+}))]
 pub struct Home {
     pub site: SiteView,
     /// The whole category tree (for the menu).

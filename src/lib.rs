@@ -237,7 +237,8 @@ pub fn prepare_database(pool: &db::Pool, settings: &Settings) -> Result<(), Stri
         tracing::info!(email = settings.admin_email.as_deref().unwrap_or(""), "first admin created");
     }
     if seed_demo {
-        let loaded = demo::seed_if_empty(&mut conn, &settings.upload_dir).map_err(|e| format!("database: loading the demo failed: {e}"))?;
+        let loaded = demo::seed_if_empty(&mut conn, &settings.upload_dir)
+            .map_err(|e| format!("database: loading the demo failed: {e}"))?;
         if loaded {
             tracing::info!("demo content loaded (set PORTAL_SEED_DEMO=false to skip)");
         }

@@ -126,8 +126,7 @@ pub async fn list_links(
     responses(
         (status = 200, description = "The link", body = Data<Link>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 400, description = "The id is not a number", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site or link", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site or link (or an id that is not a number)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -210,36 +209,38 @@ pub async fn create_link(
     body: web::Json<LinkInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
-    let (site, link) = on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
-        let mut row = LinkRow { id: 0, group_name: String::new(), title: String::new(), url: String::new(), position: 0 };
-        let after_last = input.position.is_none();
-        apply(&mut row, input, true)?;
-        conn.transaction(|conn| {
-            if after_last {
-                let last: Option<i32> = links::table
-                    .filter(links::site_id.eq(site.id))
-                    .select(diesel::dsl::max(links::position))
-                    .first(conn)?;
-                row.position = last.map_or(1, |p| p.saturating_add(1).min(100_000));
-            }
-            let now = Utc::now().naive_utc();
-            row.id = diesel::insert_into(links::table)
-                .values((
-                    links::site_id.eq(site.id),
-                    links::group_name.eq(&row.group_name),
-                    links::title.eq(&row.title),
-                    links::url.eq(&row.url),
-                    links::position.eq(row.position),
-                    links::created_at.eq(now),
-                    links::updated_at.eq(now),
-                ))
-                .returning(links::id)
-                .get_result(conn)?;
-            audit::record(conn, origin, "link.create", &format!("link:{}", row.id), Some(site.id))?;
-            Ok((site.slug.clone(), Link::from(row)))
+    let (site, link) =
+        on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+            let mut row =
+                LinkRow { id: 0, group_name: String::new(), title: String::new(), url: String::new(), position: 0 };
+            let after_last = input.position.is_none();
+            apply(&mut row, input, true)?;
+            conn.transaction(|conn| {
+                if after_last {
+                    let last: Option<i32> = links::table
+                        .filter(links::site_id.eq(site.id))
+                        .select(diesel::dsl::max(links::position))
+                        .first(conn)?;
+                    row.position = last.map_or(1, |p| p.saturating_add(1).min(100_000));
+                }
+                let now = Utc::now().naive_utc();
+                row.id = diesel::insert_into(links::table)
+                    .values((
+                        links::site_id.eq(site.id),
+                        links::group_name.eq(&row.group_name),
+                        links::title.eq(&row.title),
+                        links::url.eq(&row.url),
+                        links::position.eq(row.position),
+                        links::created_at.eq(now),
+                        links::updated_at.eq(now),
+                    ))
+                    .returning(links::id)
+                    .get_result(conn)?;
+                audit::record(conn, origin, "link.create", &format!("link:{}", row.id), Some(site.id))?;
+                Ok((site.slug.clone(), Link::from(row)))
+            })
         })
-    })
-    .await?;
+        .await?;
     let location = location(&site, link.id);
     private_json(&Data { data: link }, StatusCode::CREATED, |res| {
         res.insert_header((header::LOCATION, location));

@@ -295,11 +295,8 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut MediaRow, input: Media
     if creating && kind.is_none() {
         check.reject("kind", "is required (video or audio)");
     }
-    let taken: Vec<String> = media::table
-        .filter(media::site_id.eq(site.id))
-        .filter(media::id.ne(row.id))
-        .select(media::slug)
-        .load(conn)?;
+    let taken: Vec<String> =
+        media::table.filter(media::site_id.eq(site.id)).filter(media::id.ne(row.id)).select(media::slug).load(conn)?;
     if slug.as_ref().is_some_and(|s| taken.contains(s)) {
         check.reject("slug", "is taken by another media item of this site");
     }
@@ -373,29 +370,30 @@ pub async fn create_media(
     body: web::Json<MediaInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
-    let (location, item) = on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
-        let mut row = MediaRow {
-            id: 0,
-            slug: String::new(),
-            title: String::new(),
-            description: String::new(),
-            kind: String::new(),
-            upload_id: None,
-            file_url: None,
-            content_type: None,
-            embed_url: None,
-            thumbnail_url: None,
-            duration_seconds: None,
-            published_at: Utc::now().naive_utc(),
-        };
-        conn.transaction(|conn| {
-            apply(conn, site, &mut row, input)?;
-            row.id = save(conn, site.id, &row)?;
-            audit::record(conn, origin, "media.create", &format!("media:{}", row.slug), Some(site.id))?;
-            Ok((format!("/api/v1/sites/{}/media/{}", site.slug, row.slug), MediaItem::new(site, row)))
+    let (location, item) =
+        on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+            let mut row = MediaRow {
+                id: 0,
+                slug: String::new(),
+                title: String::new(),
+                description: String::new(),
+                kind: String::new(),
+                upload_id: None,
+                file_url: None,
+                content_type: None,
+                embed_url: None,
+                thumbnail_url: None,
+                duration_seconds: None,
+                published_at: Utc::now().naive_utc(),
+            };
+            conn.transaction(|conn| {
+                apply(conn, site, &mut row, input)?;
+                row.id = save(conn, site.id, &row)?;
+                audit::record(conn, origin, "media.create", &format!("media:{}", row.slug), Some(site.id))?;
+                Ok((format!("/api/v1/sites/{}/media/{}", site.slug, row.slug), MediaItem::new(site, row)))
+            })
         })
-    })
-    .await?;
+        .await?;
     private_json(&Data { data: item }, StatusCode::CREATED, |res| {
         res.insert_header((header::LOCATION, location));
     })

@@ -424,7 +424,13 @@ fn insert_row(
 
 /// Stores a file for a site outside any request (the demo's images): no creator, no audit
 /// entry. The file must be of an accepted type.
-pub fn import(conn: &mut AnyConnection, dir: &Path, site_id: i64, bytes: &[u8], name: &str) -> Result<UploadView, ApiError> {
+pub fn import(
+    conn: &mut AnyConnection,
+    dir: &Path,
+    site_id: i64,
+    bytes: &[u8],
+    name: &str,
+) -> Result<UploadView, ApiError> {
     let kind = sniff(bytes, name).ok_or_else(|| ApiError::internal(format!("{name}: not an accepted type")))?;
     let stored = store(dir, bytes, kind)?;
     let id = insert_row(conn, site_id, &stored, name, None)?;

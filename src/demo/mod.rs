@@ -14,8 +14,8 @@ use diesel::prelude::*;
 use crate::articles::queries::unique_slug;
 use crate::articles::types::{DRAFT, PUBLISHED};
 use crate::db::schema::{albums, article_related, articles, categories, links, media_items, photos, sites};
-use crate::error::ApiError;
 use crate::db::{AnyConnection, backend};
+use crate::error::ApiError;
 
 /// The slug of the demo ward.
 pub const DEMO_SITE: &str = "phuong-chi-minh";
@@ -404,7 +404,12 @@ fn demo_image(base: [u8; 3]) -> Result<Vec<u8>, ApiError> {
 
 /// The rest of the reference page: links, the photo library ("Thư viện ảnh", one album of
 /// three generated photos stored as uploads) and the song video ("Hát về Chí Linh").
-fn insert_library(conn: &mut AnyConnection, site_id: i64, upload_dir: &Path, now: NaiveDateTime) -> Result<(), ApiError> {
+fn insert_library(
+    conn: &mut AnyConnection,
+    site_id: i64,
+    upload_dir: &Path,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
     for (position, (group, title, url)) in LINKS.iter().enumerate() {
         diesel::insert_into(links::table)
             .values((
@@ -423,7 +428,8 @@ fn insert_library(conn: &mut AnyConnection, site_id: i64, upload_dir: &Path, now
             albums::site_id.eq(site_id),
             albums::slug.eq("le-hoi-mua-xuan-con-son-kiep-bac"),
             albums::title.eq("Lễ hội mùa xuân Côn Sơn - Kiếp Bạc"),
-            albums::description.eq("Những hình ảnh của lễ hội mùa xuân tại khu di tích Côn Sơn - Kiếp Bạc, thành phố Chí Linh"),
+            albums::description
+                .eq("Những hình ảnh của lễ hội mùa xuân tại khu di tích Côn Sơn - Kiếp Bạc, thành phố Chí Linh"),
             albums::published_at.eq(vietnam(2020, 2, 10, 9, 0)),
             albums::created_at.eq(now),
             albums::updated_at.eq(now),

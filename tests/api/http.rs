@@ -41,7 +41,7 @@ both!(etag_differs_between_pages, |app| {
 });
 
 both!(unknown_paths_are_404_problems, |app| {
-    for uri in ["/nope", "/api/v1/nope", "/api/v2/sites", "/api/v1/sites/phuong-chi-minh/albums"] {
+    for uri in ["/nope", "/api/v1/nope", "/api/v2/sites", "/api/v1/sites/phuong-chi-minh/guestbook"] {
         let res = app.get(uri).await;
         assert_eq!(res.status, 404, "{uri}");
         assert_eq!(res.header("content-type"), Some("application/problem+json"));

@@ -8,6 +8,7 @@ mod auth;
 mod cache;
 mod categories;
 mod http;
+mod library;
 mod openapi;
 mod schema;
 mod sites;

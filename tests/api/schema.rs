@@ -2,8 +2,9 @@
 
 use diesel::prelude::*;
 use portal::db::schema::{
-    article_counts, article_related, article_revisions, article_view_days, articles, audit_log, categories,
-    memberships, refresh_tokens, sites, uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
+    albums, article_counts, article_related, article_revisions, article_view_days, articles, audit_log, categories,
+    links, media_items, memberships, photos, refresh_tokens, sites, uploads, users, visit_days, visit_salts,
+    visitor_days, visitors_online,
 };
 
 use crate::helpers::{Backend, TestDb};
@@ -28,7 +29,10 @@ fn round_trip(backend: Backend) {
     assert_eq!(portal::db::migrate(&mut conn).unwrap(), 0, "nothing left to apply");
     // Every column of every table loads through the shared schema.
     assert!(portal::demo::seed_if_empty(&mut conn, tempfile::tempdir().unwrap().path()).unwrap());
-    assert!(!portal::demo::seed_if_empty(&mut conn, tempfile::tempdir().unwrap().path()).unwrap(), "the demo loads once");
+    assert!(
+        !portal::demo::seed_if_empty(&mut conn, tempfile::tempdir().unwrap().path()).unwrap(),
+        "the demo loads once"
+    );
     let s: Vec<(i64, String, String, String, String, chrono::NaiveDateTime, i64)> =
         sites::table.select(sites::all_columns).load(&mut *conn).unwrap();
     assert_eq!(s.iter().map(|s| s.6).collect::<Vec<_>>(), [169_486, 0]);
@@ -112,7 +116,37 @@ fn round_trip(backend: Backend) {
         .unwrap();
     let vs = visit_salts::table.select(visit_salts::all_columns).load::<(Day, String)>(&mut *conn).unwrap();
     let up = uploads::table.select(uploads::id).load::<i64>(&mut *conn).unwrap();
-    assert_eq!((vd.len(), vv.len(), vo.len(), av.len(), vs.len(), up.len()), (0, 0, 0, 0, 0, 0));
+    // The demo's three album photos are its only uploads.
+    assert_eq!((vd.len(), vv.len(), vo.len(), av.len(), vs.len(), up.len()), (0, 0, 0, 0, 0, 3));
+    let li = links::table
+        .select(links::all_columns)
+        .load::<(i64, i64, String, String, String, i32, Time, Time)>(&mut *conn)
+        .unwrap();
+    let al = albums::table
+        .select(albums::all_columns)
+        .load::<(i64, i64, String, String, String, Time, Time, Time)>(&mut *conn)
+        .unwrap();
+    type PhotoColumns = (i64, i64, Option<i64>, String, String, String, Option<i32>, Option<i32>, String, i32, Time);
+    let ph = photos::table.select(photos::all_columns).load::<PhotoColumns>(&mut *conn).unwrap();
+    type MediaColumns = (
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i32>,
+        Time,
+        Time,
+        Time,
+    );
+    let me = media_items::table.select(media_items::all_columns).load::<MediaColumns>(&mut *conn).unwrap();
+    assert_eq!((li.len(), al.len(), ph.len(), me.len()), (5, 1, 3, 1));
 }
 
 #[test]

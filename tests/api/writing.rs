@@ -19,6 +19,11 @@ enum Setup {
     Published,
     Trashed,
     Category,
+    Link,
+    Album,
+    /// A photo in a new album.
+    Photo,
+    Media,
 }
 
 /// The callers of the matrix, in the order of each row's expected statuses.
@@ -103,6 +108,72 @@ fn matrix() -> Vec<Case> {
         ),
         ("POST", "/api/v1/sites/{site}/uploads", Setup::Nothing, None, [401, 403, 201, 403, 201, 201]),
         ("GET", "/api/v1/sites/{site}/uploads", Setup::Nothing, None, [401, 403, 200, 403, 200, 200]),
+        (
+            "POST",
+            "/api/v1/sites/{site}/links",
+            Setup::Nothing,
+            Some(json!({"title": "Báo Hải Dương", "url": "https://baohaiduong.vn"})),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            "PATCH",
+            "/api/v1/sites/{site}/links/{link}",
+            Setup::Link,
+            Some(json!({"group": "Báo chí"})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        ("DELETE", "/api/v1/sites/{site}/links/{link}", Setup::Link, None, [401, 403, 403, 403, 204, 204]),
+        (
+            "POST",
+            "/api/v1/sites/{site}/albums",
+            Setup::Nothing,
+            Some(json!({"title": "Album mới"})),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            "PATCH",
+            "/api/v1/sites/{site}/albums/{album}",
+            Setup::Album,
+            Some(json!({"description": "Mô tả"})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        ("DELETE", "/api/v1/sites/{site}/albums/{album}", Setup::Album, None, [401, 403, 403, 403, 204, 204]),
+        (
+            "POST",
+            "/api/v1/sites/{site}/albums/{album}/photos",
+            Setup::Album,
+            Some(json!({"image_url": "https://baohaiduong.vn/anh.jpg", "caption": "Ảnh"})),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            "PATCH",
+            "/api/v1/sites/{site}/albums/{album}/photos/{photo}",
+            Setup::Photo,
+            Some(json!({"caption": "Chú thích mới"})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            "DELETE",
+            "/api/v1/sites/{site}/albums/{album}/photos/{photo}",
+            Setup::Photo,
+            None,
+            [401, 403, 403, 403, 204, 204],
+        ),
+        (
+            "POST",
+            "/api/v1/sites/{site}/media",
+            Setup::Nothing,
+            Some(json!({"title": "Video mới", "kind": "video", "embed_url": "https://www.youtube.com/embed/abc"})),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            "PATCH",
+            "/api/v1/sites/{site}/media/{media}",
+            Setup::Media,
+            Some(json!({"duration_seconds": 60})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        ("DELETE", "/api/v1/sites/{site}/media/{media}", Setup::Media, None, [401, 403, 403, 403, 204, 204]),
     ]
 }
 
@@ -184,19 +255,40 @@ both!(authorisation_matrix, |app| {
                     assert_eq!(res.status, 201);
                     uri = uri.replace("{slug}", &slug);
                 }
-            }
-            if method == "POST" && uri.ends_with("/uploads") {
-                // A different file each time, so each success is a new upload.
-                let pdf = format!("%PDF-1.4\n% Văn bản số {n}\n");
-                let res = app.upload(token.map(|t| t.as_str()), "phuong-chi-minh", "van-ban.pdf", pdf.as_bytes()).await;
-                assert_eq!(
-                    res.status,
-                    expected[i],
-                    "{method} {pattern} as {}: {}",
-                    CALLERS[i],
-                    String::from_utf8_lossy(&res.body)
-                );
-                continue;
+                Setup::Link | Setup::Album | Setup::Photo | Setup::Media => {
+                    let site = "/api/v1/sites/phuong-chi-minh";
+                    let (collection, body) = match setup {
+                        Setup::Link => {
+                            ("links", json!({"title": format!("Liên kết {n}"), "url": "https://chinhphu.vn"}))
+                        }
+                        Setup::Media => (
+                            "media",
+                            json!({"title": format!("Video {n}"), "kind": "video", "embed_url": "https://www.youtube.com/embed/x"}),
+                        ),
+                        _ => ("albums", json!({"title": format!("Album {n}")})),
+                    };
+                    let res = app.call("POST", format!("{site}/{collection}"), Some(&staff.admin), Some(body)).await;
+                    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+                    let made = res.json()["data"].clone();
+                    let key = if collection == "links" {
+                        made["id"].to_string()
+                    } else {
+                        made["slug"].as_str().unwrap().to_owned()
+                    };
+                    uri = uri.replace("{link}", &key).replace("{media}", &key).replace("{album}", &key);
+                    if let Setup::Photo = setup {
+                        let photo = app
+                            .call(
+                                "POST",
+                                format!("{site}/albums/{key}/photos"),
+                                Some(&staff.admin),
+                                Some(json!({"image_url": "https://chinhphu.vn/anh.jpg"})),
+                            )
+                            .await;
+                        assert_eq!(photo.status, 201);
+                        uri = uri.replace("{photo}", &photo.json()["data"]["id"].to_string());
+                    }
+                }
             }
             if method == "POST" && uri.ends_with("/uploads") {
                 // A different file each time, so each success is a new upload.
