@@ -174,7 +174,7 @@ fn site_of(path: &str) -> Option<&str> {
 
 /// True for answers that never go in the cache: visit figures change with every visit.
 fn never_cached(path: &str) -> bool {
-    path.contains("/visits") || path.ends_with("/views")
+    path.contains("/visits") || path.ends_with("/views") || path.ends_with("/desk/statistics")
 }
 
 /// The encoding to answer with, by the client's `Accept-Encoding`.

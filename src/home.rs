@@ -14,6 +14,7 @@ use crate::db::{
     self,
     backend::{SearchOrder, SearchScope},
 };
+use crate::desk::Desk;
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, cached_json};
 use crate::links::LinkGroup;
@@ -44,7 +45,11 @@ pub const MEDIA: i64 = 3;
         "content_type": null, "embed_url": "https://www.youtube.com/embed/dQw4w9WgXcQ", "thumbnail_url": null, "duration_seconds": 245,
         "published_at": "2019-09-02T08:00:00+07:00"}],
     "links": [{"name": "Cơ quan Trung ương", "links": [{"id": 1, "group": "Cơ quan Trung ương", "title": "Cổng Dịch vụ công quốc gia",
-        "url": "https://dichvucong.gov.vn", "position": 1}]}]
+        "url": "https://dichvucong.gov.vn", "position": 1}]}],
+    "desk": {"name": "Trung tâm Phục vụ hành chính công phường Chí Minh (Bộ phận một cửa)",
+        "address": "Trụ sở UBND phường Chí Minh", "phone": "", "email": "", "unit_code": "000.00.14.H23",
+        "hours": [{"weekdays": [1, 2, 3, 4, 5], "opens": "07:00", "closes": "11:30"}],
+        "fields": [{"name": "Hộ tịch", "procedures": 9}]}
 }))]
 pub struct Home {
     pub site: SiteView,
@@ -58,12 +63,14 @@ pub struct Home {
     pub media: Vec<MediaItem>,
     /// Every website link, by group.
     pub links: Vec<LinkGroup>,
+    /// The one-stop desk, or null when the site has none.
+    pub desk: Option<Desk>,
 }
 
 /// Get a site's home page
 ///
-/// The site, its category tree, the newest articles, albums and media, and its links, in
-/// one answer (a fixed number of queries, cached like every public read). Visit figures
+/// The site, its category tree, the newest articles, albums and media, its links and its
+/// one-stop desk, in one answer (a fixed number of queries, cached like every public read). Visit figures
 /// change with every visitor and are not in it: read them from
 /// `GET /api/v1/sites/{site}/visits/summary`.
 #[utoipa::path(
@@ -98,6 +105,7 @@ pub async fn get_home(
             albums: crate::albums::page(conn, site, ALBUMS, 0)?.0,
             media: crate::media::page(conn, site, None, MEDIA, 0)?.0,
             links: crate::links::groups(conn, site.id)?,
+            desk: crate::desk::find_desk(conn, site.id)?,
         })
     })
     .await?;

@@ -14,6 +14,7 @@ pub mod categories;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod desk;
 pub mod error;
 pub mod health;
 pub mod home;
@@ -102,6 +103,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(albums::configure)
             .configure(media::configure)
             .service(home::get_home)
+            .configure(desk::configure)
             .configure(auth::routes::configure)
             .configure(uploads::configure)
             .configure(visits::configure)

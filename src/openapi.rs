@@ -13,7 +13,8 @@ use crate::error::Problem;
         title = "Portal API",
         description = "Headless JSON API for the web portals of Vietnamese wards and communes \
 (phường/xã): news by category with related articles and previous/next, website links, the \
-photo library and media, visitor statistics, and one call for a home page. \
+photo library and media, the one-stop desk (Bộ phận một cửa), visitor statistics, and one call for \
+a home page. \
 One deployment serves every ward of a city; per-site resources live under `/api/v1/sites/{site}`.\n\n\
 Conventions: JSON field names in snake_case; times in RFC 3339 with the site's offset (`+07:00`); \
 lists take `page` and `per_page` (at most 100) and answer `{\"data\": [...], \"meta\": {...}}` \
@@ -31,6 +32,7 @@ Search and slugs fold Vietnamese diacritics and `đ`: `hai duong` finds `Hải D
         (name = "links", description = "Website links (Liên kết website), grouped and ordered"),
         (name = "albums", description = "The photo library (Thư viện ảnh): albums of captioned photos"),
         (name = "media", description = "Songs and videos: uploaded files or embeds from other sites"),
+        (name = "desk", description = "The one-stop desk (Bộ phận một cửa): office and hours, procedures, dossier lookup, statistics, holidays"),
         (name = "auth", description = "Staff sign-in: short-lived access tokens, rotating refresh tokens"),
         (name = "visits", description = "Visitor statistics: the beacon, the counter widget, most viewed, history"),
         (name = "uploads", description = "Images, documents, audio and video: uploaded by staff, served to everyone"),

@@ -272,6 +272,78 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// A site's one-stop desk (migration 9); `hours` is JSON.
+    desks (site_id) {
+        site_id -> BigInt,
+        name -> Text,
+        address -> Text,
+        phone -> Text,
+        email -> Text,
+        unit_code -> Text,
+        hours -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Days off of every desk.
+    holidays (day) {
+        day -> Date,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    /// A desk's catalogue of procedures; `documents` is a JSON list.
+    procedures (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        code -> Text,
+        name -> Text,
+        field -> Text,
+        processing_days -> Integer,
+        fee_vnd -> Nullable<BigInt>,
+        fee_note -> Text,
+        online_level -> Text,
+        documents -> Text,
+        /// Code, name and field folded (no diacritics, lower case), for search.
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    /// Dossiers filed at a desk; `status` is the national code 1-10.
+    dossiers (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        code -> Text,
+        procedure_id -> BigInt,
+        applicant_name -> Text,
+        applicant_phone -> Text,
+        channel -> Text,
+        status -> Integer,
+        received_at -> Timestamp,
+        due_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        returned_at -> Nullable<Timestamp>,
+        created_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The statuses a dossier took.
+    dossier_events (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        status -> Integer,
+        note -> Text,
+        at -> Timestamp,
+        user_id -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(categories -> sites (site_id));
 diesel::joinable!(articles -> sites (site_id));
 diesel::joinable!(articles -> categories (category_id));
@@ -280,6 +352,8 @@ diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> sites (site_id));
 diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(photos -> albums (album_id));
+diesel::joinable!(dossiers -> procedures (procedure_id));
+diesel::joinable!(dossier_events -> dossiers (dossier_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sites,
@@ -302,4 +376,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     albums,
     photos,
     media_items,
+    desks,
+    holidays,
+    procedures,
+    dossiers,
+    dossier_events,
 );

@@ -337,13 +337,14 @@ both!(the_home_bundle_gathers_the_page, |app| {
     assert_eq!(res.status, 200);
     let home = res.json()["data"].clone();
     let keys: Vec<&String> = home.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["albums", "categories", "latest_articles", "links", "media", "site"]);
+    assert_eq!(keys, ["albums", "categories", "desk", "latest_articles", "links", "media", "site"]);
     assert_eq!(home["site"]["slug"], "phuong-chi-minh");
     assert_eq!(home["categories"], app.get_json(&format!("{SITE}/categories")).await["data"]);
     assert_eq!(home["latest_articles"], app.get_json(&format!("{SITE}/articles?per_page=10")).await["data"]);
     assert_eq!(home["albums"], app.get_json(&format!("{SITE}/albums")).await["data"]);
     assert_eq!(home["media"], app.get_json(&format!("{SITE}/media")).await["data"]);
     assert_eq!(home["links"], app.get_json(&format!("{SITE}/links")).await["data"]);
+    assert_eq!(home["desk"], app.get_json(&format!("{SITE}/desk")).await["data"]);
     // Cached and revalidated like every public read; a write under the site refreshes it.
     let etag = res.header("etag").unwrap().to_owned();
     assert_eq!(app.call_with("GET", format!("{SITE}/home"), None, None, &[("if-none-match", &etag)]).await.status, 304);

@@ -7,6 +7,7 @@ mod articles;
 mod auth;
 mod cache;
 mod categories;
+mod desk;
 mod http;
 mod library;
 mod openapi;

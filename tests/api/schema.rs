@@ -3,8 +3,8 @@
 use diesel::prelude::*;
 use portal::db::schema::{
     albums, article_counts, article_related, article_revisions, article_view_days, articles, audit_log, categories,
-    links, media_items, memberships, photos, refresh_tokens, sites, uploads, users, visit_days, visit_salts,
-    visitor_days, visitors_online,
+    desks, dossier_events, dossiers, holidays, links, media_items, memberships, photos, procedures, refresh_tokens,
+    sites, uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
 };
 
 use crate::helpers::{Backend, TestDb};
@@ -147,6 +147,22 @@ fn round_trip(backend: Backend) {
     );
     let me = media_items::table.select(media_items::all_columns).load::<MediaColumns>(&mut *conn).unwrap();
     assert_eq!((li.len(), al.len(), ph.len(), me.len()), (5, 1, 3, 1));
+    let de = desks::table
+        .select(desks::all_columns)
+        .load::<(i64, String, String, String, String, String, String, Time)>(&mut *conn)
+        .unwrap();
+    let ho = holidays::table.select(holidays::all_columns).load::<(chrono::NaiveDate, String)>(&mut *conn).unwrap();
+    type ProcedureColumns = (i64, i64, String, String, String, i32, Option<i64>, String, String, String, String);
+    let pr = procedures::table.select(procedures::all_columns).load::<ProcedureColumns>(&mut *conn).unwrap();
+    type DossierColumns =
+        (i64, i64, String, i64, String, String, String, i32, Time, Time, Option<Time>, Option<Time>, Option<i64>, Time);
+    let ds = dossiers::table.select(dossiers::all_columns).load::<DossierColumns>(&mut *conn).unwrap();
+    let ev = dossier_events::table
+        .select(dossier_events::all_columns)
+        .load::<(i64, i64, i32, String, Time, Option<i64>)>(&mut *conn)
+        .unwrap();
+    // Two desks of 20 procedures; the reference ward's four dossiers: four receipts and six moves.
+    assert_eq!((de.len(), ho.len(), pr.len(), ds.len(), ev.len()), (2, 11, 40, 4, 10));
 }
 
 #[test]

@@ -24,6 +24,10 @@ enum Setup {
     /// A photo in a new album.
     Photo,
     Media,
+    Procedure,
+    /// A dossier just received.
+    Dossier,
+    Holiday,
 }
 
 /// The callers of the matrix, in the order of each row's expected statuses.
@@ -174,7 +178,60 @@ fn matrix() -> Vec<Case> {
             [401, 403, 403, 403, 200, 200],
         ),
         ("DELETE", "/api/v1/sites/{site}/media/{media}", Setup::Media, None, [401, 403, 403, 403, 204, 204]),
+        (
+            "PUT",
+            "/api/v1/sites/{site}/desk",
+            Setup::Nothing,
+            Some(json!({"name": "Bộ phận một cửa", "unit_code": "000.00.14.H23",
+                        "hours": [{"weekdays": [1, 2, 3, 4, 5], "opens": "07:30", "closes": "11:30"}]})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/sites/{site}/procedures",
+            Setup::Nothing,
+            Some(
+                json!({"code": "9.000001", "name": "Thủ tục mới", "field": "Hộ tịch", "processing_days": 1, "online_level": "truc_tiep"}),
+            ),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            "PATCH",
+            "/api/v1/sites/{site}/procedures/{code}",
+            Setup::Procedure,
+            Some(json!({"fee_vnd": null})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        ("DELETE", "/api/v1/sites/{site}/procedures/{code}", Setup::Procedure, None, [401, 403, 403, 403, 204, 204]),
+        ("GET", "/api/v1/sites/{site}/dossiers", Setup::Nothing, None, [401, 403, 200, 403, 200, 200]),
+        (
+            "POST",
+            "/api/v1/sites/{site}/dossiers",
+            Setup::Nothing,
+            Some(json!({"procedure": "1.004194", "applicant_name": "Nguyễn Văn An"})),
+            [401, 403, 201, 403, 201, 201],
+        ),
+        (
+            "POST",
+            "/api/v1/sites/{site}/dossiers/{code}/status",
+            Setup::Dossier,
+            Some(json!({"status": "processing"})),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            "PUT",
+            "/api/v1/holidays/{day}",
+            Setup::Nothing,
+            Some(json!({"name": "Ngày nghỉ"})),
+            [401, 403, 403, 403, 403, 200],
+        ),
+        ("DELETE", "/api/v1/holidays/{day}", Setup::Holiday, None, [401, 403, 403, 403, 403, 204]),
     ]
+}
+
+/// A different day for each call `n`.
+fn holiday(n: usize) -> String {
+    (chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap() + chrono::Duration::days(n as i64)).to_string()
 }
 
 both!(authorisation_matrix, |app| {
@@ -255,6 +312,31 @@ both!(authorisation_matrix, |app| {
                     assert_eq!(res.status, 201);
                     uri = uri.replace("{slug}", &slug);
                 }
+                Setup::Procedure | Setup::Dossier | Setup::Holiday => {
+                    let (uri_part, path, body) = match setup {
+                        Setup::Procedure => (
+                            format!("9.1{n:05}"),
+                            "/api/v1/sites/phuong-chi-minh/procedures".to_owned(),
+                            json!({"code": format!("9.1{n:05}"), "name": "Thủ tục thử", "field": "Hộ tịch",
+                                   "processing_days": 1, "online_level": "truc_tiep"}),
+                        ),
+                        Setup::Dossier => (
+                            String::new(),
+                            "/api/v1/sites/phuong-chi-minh/dossiers".to_owned(),
+                            json!({"procedure": "1.004194", "applicant_name": format!("Người nộp {n}")}),
+                        ),
+                        _ => (holiday(n), format!("/api/v1/holidays/{}", holiday(n)), json!({"name": "Ngày nghỉ"})),
+                    };
+                    let method = if let Setup::Holiday = setup { "PUT" } else { "POST" };
+                    let res = app.call(method, &path, Some(&staff.admin), Some(body)).await;
+                    assert!(res.status == 200 || res.status == 201, "{}", String::from_utf8_lossy(&res.body));
+                    let key = if let Setup::Dossier = setup {
+                        res.json()["data"]["code"].as_str().unwrap().to_owned()
+                    } else {
+                        uri_part
+                    };
+                    uri = uri.replace("{code}", &key).replace("{day}", &key);
+                }
                 Setup::Link | Setup::Album | Setup::Photo | Setup::Media => {
                     let site = "/api/v1/sites/phuong-chi-minh";
                     let (collection, body) = match setup {
@@ -303,7 +385,25 @@ both!(authorisation_matrix, |app| {
                 );
                 continue;
             }
-            if body.as_ref().and_then(|b| b.get("name")).is_some() {
+            let uri = uri.replace("{day}", &holiday(n));
+            if uri.ends_with("/procedures") {
+                // A fresh code each time, so a success is not a clash with the last one.
+                let body = json!({"code": format!("9.2{n:05}"), "name": "Thủ tục mới", "field": "Hộ tịch",
+                                  "processing_days": 1, "online_level": "truc_tiep"});
+                let res = app.call(method, &uri, token.map(|t| t.as_str()), Some(body)).await;
+                assert_eq!(
+                    res.status,
+                    expected[i],
+                    "{method} {pattern} as {}: {}",
+                    CALLERS[i],
+                    String::from_utf8_lossy(&res.body)
+                );
+                continue;
+            }
+            if body.as_ref().and_then(|b| b.get("name")).is_some()
+                && !uri.contains("/holidays/")
+                && !uri.ends_with("/desk")
+            {
                 // A fresh name each time, so a success is not a clash with the last one.
                 let body = json!({"name": format!("Chuyên mục mới {n}")});
                 let res = app.call(method, &uri, token.map(|t| t.as_str()), Some(body)).await;
