@@ -70,8 +70,9 @@ dataset() {
         env DATABASE_URL="$url" "$BIN" generate --sites "$SITES" --articles "$ARTICLES" --seed "$SEED" >&2
     else
         local have
-        have=$(psql "$PG_URL" -tAc "SELECT count(*) FROM portal_bench_data.articles" 2>/dev/null || echo 0)
-        [ "$have" = "$ARTICLES" ] && return 0
+        # Reused when it has the articles and the latest resources (every ward's desk).
+        have=$(psql "$PG_URL" -tAc "SELECT (SELECT count(*) FROM portal_bench_data.articles) || '/' || (SELECT count(*) FROM portal_bench_data.desks)" 2>/dev/null || echo 0)
+        [ "$have" = "$ARTICLES/$SITES" ] && return 0
         psql "$PG_URL" -qc 'DROP SCHEMA IF EXISTS portal_bench_data CASCADE' -c 'CREATE SCHEMA portal_bench_data' >/dev/null
         env DATABASE_URL="$url" "$BIN" generate --sites "$SITES" --articles "$ARTICLES" --seed "$SEED" >&2
     fi
@@ -114,7 +115,7 @@ measure() {
 CEILING_RPS=
 for backend in $BACKENDS; do
     if [ "$backend" = sqlite ]; then
-        url="sqlite://$PWD/target/bench/portal-$ARTICLES-$SITES-$SEED.db"
+        url="sqlite://$PWD/target/bench/portal-v2-$ARTICLES-$SITES-$SEED.db"
     else
         url="$PG_URL?options=-csearch_path%3Dportal_bench_data"
     fi
@@ -138,6 +139,7 @@ for backend in $BACKENDS; do
     measure "$backend, cached: article list" "$list"
     measure "$backend, cached: article detail" "$detail"
     measure "$backend, cached: category tree" "$site/categories"
+    measure "$backend, cached: home bundle" "$site/home"
     measure "$backend, cached: search (22 subjects × $SITES sites)" "$list" "$WORK/search.lua"
     measure "$backend: visit summary" "$site/visits/summary"
     measure "$backend: visit beacon" "$site/visits" "$WORK/beacon.lua"
@@ -147,6 +149,7 @@ for backend in $BACKENDS; do
     measure "$backend, uncached: article list" "$list"
     measure "$backend, uncached: article detail" "$detail"
     measure "$backend, uncached: category tree" "$site/categories"
+    measure "$backend, uncached: home bundle" "$site/home"
     measure "$backend, uncached: search" "$list" "$WORK/search.lua"
     uncached_peak=$(peak_mb)
     stop

@@ -1,14 +1,23 @@
 //! A seeded generator of a large realistic dataset for benchmarks: wards with category trees
 //! and many Vietnamese articles (bodies of a few kilobytes, real diacritics), indexed for
-//! search. The same seed always makes the same data.
+//! search, and each ward's links, photo albums, media items, one-stop desk with its 20
+//! procedures and a year of dossiers. The same seed always makes the same data.
 
 use chrono::{Duration, NaiveDate, Utc};
 use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::db::schema::{articles, categories, sites};
+use crate::db::schema::{albums, articles, categories, links, media_items, photos, sites};
 use crate::db::{AnyConnection, backend};
+use crate::error::ApiError;
+
+/// Per ward: links (in three groups), albums of photos, media items and dossiers.
+const LINKS: usize = 12;
+const ALBUMS: usize = 40;
+const PHOTOS_PER_ALBUM: usize = 12;
+const MEDIA: usize = 30;
+const DOSSIERS: usize = 500;
 
 /// Syllables of everyday ward news, with their diacritics.
 const WORDS: &[&str] = &[
@@ -296,13 +305,14 @@ fn sentence(rng: &mut StdRng, words: &[&'static str], min: usize, max: usize) ->
 
 /// Loads `sites` wards (`phuong-1`, `phuong-2`...) with `articles` articles in all, spread over
 /// ten years (2% drafts), deterministically from `seed`. Returns the articles made.
-pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, seed: u64) -> QueryResult<usize> {
+pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, seed: u64) -> Result<usize, ApiError> {
     let mut rng = StdRng::seed_from_u64(seed);
     let words = filler();
     let now = Utc::now().naive_utc();
     let start = NaiveDate::from_ymd_opt(2016, 1, 1).expect("valid date").and_hms_opt(0, 0, 0).expect("valid time");
     let span = (now - start).num_seconds().max(1);
     let mut made = 0;
+    super::insert_holidays(conn)?;
     for w in 1..=sites_n {
         let slug = format!("phuong-{w}");
         let site_id: i64 = diesel::insert_into(sites::table)
@@ -376,7 +386,120 @@ pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, see
             Ok::<_, diesel::result::Error>(())
         })?;
         made += count;
+        let site = crate::sites::find(conn, &slug)?;
+        conn.transaction(|conn| library(conn, &mut rng, &words, &site))?;
     }
     backend::optimize(conn)?;
     Ok(made)
+}
+
+/// A ward's links, albums, media, desk and a year of dossiers.
+fn library(
+    conn: &mut AnyConnection,
+    rng: &mut StdRng,
+    words: &[&'static str],
+    site: &crate::sites::Site,
+) -> Result<(), ApiError> {
+    let now = Utc::now().naive_utc();
+    let year_ago = now - Duration::days(365);
+    let groups = ["Cơ quan Trung ương", "Tỉnh Hải Dương", "Thành phố Chí Linh"];
+    for i in 0..LINKS {
+        diesel::insert_into(links::table)
+            .values((
+                links::site_id.eq(site.id),
+                links::group_name.eq(groups[i * groups.len() / LINKS]),
+                links::title.eq(sentence(rng, words, 3, 6)),
+                links::url.eq(format!("https://lien-ket-{i}.gov.vn")),
+                links::position.eq(i as i32 + 1),
+                links::created_at.eq(now),
+                links::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    for a in 0..ALBUMS {
+        let title = sentence(rng, words, 4, 8);
+        let album: i64 = diesel::insert_into(albums::table)
+            .values((
+                albums::site_id.eq(site.id),
+                albums::slug.eq(format!("{}-{a}", crate::text::slugify(&title))),
+                albums::title.eq(&title),
+                albums::description.eq(sentence(rng, words, 10, 20)),
+                albums::published_at.eq(year_ago + Duration::days(rng.random_range(0..365))),
+                albums::created_at.eq(now),
+                albums::updated_at.eq(now),
+            ))
+            .returning(albums::id)
+            .get_result(conn)?;
+        for p in 0..PHOTOS_PER_ALBUM {
+            let image = format!("/uploads/bench/{album}-{p}");
+            diesel::insert_into(photos::table)
+                .values((
+                    photos::album_id.eq(album),
+                    photos::image_url.eq(format!("{image}.jpg")),
+                    photos::thumbnail_url.eq(format!("{image}-thumb.jpg")),
+                    photos::medium_url.eq(format!("{image}-medium.jpg")),
+                    photos::width.eq(Some(1600)),
+                    photos::height.eq(Some(1067)),
+                    photos::caption.eq(sentence(rng, words, 5, 12)),
+                    photos::position.eq(p as i32 + 1),
+                    photos::created_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+    }
+    for m in 0..MEDIA {
+        let title = sentence(rng, words, 3, 7);
+        let video = rng.random_range(0..3) > 0;
+        diesel::insert_into(media_items::table)
+            .values((
+                media_items::site_id.eq(site.id),
+                media_items::slug.eq(format!("{}-{m}", crate::text::slugify(&title))),
+                media_items::title.eq(&title),
+                media_items::description.eq(sentence(rng, words, 8, 16)),
+                media_items::kind.eq(if video { "video" } else { "audio" }),
+                media_items::embed_url.eq(video.then(|| format!("https://www.youtube.com/embed/bench{m}"))),
+                media_items::file_url.eq((!video).then(|| format!("/uploads/bench/song-{m}.mp3"))),
+                media_items::content_type.eq((!video).then_some("audio/mpeg")),
+                media_items::duration_seconds.eq(Some(rng.random_range(60..600))),
+                media_items::published_at.eq(year_ago + Duration::days(rng.random_range(0..365))),
+                media_items::created_at.eq(now),
+                media_items::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    let unit = format!("000.00.{:02}.H23", site.id % 100);
+    super::insert_desk(conn, site, &site.name, &unit, now)?;
+    let catalogue: Vec<(i64, i32)> = {
+        use crate::db::schema::procedures;
+        procedures::table
+            .filter(procedures::site_id.eq(site.id))
+            .select((procedures::id, procedures::processing_days))
+            .load(conn)?
+    };
+    let channels = ["truc_tiep", "truc_tiep", "truc_tuyen", "buu_chinh"];
+    // Received over the past year in time order; older ones are finished and handed over, the
+    // last weeks' are still on their way.
+    let mut received: Vec<chrono::NaiveDateTime> =
+        (0..DOSSIERS).map(|_| year_ago + Duration::minutes(rng.random_range(0..365 * 24 * 60))).collect();
+    received.sort();
+    for at in received {
+        let procedure = catalogue[rng.random_range(0..catalogue.len())];
+        let channel = channels[rng.random_range(0..channels.len())];
+        let name = sentence(rng, words, 3, 3);
+        let code =
+            crate::desk::dossiers::receive(conn, site, &unit, procedure, (&name, "0912345678", channel), at, "", None)?;
+        let age = (now - at).num_days();
+        let steps: &[i32] = match rng.random_range(0..20) {
+            0 => &[7],
+            1 => &[4, 8],
+            _ if age > 30 => &[4, 9, 10],
+            _ if age > 7 => &[4, 9],
+            _ => &[4],
+        };
+        for (i, status) in steps.iter().enumerate() {
+            let when = (at + Duration::hours(rng.random_range(1..=72) * (i as i64 + 1))).min(now);
+            crate::desk::dossiers::advance(conn, site, &code, *status, "", when, None)?;
+        }
+    }
+    Ok(())
 }

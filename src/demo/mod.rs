@@ -271,14 +271,17 @@ pub fn seed(conn: &mut AnyConnection, upload_dir: &Path) -> Result<(), ApiError>
         }
         insert_library(conn, chi_minh, upload_dir, now)?;
         insert_holidays(conn)?;
-        insert_desk(conn, DEMO_SITE, "Chí Minh", "000.00.14.H23", now)?;
+        let site = crate::sites::find(conn, DEMO_SITE)?;
+        insert_desk(conn, &site, "Chí Minh", "000.00.14.H23", now)?;
+        insert_demo_dossiers(conn, &site, "000.00.14.H23", now)?;
         let le_loi =
             insert_site(conn, SECOND_SITE, "Xã Lê Lợi", "Cổng thông tin điện tử xã Lê Lợi, thành phố Chí Linh", now)?;
         insert_categories(conn, le_loi, LE_LOI_CATEGORIES)?;
         for article in LE_LOI_ARTICLES {
             insert_article(conn, le_loi, article, now)?;
         }
-        insert_desk(conn, SECOND_SITE, "Lê Lợi", "000.00.15.H23", now)?;
+        let second = crate::sites::find(conn, SECOND_SITE)?;
+        insert_desk(conn, &second, "Lê Lợi", "000.00.15.H23", now)?;
         Ok(())
     })
 }
@@ -491,7 +494,7 @@ const HOLIDAYS_2026: &[((u32, u32), &str)] = &[
     ((9, 2), "Quốc khánh"),
 ];
 
-fn insert_holidays(conn: &mut AnyConnection) -> QueryResult<()> {
+pub(crate) fn insert_holidays(conn: &mut AnyConnection) -> QueryResult<()> {
     use crate::db::schema::holidays;
     for ((m, d), name) in HOLIDAYS_2026 {
         let day = NaiveDate::from_ymd_opt(2026, *m, *d).expect("a valid date");
@@ -513,18 +516,16 @@ struct ProcedureSource {
     documents: Vec<String>,
 }
 
-/// The desk of the ward named `ward`: its office and hours, the 20 procedures, and for the
-/// reference ward a few dossiers of the past days in each state.
-fn insert_desk(
+/// The desk of the ward named `ward`: its office and hours and the 20 procedures.
+pub(crate) fn insert_desk(
     conn: &mut AnyConnection,
-    slug: &str,
+    site: &crate::sites::Site,
     ward: &str,
     unit: &str,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     use crate::db::schema::desks;
-    use crate::desk::{Procedure, Session, dossiers};
-    let site = crate::sites::find(conn, slug)?;
+    use crate::desk::{Procedure, Session};
     let weekdays = vec![1, 2, 3, 4, 5];
     let hours = [("07:00", "11:30"), ("13:30", "17:00")].map(|(opens, closes)| Session {
         weekdays: weekdays.clone(),
@@ -563,9 +564,17 @@ fn insert_desk(
         };
         crate::desk::save_procedure(conn, site.id, 0, &procedure)?;
     }
-    if slug != DEMO_SITE {
-        return Ok(());
-    }
+    Ok(())
+}
+
+/// A few dossiers of the past days in each state, at the reference ward's desk.
+fn insert_demo_dossiers(
+    conn: &mut AnyConnection,
+    site: &crate::sites::Site,
+    unit: &str,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    use crate::desk::dossiers;
     // (procedure, applicant, channel, days ago, the statuses it went through)
     let demo: [(&str, &str, &str, i64, &[i32]); 4] = [
         ("1.001193", "Nguyễn Văn An", "truc_tiep", 9, &[4, 9, 10]),
@@ -578,7 +587,7 @@ fn insert_desk(
         let received = now - Duration::days(days_ago) - Duration::hours(1);
         let dossier = dossiers::receive(
             conn,
-            &site,
+            site,
             unit,
             (id, procedure.processing_days),
             (name, "0912345678", channel),
@@ -590,7 +599,7 @@ fn insert_desk(
             let at = received + Duration::minutes(30 * (i as i64 + 1));
             let note =
                 if *status == 5 { "Bổ sung bản sao giấy tờ chứng minh chỗ ở hợp pháp" } else { "" };
-            dossiers::advance(conn, &site, &dossier, *status, note, at, None)?;
+            dossiers::advance(conn, site, &dossier, *status, note, at, None)?;
         }
     }
     Ok(())

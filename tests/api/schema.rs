@@ -235,3 +235,50 @@ fn read_path_migrations_keep_existing_articles_on_sqlite() {
 fn read_path_migrations_keep_existing_articles_on_postgres() {
     read_path_migrations_keep_existing_articles(Backend::Postgres);
 }
+
+/// The benchmark's generator fills every resource the benchmark reads.
+fn generated_dataset(backend: Backend) {
+    let Some(db) = TestDb::new(backend) else { return };
+    let pool = db.pool(1, 30_000);
+    let mut conn = pool.get().unwrap();
+    portal::db::migrate(&mut conn).unwrap();
+    assert_eq!(portal::demo::generate::generate(&mut conn, 2, 50, 7).unwrap(), 50);
+    let mut count = |table: &str| -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}")).get_result::<N>(&mut *conn).unwrap().n
+    };
+    let counts: Vec<i64> = [
+        "sites",
+        "articles",
+        "links",
+        "albums",
+        "photos",
+        "media_items",
+        "desks",
+        "procedures",
+        "dossiers",
+        "holidays",
+    ]
+    .iter()
+    .map(|t| count(t))
+    .collect();
+    assert_eq!(counts, [2, 50, 24, 80, 960, 60, 2, 40, 1000, 11]);
+    // Every dossier went through its steps along the national codes.
+    let open: i64 = dossiers::table.filter(dossiers::status.eq_any([2, 4, 9])).count().get_result(&mut *conn).unwrap();
+    let returned: i64 = dossiers::table.filter(dossiers::status.eq(10)).count().get_result(&mut *conn).unwrap();
+    assert!(returned > 700 && open > 0, "returned {returned}, open {open}");
+}
+
+#[test]
+fn generated_dataset_on_sqlite() {
+    generated_dataset(Backend::Sqlite);
+}
+
+#[test]
+fn generated_dataset_on_postgres() {
+    generated_dataset(Backend::Postgres);
+}
