@@ -18,7 +18,7 @@ use crate::db::schema::{albums, photos};
 use crate::db::{self, AnyConnection};
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, List, Page, PageParams, cached_json, list_response, private_json};
-use crate::input::{Checker, free_slug};
+use crate::input::{Checker, Need, free_slug};
 use crate::sites::Site;
 
 /// The most photos an album holds.
@@ -129,8 +129,14 @@ fn photos_of(conn: &mut AnyConnection, album_ids: &[i64]) -> QueryResult<Vec<Pho
 }
 
 /// A page of the site's albums, newest first, with their covers and photo counts (three
-/// queries, whatever the page size), and the number of albums.
-pub fn page(conn: &mut AnyConnection, site: &Site, limit: i64, offset: i64) -> QueryResult<(Vec<AlbumSummary>, i64)> {
+/// queries, whatever the page size), and, when `count` asks for it, the number of albums.
+pub fn page(
+    conn: &mut AnyConnection,
+    site: &Site,
+    limit: i64,
+    offset: i64,
+    count: bool,
+) -> QueryResult<(Vec<AlbumSummary>, i64)> {
     let rows: Vec<AlbumRow> = albums::table
         .filter(albums::site_id.eq(site.id))
         .order((albums::published_at.desc(), albums::id.desc()))
@@ -138,7 +144,7 @@ pub fn page(conn: &mut AnyConnection, site: &Site, limit: i64, offset: i64) -> Q
         .offset(offset)
         .select(AlbumRow::as_select())
         .load(conn)?;
-    let total = if offset == 0 && (rows.len() as i64) < limit {
+    let total = if !count || (offset == 0 && (rows.len() as i64) < limit) {
         rows.len() as i64
     } else {
         albums::table.filter(albums::site_id.eq(site.id)).count().get_result(conn)?
@@ -226,7 +232,7 @@ pub async fn list_albums(
     let st = state.clone();
     let (data, total) = db::run(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &slug)?;
-        Ok(self::page(conn, &context.site, page.limit(), page.offset())?)
+        Ok(self::page(conn, &context.site, page.limit(), page.offset(), true)?)
     })
     .await?;
     list_response(&req, data, page, total, state.cache)
@@ -281,27 +287,40 @@ pub struct AlbumInput {
     pub published_at: Option<String>,
 }
 
-fn taken_slugs(conn: &mut AnyConnection, site_id: i64, except: i64) -> QueryResult<Vec<String>> {
-    albums::table.filter(albums::site_id.eq(site_id)).filter(albums::id.ne(except)).select(albums::slug).load(conn)
+/// The slugs of the site's other albums that `slug` or `slug-N` would clash with.
+fn taken_slugs(conn: &mut AnyConnection, site_id: i64, except: i64, slug: &str) -> QueryResult<Vec<String>> {
+    albums::table
+        .filter(albums::site_id.eq(site_id))
+        .filter(albums::id.ne(except))
+        .filter(albums::slug.eq(slug).or(albums::slug.like(format!("{slug}-%"))))
+        .select(albums::slug)
+        .load(conn)
 }
 
 /// Checks `input` and applies it to `row`.
 fn apply(conn: &mut AnyConnection, site: &Site, row: &mut AlbumRow, input: AlbumInput) -> Result<(), ApiError> {
     let creating = row.id == 0;
     let mut check = Checker::default();
-    let title = check.text("title", input.title, 200, creating);
+    let title = check.text("title", input.title, 200, Need::on_create(creating));
     let slug = check.slug("slug", input.slug);
-    let description = check.text("description", input.description, 2000, false);
+    let description = check.text("description", input.description, 2000, Need::Optional);
     let published_at = check.time("published_at", input.published_at, site);
-    let taken = taken_slugs(conn, site.id, row.id)?;
-    if slug.as_ref().is_some_and(|s| taken.contains(s)) {
+    if let Some(s) = &slug
+        && taken_slugs(conn, site.id, row.id, s)?.contains(s)
+    {
         check.reject("slug", "is taken by another album of this site");
     }
     check.finish()?;
     if let Some(title) = title {
         row.title = title;
     }
-    row.slug = slug.unwrap_or_else(|| if creating { free_slug(&row.title, &taken) } else { row.slug.clone() });
+    row.slug = match slug {
+        Some(slug) => slug,
+        None if creating => {
+            free_slug(&row.title, &taken_slugs(conn, site.id, row.id, &crate::text::slugify(&row.title))?)
+        }
+        None => row.slug.clone(),
+    };
     row.description = description.unwrap_or(std::mem::take(&mut row.description));
     row.published_at = published_at.unwrap_or(row.published_at);
     Ok(())
@@ -522,10 +541,11 @@ fn image(conn: &mut AnyConnection, site: &Site, input: &PhotoInput, check: &mut 
             }
         }
         (None, Some(url)) => {
-            let url = check.url("image_url", Some(url.clone()), true, true).unwrap_or_default();
+            let url = check.url("image_url", Some(url.clone()), true, Need::Required).unwrap_or_default();
             let thumbnail =
-                check.url("thumbnail_url", input.thumbnail_url.clone(), true, false).filter(|u| !u.is_empty());
-            let medium = check.url("medium_url", input.medium_url.clone(), true, false).filter(|u| !u.is_empty());
+                check.url("thumbnail_url", input.thumbnail_url.clone(), true, Need::Optional).filter(|u| !u.is_empty());
+            let medium =
+                check.url("medium_url", input.medium_url.clone(), true, Need::Optional).filter(|u| !u.is_empty());
             for (field, value) in [("width", input.width), ("height", input.height)] {
                 if value.is_some_and(|v| !(1..=100_000).contains(&v)) {
                     check.reject(field, "must be from 1 to 100000");
@@ -581,7 +601,7 @@ pub async fn add_photo(
             let album = find(conn, site.id, &slug)?;
             let mut check = Checker::default();
             let image = image(conn, site, &input, &mut check)?;
-            let caption = check.text("caption", input.caption, 1000, false).unwrap_or_default();
+            let caption = check.text("caption", input.caption, 1000, Need::Optional).unwrap_or_default();
             let position = check.position("position", input.position);
             check.finish()?;
             let (upload_id, url, thumbnail, medium, width, height) =
@@ -662,18 +682,20 @@ pub async fn update_photo(
     let (site, album, id) = path.into_inner();
     let input = body.into_inner();
     let photo = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        let mut row = find_photo(conn, site.id, &album, id)?;
-        let mut check = Checker::default();
-        let caption = check.text("caption", input.caption, 1000, false);
-        let position = check.position("position", input.position);
-        check.finish()?;
-        row.caption = caption.unwrap_or(std::mem::take(&mut row.caption));
-        row.position = position.unwrap_or(row.position);
-        diesel::update(photos::table.find(id))
-            .set((photos::caption.eq(&row.caption), photos::position.eq(row.position)))
-            .execute(conn)?;
-        audit::record(conn, origin, "photo.update", &format!("album:{album}/photo:{id}"), Some(site.id))?;
-        Ok(Photo::from(row))
+        conn.transaction(|conn| {
+            let mut row = find_photo(conn, site.id, &album, id)?;
+            let mut check = Checker::default();
+            let caption = check.text("caption", input.caption, 1000, Need::Optional);
+            let position = check.position("position", input.position);
+            check.finish()?;
+            row.caption = caption.unwrap_or(std::mem::take(&mut row.caption));
+            row.position = position.unwrap_or(row.position);
+            diesel::update(photos::table.find(id))
+                .set((photos::caption.eq(&row.caption), photos::position.eq(row.position)))
+                .execute(conn)?;
+            audit::record(conn, origin, "photo.update", &format!("album:{album}/photo:{id}"), Some(site.id))?;
+            Ok(Photo::from(row))
+        })
     })
     .await?;
     private_json(&Data { data: photo }, StatusCode::OK, |_| {})
@@ -706,10 +728,12 @@ pub async fn delete_photo(
 ) -> Result<HttpResponse, ApiError> {
     let (site, album, id) = path.into_inner();
     on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        find_photo(conn, site.id, &album, id)?;
-        diesel::delete(photos::table.find(id)).execute(conn)?;
-        audit::record(conn, origin, "photo.delete", &format!("album:{album}/photo:{id}"), Some(site.id))?;
-        Ok(())
+        conn.transaction(|conn| {
+            find_photo(conn, site.id, &album, id)?;
+            diesel::delete(photos::table.find(id)).execute(conn)?;
+            audit::record(conn, origin, "photo.delete", &format!("album:{album}/photo:{id}"), Some(site.id))?;
+            Ok(())
+        })
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

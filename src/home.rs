@@ -102,8 +102,8 @@ pub async fn get_home(
             site: SiteView::from(site),
             categories: Tree::load(conn, site.id)?.roots(),
             latest_articles,
-            albums: crate::albums::page(conn, site, ALBUMS, 0)?.0,
-            media: crate::media::page(conn, site, None, MEDIA, 0)?.0,
+            albums: crate::albums::page(conn, site, ALBUMS, 0, false)?.0,
+            media: crate::media::page(conn, site, None, MEDIA, 0, false)?.0,
             links: crate::links::groups(conn, site.id)?,
             desk: crate::desk::find_desk(conn, site.id)?,
         })

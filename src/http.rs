@@ -145,12 +145,28 @@ pub fn cached_json_with<T: Serialize>(
     cache: CachePolicy,
     extra: impl FnOnce(&mut actix_web::HttpResponseBuilder),
 ) -> Result<HttpResponse, ApiError> {
+    tagged_json(req, value, cache.header_value(), extra)
+}
+
+/// Answers `value`, which changes as time passes and not only with writes (figures counted
+/// up to now), as JSON with an `ETag` that `If-None-Match` turns into 304 but
+/// `Cache-Control: no-cache`: every use asks again.
+pub fn fresh_json<T: Serialize>(req: &HttpRequest, value: &T) -> Result<HttpResponse, ApiError> {
+    tagged_json(req, value, "no-cache".to_owned(), |_| {})
+}
+
+fn tagged_json<T: Serialize>(
+    req: &HttpRequest,
+    value: &T,
+    cache_control: String,
+    extra: impl FnOnce(&mut actix_web::HttpResponseBuilder),
+) -> Result<HttpResponse, ApiError> {
     let body = to_json(value)?;
     let etag = etag_of(&body);
     let status =
         if if_none_match(req.headers(), |tag| tag == etag) { StatusCode::NOT_MODIFIED } else { StatusCode::OK };
     let mut res = HttpResponse::build(status);
-    res.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, cache.header_value()));
+    res.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, cache_control));
     extra(&mut res);
     if status == StatusCode::NOT_MODIFIED {
         return Ok(res.finish());

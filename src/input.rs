@@ -1,7 +1,7 @@
 //! Checking what editors send: each check trims, bounds and names the field it rejects, and
 //! a [`Checker`] gathers every problem of a body so that one 422 names them all.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::error::{ApiError, FieldError};
 use crate::http::field_error;
@@ -21,8 +21,19 @@ pub fn is_url(url: &str, paths: bool) -> bool {
     (absolute || path) && url.len() <= MAX_URL_LEN && !url.contains(char::is_whitespace)
 }
 
+/// The years a date may fall in: far wider than any ward's records, and inside every
+/// backend's range.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// A calendar day written `YYYY-MM-DD`, within [`YEARS`].
+pub fn parse_date(value: &str) -> Option<NaiveDate> {
+    let value = value.trim();
+    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").ok().filter(|_| value.len() == 10)?;
+    YEARS.contains(&date.year()).then_some(date)
+}
+
 /// A date (the start of that day in the site's time zone; with `end`, the start of the next
-/// day) or an RFC 3339 time, as UTC.
+/// day) or an RFC 3339 time, as UTC, within [`YEARS`].
 pub fn parse_time(
     field: &str,
     value: Option<&str>,
@@ -31,20 +42,32 @@ pub fn parse_time(
     errors: &mut Vec<FieldError>,
 ) -> Option<NaiveDateTime> {
     let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-    if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        let day = if end { date.succ_opt()? } else { date };
-        let local = site.tz.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).earliest()?;
-        return Some(local.naive_utc());
+    let parsed = match parse_date(value) {
+        Some(date) => Some(site.to_utc((if end { date + Duration::days(1) } else { date }).and_time(NaiveTime::MIN))),
+        None => DateTime::parse_from_rfc3339(value).ok().map(|t| t.naive_utc()),
+    };
+    let parsed = parsed.filter(|t| YEARS.contains(&t.year()));
+    if parsed.is_none() {
+        errors.push(field_error(field, "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00)"));
     }
-    match DateTime::parse_from_rfc3339(value) {
-        Ok(t) => Some(t.naive_utc()),
-        Err(_) => {
-            errors.push(field_error(
-                field,
-                "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00)",
-            ));
-            None
-        }
+    parsed
+}
+
+/// What a field of a request body must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// May be left out or sent empty.
+    Optional,
+    /// May be left out (it stays as it is), but not sent empty.
+    NotEmpty,
+    /// Must be sent, and not empty.
+    Required,
+}
+
+impl Need {
+    /// A field every record has: required when creating, never emptied after.
+    pub fn on_create(creating: bool) -> Need {
+        if creating { Need::Required } else { Need::NotEmpty }
     }
 }
 
@@ -60,15 +83,13 @@ impl Checker {
         self.errors.push(field_error(field, message));
     }
 
-    /// A text field, trimmed: at most `max` characters, and not empty when `required` (which
-    /// also rejects it left out).
-    pub fn text(&mut self, field: &str, value: Option<String>, max: usize, required: bool) -> Option<String> {
+    /// A text field, trimmed, of at most `max` characters, as `need` wants it.
+    pub fn text(&mut self, field: &str, value: Option<String>, max: usize, need: Need) -> Option<String> {
         let value = value.map(|v| v.trim().to_owned());
+        let least = if need == Need::Optional { 0 } else { 1 };
         match &value {
-            None if required => self.reject(field, "is required"),
-            Some(v) if required && v.is_empty() => self.reject(field, format!("must be 1 to {max} characters")),
-            Some(v) if v.chars().count() > max => {
-                let least = if required { 1 } else { 0 };
+            None if need == Need::Required => self.reject(field, "is required"),
+            Some(v) if v.chars().count() < least || v.chars().count() > max => {
                 self.reject(field, format!("must be {least} to {max} characters"))
             }
             _ => {}
@@ -76,12 +97,13 @@ impl Checker {
         value
     }
 
-    /// A URL field (see [`is_url`]), trimmed; `required` rejects it left out or empty.
-    pub fn url(&mut self, field: &str, value: Option<String>, paths: bool, required: bool) -> Option<String> {
+    /// A URL field (see [`is_url`]), trimmed, as `need` wants it (only an optional one may be
+    /// sent empty, to clear it).
+    pub fn url(&mut self, field: &str, value: Option<String>, paths: bool, need: Need) -> Option<String> {
         let value = value.map(|v| v.trim().to_owned());
         match &value {
-            None if required => self.reject(field, "is required"),
-            Some(v) if v.is_empty() && !required => {}
+            None if need == Need::Required => self.reject(field, "is required"),
+            Some(v) if v.is_empty() && need == Need::Optional => {}
             Some(v) if !is_url(v, paths) => self.reject(
                 field,
                 if paths { "must be an http(s) URL or a path starting with /" } else { "must be an http(s) URL" },
@@ -155,6 +177,15 @@ mod tests {
     }
 
     #[test]
+    fn dates_stay_within_the_years() {
+        assert_eq!(parse_date("2026-11-24"), NaiveDate::from_ymd_opt(2026, 11, 24));
+        assert_eq!(parse_date("+262143-12-31"), None);
+        assert_eq!(parse_date("1899-12-31"), None);
+        assert_eq!(parse_date("2026-2-3"), None);
+        assert_eq!(parse_date("2026-02-30"), None);
+    }
+
+    #[test]
     fn free_slugs_count_up() {
         let taken = vec!["le-hoi".to_owned(), "le-hoi-2".to_owned()];
         assert_eq!(free_slug("Lễ hội", &taken), "le-hoi-3");
@@ -164,13 +195,19 @@ mod tests {
     #[test]
     fn checker_names_each_field() {
         let mut c = Checker::default();
-        assert_eq!(c.text("title", Some("  Tiêu đề ".into()), 10, true), Some("Tiêu đề".into()));
-        c.text("title", None, 10, true);
-        c.text("caption", Some("x".repeat(11)), 10, false);
-        c.url("url", Some("ftp://a.vn".into()), false, true);
+        assert_eq!(c.text("title", Some("  Tiêu đề ".into()), 10, Need::Required), Some("Tiêu đề".into()));
+        c.text("title", None, 10, Need::Required);
+        c.text("caption", Some("x".repeat(11)), 10, Need::Optional);
+        c.url("url", Some("ftp://a.vn".into()), false, Need::Required);
         c.position("position", Some(-1));
+        // Left out on update is fine; sent empty is not, for a field every record has.
+        assert_eq!(c.text("title", None, 10, Need::NotEmpty), None);
+        c.text("title", Some("  ".into()), 10, Need::NotEmpty);
+        c.url("url", Some(String::new()), false, Need::NotEmpty);
+        assert_eq!(c.url("cover", Some(String::new()), true, Need::Optional), Some(String::new()));
         let fields: Vec<String> = c.errors.iter().map(|e| e.field.clone()).collect();
-        assert_eq!(fields, ["title", "caption", "url", "position"]);
+        assert_eq!(fields, ["title", "caption", "url", "position", "title", "url"]);
         assert_eq!(c.errors[1].message, "must be 0 to 10 characters");
+        assert_eq!(c.errors[4].message, "must be 1 to 10 characters");
     }
 }

@@ -14,7 +14,7 @@ use crate::auth::{Caller, Role, on_site};
 use crate::db::{self, AnyConnection, schema::links};
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, cached_json, private_json};
-use crate::input::Checker;
+use crate::input::{Checker, Need};
 
 /// A link as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -166,9 +166,9 @@ pub struct LinkInput {
 /// Checks `input` and applies it to `row`.
 fn apply(row: &mut LinkRow, input: LinkInput, creating: bool) -> Result<(), ApiError> {
     let mut check = Checker::default();
-    let group = check.text("group", input.group, 100, false);
-    let title = check.text("title", input.title, 200, creating);
-    let url = check.url("url", input.url, false, creating);
+    let group = check.text("group", input.group, 100, Need::Optional);
+    let title = check.text("title", input.title, 200, Need::on_create(creating));
+    let url = check.url("url", input.url, false, Need::on_create(creating));
     let position = check.position("position", input.position);
     check.finish()?;
     row.group_name = group.unwrap_or(std::mem::take(&mut row.group_name));
@@ -277,19 +277,21 @@ pub async fn update_link(
     let (site, id) = path.into_inner();
     let input = body.into_inner();
     let link = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        let mut row = find(conn, site.id, id)?;
-        apply(&mut row, input, false)?;
-        diesel::update(links::table.find(row.id))
-            .set((
-                links::group_name.eq(&row.group_name),
-                links::title.eq(&row.title),
-                links::url.eq(&row.url),
-                links::position.eq(row.position),
-                links::updated_at.eq(Utc::now().naive_utc()),
-            ))
-            .execute(conn)?;
-        audit::record(conn, origin, "link.update", &format!("link:{id}"), Some(site.id))?;
-        Ok(Link::from(row))
+        conn.transaction(|conn| {
+            let mut row = find(conn, site.id, id)?;
+            apply(&mut row, input, false)?;
+            diesel::update(links::table.find(row.id))
+                .set((
+                    links::group_name.eq(&row.group_name),
+                    links::title.eq(&row.title),
+                    links::url.eq(&row.url),
+                    links::position.eq(row.position),
+                    links::updated_at.eq(Utc::now().naive_utc()),
+                ))
+                .execute(conn)?;
+            audit::record(conn, origin, "link.update", &format!("link:{id}"), Some(site.id))?;
+            Ok(Link::from(row))
+        })
     })
     .await?;
     private_json(&Data { data: link }, StatusCode::OK, |_| {})
@@ -321,10 +323,12 @@ pub async fn delete_link(
 ) -> Result<HttpResponse, ApiError> {
     let (site, id) = path.into_inner();
     on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        let row = find(conn, site.id, id)?;
-        diesel::delete(links::table.find(row.id)).execute(conn)?;
-        audit::record(conn, origin, "link.delete", &format!("link:{id}"), Some(site.id))?;
-        Ok(())
+        conn.transaction(|conn| {
+            let row = find(conn, site.id, id)?;
+            diesel::delete(links::table.find(row.id)).execute(conn)?;
+            audit::record(conn, origin, "link.delete", &format!("link:{id}"), Some(site.id))?;
+            Ok(())
+        })
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -16,7 +16,7 @@ use crate::db::schema::media_items as media;
 use crate::db::{self, AnyConnection};
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, List, Page, cached_json, check, list_response, private_json};
-use crate::input::{Checker, free_slug};
+use crate::input::{Checker, Need, free_slug};
 use crate::sites::Site;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -83,13 +83,15 @@ impl MediaItem {
 /// The two kinds.
 const KINDS: [&str; 2] = ["video", "audio"];
 
-/// A page of the site's media, newest first, of one `kind` or both, and how many there are.
+/// A page of the site's media, newest first, of one `kind` or both, and, when `count` asks
+/// for it, how many there are.
 pub fn page(
     conn: &mut AnyConnection,
     site: &Site,
     kind: Option<&str>,
     limit: i64,
     offset: i64,
+    count: bool,
 ) -> QueryResult<(Vec<MediaItem>, i64)> {
     let filtered = || {
         let mut q = media::table.filter(media::site_id.eq(site.id)).into_boxed();
@@ -104,7 +106,7 @@ pub fn page(
         .offset(offset)
         .select(MediaRow::as_select())
         .load(conn)?;
-    let total = if offset == 0 && (rows.len() as i64) < limit {
+    let total = if !count || (offset == 0 && (rows.len() as i64) < limit) {
         rows.len() as i64
     } else {
         filtered().count().get_result(conn)?
@@ -173,7 +175,7 @@ pub async fn list_media(
     let st = state.clone();
     let (data, total) = db::run(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &slug)?;
-        Ok(self::page(conn, &context.site, kind.as_deref(), page.limit(), page.offset())?)
+        Ok(self::page(conn, &context.site, kind.as_deref(), page.limit(), page.offset(), true)?)
     })
     .await?;
     list_response(&req, data, page, total, state.cache)
@@ -241,18 +243,28 @@ pub struct MediaInput {
     pub published_at: Option<String>,
 }
 
+/// The slugs of the site's other items that `slug` or `slug-N` would clash with.
+fn taken_slugs(conn: &mut AnyConnection, site_id: i64, except: i64, slug: &str) -> QueryResult<Vec<String>> {
+    media::table
+        .filter(media::site_id.eq(site_id))
+        .filter(media::id.ne(except))
+        .filter(media::slug.eq(slug).or(media::slug.like(format!("{slug}-%"))))
+        .select(media::slug)
+        .load(conn)
+}
+
 /// Checks `input` and applies it to `row`.
 fn apply(conn: &mut AnyConnection, site: &Site, row: &mut MediaRow, input: MediaInput) -> Result<(), ApiError> {
     let creating = row.id == 0;
     let mut check = Checker::default();
-    let title = check.text("title", input.title, 200, creating);
+    let title = check.text("title", input.title, 200, Need::on_create(creating));
     let slug = check.slug("slug", input.slug);
-    let description = check.text("description", input.description, 2000, false);
+    let description = check.text("description", input.description, 2000, Need::Optional);
     let mut kind = input.kind.map(|k| k.trim().to_owned());
     if kind.as_deref().is_some_and(|k| !KINDS.contains(&k)) {
         check.reject("kind", "must be video or audio");
     }
-    let thumbnail = check.url("thumbnail_url", input.thumbnail_url, true, false);
+    let thumbnail = check.url("thumbnail_url", input.thumbnail_url, true, Need::Optional);
     if input.duration_seconds.is_some_and(|d| !(0..=86_400).contains(&d)) {
         check.reject("duration_seconds", "must be from 0 to 86400");
     }
@@ -281,7 +293,7 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut MediaRow, input: Media
                 }
             }
             if input.file_url.is_some() {
-                row.file_url = check.url("file_url", input.file_url, true, true);
+                row.file_url = check.url("file_url", input.file_url, true, Need::Required);
             }
             if let Some(url) = input.embed_url.map(|u| u.trim().to_owned()) {
                 if !url.starts_with("https://") || !crate::input::is_url(&url, false) {
@@ -295,16 +307,22 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut MediaRow, input: Media
     if creating && kind.is_none() {
         check.reject("kind", "is required (video or audio)");
     }
-    let taken: Vec<String> =
-        media::table.filter(media::site_id.eq(site.id)).filter(media::id.ne(row.id)).select(media::slug).load(conn)?;
-    if slug.as_ref().is_some_and(|s| taken.contains(s)) {
+    if let Some(s) = &slug
+        && taken_slugs(conn, site.id, row.id, s)?.contains(s)
+    {
         check.reject("slug", "is taken by another media item of this site");
     }
     check.finish()?;
     if let Some(title) = title {
         row.title = title;
     }
-    row.slug = slug.unwrap_or_else(|| if creating { free_slug(&row.title, &taken) } else { row.slug.clone() });
+    row.slug = match slug {
+        Some(slug) => slug,
+        None if creating => {
+            free_slug(&row.title, &taken_slugs(conn, site.id, row.id, &crate::text::slugify(&row.title))?)
+        }
+        None => row.slug.clone(),
+    };
     row.description = description.unwrap_or(std::mem::take(&mut row.description));
     row.kind = kind.unwrap_or(std::mem::take(&mut row.kind));
     if let Some(url) = thumbnail {
@@ -467,10 +485,12 @@ pub async fn delete_media(
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
     on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        let row = find(conn, site.id, &slug)?;
-        diesel::delete(media::table.find(row.id)).execute(conn)?;
-        audit::record(conn, origin, "media.delete", &format!("media:{slug}"), Some(site.id))?;
-        Ok(())
+        conn.transaction(|conn| {
+            let row = find(conn, site.id, &slug)?;
+            diesel::delete(media::table.find(row.id)).execute(conn)?;
+            audit::record(conn, origin, "media.delete", &format!("media:{slug}"), Some(site.id))?;
+            Ok(())
+        })
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -44,6 +44,21 @@ impl Site {
     pub fn local(&self, utc: NaiveDateTime) -> DateTime<FixedOffset> {
         utc.and_utc().with_timezone(&self.tz).fixed_offset()
     }
+
+    /// A wall-clock time of the site as UTC. A time a clock change skips counts as the
+    /// moment after the change; a time it repeats, as the first of the two.
+    pub fn to_utc(&self, local: NaiveDateTime) -> NaiveDateTime {
+        use chrono::TimeZone;
+        let mut probe = local;
+        // A gap is at most a few hours long: step out of it.
+        for _ in 0..48 {
+            if let Some(t) = self.tz.from_local_datetime(&probe).earliest() {
+                return t.naive_utc();
+            }
+            probe += chrono::Duration::minutes(15);
+        }
+        local
+    }
 }
 
 impl From<SiteRow> for Site {

@@ -102,8 +102,15 @@ pub fn sniff(bytes: &[u8], name: &str) -> Option<Kind> {
             None
         }
     } else if bytes.len() > 12 && &bytes[4..8] == b"ftyp" {
-        // ISO media: the brand tells audio from video.
-        if bytes[8..12].starts_with(b"M4A") { Some(M4A) } else { Some(MP4) }
+        // ISO media: the brand tells audio from video, and MP4 from the other formats of the
+        // family (HEIC, AVIF, QuickTime...), which are not accepted.
+        match &bytes[8..12] {
+            b"M4A " | b"M4B " => Some(M4A),
+            b"isom" | b"iso2" | b"iso4" | b"iso5" | b"iso6" | b"mp41" | b"mp42" | b"avc1" | b"dash" | b"M4V " => {
+                Some(MP4)
+            }
+            _ => None,
+        }
     } else if bytes.starts_with(b"ID3") || (bytes.len() > 2 && bytes[0] == 0xFF && bytes[1] & 0xE6 == 0xE2) {
         Some(MP3)
     } else if bytes.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
@@ -557,6 +564,8 @@ mod tests {
         assert_eq!(sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 ", "a"), Some(WEBP));
         assert_eq!(sniff(b"\x00\x00\x00\x20ftypisom\x00\x00", "a.mp3"), Some(MP4));
         assert_eq!(sniff(b"\x00\x00\x00\x20ftypM4A \x00\x00", "a"), Some(M4A));
+        assert_eq!(sniff(b"\x00\x00\x00\x20ftypheic\x00\x00", "a.mp4"), None);
+        assert_eq!(sniff(b"\x00\x00\x00\x20ftypqt  \x00\x00", "a.mp4"), None);
         assert_eq!(sniff(b"ID3\x04\x00\x00", "a"), Some(MP3));
         assert_eq!(sniff(b"\xFF\xFB\x90\x64", "a"), Some(MP3));
         assert_eq!(sniff(b"\x1A\x45\xDF\xA3\x9F", "a"), Some(WEBM));

@@ -318,6 +318,8 @@ diesel::table! {
         id -> BigInt,
         site_id -> BigInt,
         code -> Text,
+        /// Printed on the receipt; the public lookup needs it.
+        lookup_key -> Text,
         procedure_id -> BigInt,
         applicant_name -> Text,
         applicant_phone -> Text,

@@ -496,8 +496,10 @@ fn library(
             _ if age > 7 => &[4, 9],
             _ => &[4],
         };
-        for (i, status) in steps.iter().enumerate() {
-            let when = (at + Duration::hours(rng.random_range(1..=72) * (i as i64 + 1))).min(now);
+        let mut when = at;
+        for status in steps {
+            // Each step a few hours to three days after the one before, never in the future.
+            when = (when + Duration::hours(rng.random_range(1..=72))).min(now);
             crate::desk::dossiers::advance(conn, site, &code, *status, "", when, None)?;
         }
     }

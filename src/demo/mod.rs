@@ -498,7 +498,13 @@ pub(crate) fn insert_holidays(conn: &mut AnyConnection) -> QueryResult<()> {
     use crate::db::schema::holidays;
     for ((m, d), name) in HOLIDAYS_2026 {
         let day = NaiveDate::from_ymd_opt(2026, *m, *d).expect("a valid date");
-        diesel::insert_into(holidays::table).values((holidays::day.eq(day), holidays::name.eq(name))).execute(conn)?;
+        // Kept as they are where an admin has set them already.
+        let set: i64 = holidays::table.filter(holidays::day.eq(day)).count().get_result(conn)?;
+        if set == 0 {
+            diesel::insert_into(holidays::table)
+                .values((holidays::day.eq(day), holidays::name.eq(name)))
+                .execute(conn)?;
+        }
     }
     Ok(())
 }

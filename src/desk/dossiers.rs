@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -20,8 +20,8 @@ use crate::auth::{Caller, Role, on_site};
 use crate::db::schema::{dossier_events, dossiers};
 use crate::db::{self, AnyConnection};
 use crate::error::{ApiError, Problem};
-use crate::http::{Data, List, Page, cached_json, check, field_error, private_json, private_list_response};
-use crate::input::Checker;
+use crate::http::{Data, List, Page, check, field_error, fresh_json, private_json, private_list_response};
+use crate::input::{Checker, Need};
 use crate::sites::Site;
 
 /// The national status codes: (code, key, name).
@@ -42,6 +42,7 @@ pub const STATUSES: [(i32, &str, &str); 10] = [
 const CLOSED: [i32; 3] = [3, 7, 8];
 const PROCESSING: i32 = 4;
 const NEEDS_DOCUMENTS: i32 = 5;
+const AWAITING_PAYMENT: i32 = 6;
 const DONE: i32 = 9;
 const RETURNED: i32 = 10;
 
@@ -60,7 +61,7 @@ fn status_of(code: i32) -> (&'static str, &'static str) {
 pub fn next_statuses(from: i32) -> &'static [i32] {
     match from {
         1 => &[2, 3],
-        2 => &[4, 7, 8],
+        2 => &[3, 4, 7, 8],
         4 => &[5, 6, 7, 8, 9],
         5 => &[4, 7, 8],
         6 => &[4, 7, 9],
@@ -89,11 +90,11 @@ pub struct ProcedureRef {
     pub name: String,
 }
 
-/// A dossier. Looked up without a token, the applicant's name is shortened (`Nguyễn V. A.`)
-/// and the phone left out.
+/// A dossier. Looked up by the citizen (with the receipt's key, no token), the applicant's
+/// name is shortened (`Nguyễn V. A.`) and the phone and key left out.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "code": "000.01.14.H23-261126-0001", "procedure": {"code": "1.001193", "name": "Thủ tục đăng ký khai sinh"},
+    "code": "000.01.14.H23-261126-0001", "lookup_key": null, "procedure": {"code": "1.001193", "name": "Thủ tục đăng ký khai sinh"},
     "applicant_name": "Nguyễn V. A.", "applicant_phone": null, "channel": "truc_tiep",
     "status": "processing", "status_code": 4, "status_name": "Đang xử lý",
     "received_at": "2026-11-26T09:15:00+07:00", "due_at": "2026-11-26T17:00:00+07:00", "finished_at": null, "returned_at": null,
@@ -103,6 +104,9 @@ pub struct ProcedureRef {
 pub struct Dossier {
     /// The dossier's code (mã hồ sơ), printed on the receipt.
     pub code: String,
+    /// Staff only (null in a public lookup): the key printed on the receipt beside the code,
+    /// which the citizen's lookup needs.
+    pub lookup_key: Option<String>,
     pub procedure: ProcedureRef,
     pub applicant_name: String,
     /// Staff only; null in a public lookup.
@@ -129,6 +133,7 @@ pub struct Dossier {
 struct DossierRow {
     id: i64,
     code: String,
+    lookup_key: String,
     procedure_id: i64,
     applicant_name: String,
     applicant_phone: String,
@@ -184,6 +189,7 @@ fn views(conn: &mut AnyConnection, site: &Site, rows: Vec<DossierRow>, staff: bo
                 procedure: ProcedureRef { code, name: pname },
                 applicant_name: if staff { r.applicant_name } else { shorten_name(&r.applicant_name) },
                 applicant_phone: staff.then_some(r.applicant_phone),
+                lookup_key: staff.then_some(r.lookup_key),
                 channel: r.channel,
                 status: key.into(),
                 status_code: r.status,
@@ -217,8 +223,13 @@ fn one(conn: &mut AnyConnection, site: &Site, row: DossierRow, staff: bool) -> R
 fn deadline(conn: &mut AnyConnection, site: &Site, at: NaiveDateTime, days: i32) -> QueryResult<NaiveDateTime> {
     let local = site.local(at).naive_local();
     let calendar = Calendar::new(super::holidays_from(conn, local.date())?);
-    let due = calendar.due(local, days.max(0) as u32);
-    Ok(site.tz.from_local_datetime(&due).earliest().map_or(due, |t| t.naive_utc()))
+    Ok(site.to_utc(calendar.due(local, days.max(0) as u32)))
+}
+
+/// A key for the receipt: eight letters and digits that cannot be mistaken for one another.
+fn lookup_key() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    (0..8).map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char).collect()
 }
 
 /// Writes a dossier received at `received` for the procedure (id, working days) from the
@@ -236,19 +247,23 @@ pub fn receive(
 ) -> Result<String, ApiError> {
     let due = deadline(conn, site, received, days)?;
     let prefix = format!("{unit}-{}-", site.local(received).format("%y%m%d"));
-    // The day's sequence; a clash with a dossier received at the same moment tries the next.
+    let key = lookup_key();
+    // The day's next number; a clash with a dossier received at the same moment tries again.
     for _ in 0..5 {
-        let today: i64 = dossiers::table
+        let today: Vec<String> = dossiers::table
             .filter(dossiers::site_id.eq(site.id))
             .filter(dossiers::code.like(format!("{prefix}%")))
-            .count()
-            .get_result(conn)?;
-        let code = format!("{prefix}{:04}", today + 1);
+            .select(dossiers::code)
+            .load(conn)?;
+        // LIKE ignores case on SQLite only: compare exactly here.
+        let last = today.iter().filter_map(|c| c.strip_prefix(&prefix)?.parse::<u32>().ok()).max().unwrap_or(0);
+        let code = format!("{prefix}{:04}", last + 1);
         let inserted = conn.transaction(|conn| {
             diesel::insert_into(dossiers::table)
                 .values((
                     dossiers::site_id.eq(site.id),
                     dossiers::code.eq(&code),
+                    dossiers::lookup_key.eq(&key),
                     dossiers::procedure_id.eq(procedure_id),
                     dossiers::applicant_name.eq(name),
                     dossiers::applicant_phone.eq(phone),
@@ -332,46 +347,64 @@ pub fn advance(
     Ok(())
 }
 
+/// The key of a citizen's lookup.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LookupParams {
+    /// The key printed on the receipt beside the code (letters in any case). Staff with a
+    /// token need none.
+    #[param(example = "K7QM2XPA")]
+    pub key: Option<String>,
+}
+
 /// Look up a dossier
 ///
-/// By its code, as printed on the receipt: its status, deadline and history. Without a token
-/// the applicant's name is shortened and the phone left out; staff of the site (with a token)
-/// get everything, privately.
+/// By the code and key printed on the receipt: its status, deadline and history, with the
+/// applicant's name shortened. A wrong or missing key is answered as an unknown code, so
+/// codes cannot be tried one after another. Staff of the site (with a token) need no key and
+/// get everything. Both answers are private (`no-store`).
 #[utoipa::path(
     tag = "desk",
     params(
         ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("code" = String, Path, description = "Dossier code", example = "000.01.14.H23-261126-0001"),
+        LookupParams,
     ),
     security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "The dossier", body = Data<Dossier>, headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 200, description = "The dossier", body = Data<Dossier>, headers(("Cache-Control" = String))),
         (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site or dossier", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site, or no dossier with that code and key", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/dossiers/{code}")]
 pub async fn get_dossier(
     state: web::Data<AppState>,
-    req: HttpRequest,
     caller: Caller,
     path: web::Path<(String, String)>,
+    params: web::Query<LookupParams>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, code) = path.into_inner();
+    let key = params.into_inner().key.unwrap_or_default().trim().to_ascii_uppercase();
     let st = state.clone();
-    let (dossier, staff) = db::run(&state.pool, move |conn| {
+    let dossier = db::run(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &slug)?;
         let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(context.site.id).is_some());
-        let row = find(conn, context.site.id, &code)?;
-        Ok((one(conn, &context.site, row, staff)?, staff))
+        let unknown = || ApiError::not_found(format!("no dossier {code:?} with that key at this desk"));
+        let row = find(conn, context.site.id, &code).map_err(|_| unknown())?;
+        if !staff && !same_key(&row.lookup_key, &key) {
+            return Err(unknown());
+        }
+        one(conn, &context.site, row, staff)
     })
     .await?;
-    if staff {
-        return private_json(&Data { data: dossier }, StatusCode::OK, |_| {});
-    }
-    cached_json(&req, &Data { data: dossier }, state.cache)
+    private_json(&Data { data: dossier }, StatusCode::OK, |_| {})
+}
+
+/// Compares keys in a time that does not depend on where they differ.
+fn same_key(stored: &str, given: &str) -> bool {
+    stored.len() == given.len() && stored.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 /// The filters of the staff's dossier list.
@@ -500,10 +533,10 @@ pub async fn create_dossier(
             let unit = super::unit_code(conn, site.id)?;
             let now = Utc::now().naive_utc();
             let mut check = Checker::default();
-            let procedure = check.text("procedure", input.procedure, 40, true).unwrap_or_default();
-            let name = check.text("applicant_name", input.applicant_name, 200, true).unwrap_or_default();
+            let procedure = check.text("procedure", input.procedure, 40, Need::Required).unwrap_or_default();
+            let name = check.text("applicant_name", input.applicant_name, 200, Need::Required).unwrap_or_default();
             let phone = check
-                .text("applicant_phone", Some(input.applicant_phone.unwrap_or_default()), 20, false)
+                .text("applicant_phone", Some(input.applicant_phone.unwrap_or_default()), 20, Need::Optional)
                 .unwrap_or_default();
             let channel = input.channel.unwrap_or_else(|| "truc_tiep".into());
             if !CHANNELS.contains(&channel.as_str()) {
@@ -513,7 +546,8 @@ pub async fn create_dossier(
             if received > now + Duration::minutes(5) {
                 check.reject("received_at", "must not be in the future");
             }
-            let note = check.text("note", Some(input.note.unwrap_or_default()), 1000, false).unwrap_or_default();
+            let note =
+                check.text("note", Some(input.note.unwrap_or_default()), 1000, Need::Optional).unwrap_or_default();
             let found = if procedure.is_empty() { None } else { super::find_procedure(conn, site.id, &procedure).ok() };
             if found.is_none() && !procedure.is_empty() {
                 check.reject("procedure", format!("no procedure {procedure:?} at this desk"));
@@ -590,12 +624,12 @@ pub async fn move_dossier(
     let (site, code) = path.into_inner();
     let input = body.into_inner();
     let mut check = Checker::default();
-    let key = check.text("status", input.status, 40, true).unwrap_or_default();
+    let key = check.text("status", input.status, 40, Need::Required).unwrap_or_default();
     let to = status_by_key(&key);
     if to.is_none() && !key.is_empty() {
         check.reject("status", "must be a status key (processing, needs_documents, done, returned...)");
     }
-    let note = check.text("note", Some(input.note.unwrap_or_default()), 1000, false).unwrap_or_default();
+    let note = check.text("note", Some(input.note.unwrap_or_default()), 1000, Need::Optional).unwrap_or_default();
     check.finish()?;
     let to = to.ok_or_else(|| ApiError::internal("status"))?;
     let dossier = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, _, origin| {
@@ -636,13 +670,16 @@ pub struct Processed {
     pub late: i64,
 }
 
-/// Dossiers still open at the end of the period (or now, for a period not over yet).
+/// Dossiers still open at the end of the period (or now, for a period not over yet), by the
+/// status they have now.
 #[derive(Debug, Default, Serialize, ToSchema)]
-#[schema(example = json!({"total": 4, "within_deadline": 4, "overdue": 0}))]
+#[schema(example = json!({"total": 5, "within_deadline": 3, "overdue": 0, "waiting_on_citizen": 2}))]
 pub struct InProgress {
     pub total: i64,
     pub within_deadline: i64,
     pub overdue: i64,
+    /// Waiting for documents or a payment from the citizen: the desk's clock is not running.
+    pub waiting_on_citizen: i64,
 }
 
 /// The desk's figures for a period, as wards publish them (the 06a/06b report of Thông tư
@@ -652,7 +689,7 @@ pub struct InProgress {
     "from": "2026-11-01", "to": "2026-11-30",
     "received": {"carried_over": 2, "in_period": 41, "in_person": 30, "online": 10, "postal": 1},
     "processed": {"total": 38, "early": 20, "on_time": 17, "late": 1},
-    "in_progress": {"total": 4, "within_deadline": 4, "overdue": 0},
+    "in_progress": {"total": 4, "within_deadline": 4, "overdue": 0, "waiting_on_citizen": 0},
     "returned": 36, "rejected": 0, "withdrawn": 1, "stopped": 0, "on_time_percent": 97.4
 }))]
 pub struct Statistics {
@@ -746,7 +783,13 @@ fn count(
         }
         if open_at(r, as_of) {
             s.in_progress.total += 1;
-            if r.due_at < as_of { s.in_progress.overdue += 1 } else { s.in_progress.within_deadline += 1 }
+            if [NEEDS_DOCUMENTS, AWAITING_PAYMENT].contains(&r.status) {
+                s.in_progress.waiting_on_citizen += 1;
+            } else if r.due_at < as_of {
+                s.in_progress.overdue += 1;
+            } else {
+                s.in_progress.within_deadline += 1;
+            }
         }
         if r.returned_at.is_some_and(within) {
             s.returned += 1;
@@ -769,7 +812,8 @@ fn count(
 /// Get a desk's statistics
 ///
 /// What the desk received, processed (early, on time, late) and still has open, for a period
-/// of site days. The figures change as time passes, so they are recounted on every request.
+/// of site days. The figures change as time passes, so they are recounted on every request
+/// (`Cache-Control: no-cache`; the `ETag` still answers `If-None-Match` with 304).
 #[utoipa::path(
     tag = "desk",
     params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), StatisticsParams),
@@ -799,8 +843,8 @@ pub async fn get_statistics(
         let mut errors = Vec::new();
         let mut day = |field: &str, value: Option<&str>, default: NaiveDate| match value.filter(|v| !v.is_empty()) {
             None => default,
-            Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").unwrap_or_else(|_| {
-                errors.push(field_error(field, "must be a date like 2026-11-01"));
+            Some(v) => crate::input::parse_date(v).unwrap_or_else(|| {
+                errors.push(field_error(field, "must be a date like 2026-11-01, from 1900 to 2100"));
                 default
             }),
         };
@@ -810,10 +854,7 @@ pub async fn get_statistics(
             errors.push(field_error("to", "must be from `from` to 366 days after it"));
         }
         check(errors)?;
-        let utc = |d: NaiveDate| {
-            let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-            site.tz.from_local_datetime(&midnight).earliest().map_or(midnight, |t| t.naive_utc())
-        };
+        let utc = |d: NaiveDate| site.to_utc(d.and_time(chrono::NaiveTime::MIN));
         let (start, end) = (utc(from), utc(to + Duration::days(1)));
         let rows: Vec<Counted> = dossiers::table
             .filter(dossiers::site_id.eq(site.id))
@@ -851,7 +892,7 @@ pub async fn get_statistics(
         Ok(count(&rows, from, to, local(start), local(end), local(now)))
     })
     .await?;
-    cached_json(&req, &Data { data: stats }, state.cache)
+    fresh_json(&req, &Data { data: stats })
 }
 
 /// Registers the dossier routes.
@@ -909,6 +950,8 @@ mod tests {
             row("truc_tiep", PROCESSING, at(12, 9), at(13, 17), None),
             // Still open, within its deadline.
             row("truc_tiep", PROCESSING, at(19, 9), at(25, 17), None),
+            // Waiting for the citizen's documents: past its old deadline, but not overdue.
+            row("truc_tiep", NEEDS_DOCUMENTS, at(18, 9), at(19, 17), None),
             // Rejected in the period.
             row("truc_tiep", 3, at(15, 9), at(16, 17), None),
         ];
@@ -917,17 +960,18 @@ mod tests {
         let s = count(&rows, from, to, at(1, 0), at(20, 0), at(26, 0));
         assert_eq!(
             (s.received.carried_over, s.received.in_period, s.received.in_person, s.received.online, s.received.postal),
-            (1, 5, 3, 1, 1)
+            (1, 6, 4, 1, 1)
         );
         assert_eq!((s.processed.total, s.processed.early, s.processed.on_time, s.processed.late), (3, 1, 1, 1));
-        assert_eq!((s.in_progress.total, s.in_progress.within_deadline, s.in_progress.overdue), (2, 1, 1));
+        let p = &s.in_progress;
+        assert_eq!((p.total, p.within_deadline, p.overdue, p.waiting_on_citizen), (3, 1, 1, 1));
         assert_eq!((s.rejected, s.withdrawn, s.stopped), (1, 0, 0));
         assert_eq!(s.on_time_percent, Some(66.7));
     }
 
     #[test]
     fn statuses_move_only_forward_or_aside() {
-        assert_eq!(next_statuses(2), &[4, 7, 8]);
+        assert_eq!(next_statuses(2), &[3, 4, 7, 8]);
         assert!(next_statuses(10).is_empty());
         assert!(next_statuses(9).contains(&RETURNED));
         for (code, key, _) in STATUSES {

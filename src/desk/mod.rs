@@ -7,7 +7,7 @@ pub mod dossiers;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
-use chrono::{Datelike, NaiveDate, NaiveTime, Utc};
+use chrono::{NaiveDate, NaiveTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -19,7 +19,7 @@ use crate::db::schema::{desks, dossiers as dossier_rows, holidays, procedures};
 use crate::db::{self, AnyConnection};
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, List, Page, cached_json, check, field_error, list_response, private_json};
-use crate::input::Checker;
+use crate::input::{Checker, Need};
 
 /// A time the desk is open: these weekdays (1 = Monday … 7 = Sunday), from `opens` to
 /// `closes` (local `HH:MM`).
@@ -218,16 +218,20 @@ pub async fn put_desk(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let mut check = Checker::default();
-    let name = check.text("name", input.name, 200, true).unwrap_or_default();
-    let address = check.text("address", Some(input.address.unwrap_or_default()), 500, false).unwrap_or_default();
-    let phone = check.text("phone", Some(input.phone.unwrap_or_default()), 50, false).unwrap_or_default();
-    let email = check.text("email", Some(input.email.unwrap_or_default()), 200, false).unwrap_or_default();
+    let name = check.text("name", input.name, 200, Need::Required).unwrap_or_default();
+    let address =
+        check.text("address", Some(input.address.unwrap_or_default()), 500, Need::Optional).unwrap_or_default();
+    let phone = check.text("phone", Some(input.phone.unwrap_or_default()), 50, Need::Optional).unwrap_or_default();
+    let email = check.text("email", Some(input.email.unwrap_or_default()), 200, Need::Optional).unwrap_or_default();
     if !email.is_empty() && !email.contains('@') {
         check.reject("email", "must be an email address");
     }
-    let unit_code = check.text("unit_code", input.unit_code, 40, true).unwrap_or_default();
+    let unit_code = check.text("unit_code", input.unit_code, 40, Need::Required).unwrap_or_default();
     if !unit_code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') {
         check.reject("unit_code", "must be letters, digits, dots and dashes");
+    }
+    if input.hours.is_none() {
+        check.reject("hours", "is required (an empty list for a desk that receives no one)");
     }
     let hours = input.hours.unwrap_or_default();
     check_hours(&mut check, &hours);
@@ -280,8 +284,8 @@ pub fn holidays_from(conn: &mut AnyConnection, from: NaiveDate) -> QueryResult<V
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HolidayParams {
-    /// The year (default: this year in Vietnam).
-    #[param(value_type = Option<i32>, example = 2026)]
+    /// The year, 2000 to 2100 (required: an answer for "this year" would go stale on 1 January).
+    #[param(value_type = i32, example = 2026)]
     pub year: Option<String>,
 }
 
@@ -303,12 +307,9 @@ pub async fn list_holidays(
     req: HttpRequest,
     params: web::Query<HolidayParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let year = match params.into_inner().year {
-        None => Utc::now().with_timezone(&chrono_tz::Asia::Ho_Chi_Minh).year(),
-        Some(y) => y.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| {
-            ApiError::InvalidParameters(vec![field_error("year", "must be a year from 2000 to 2100")])
-        })?,
-    };
+    let year = params.into_inner().year.and_then(|y| y.parse::<i32>().ok()).filter(|y| (2000..=2100).contains(y));
+    let year =
+        year.ok_or_else(|| ApiError::InvalidParameters(vec![field_error("year", "must be a year from 2000 to 2100")]))?;
     let days = db::run(&state.pool, move |conn| {
         let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| ApiError::internal("year"))?;
         let next = NaiveDate::from_ymd_opt(year + 1, 1, 1).ok_or_else(|| ApiError::internal("year"))?;
@@ -332,8 +333,7 @@ pub struct HolidayInput {
 }
 
 fn parse_day(day: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .map_err(|_| ApiError::not_found(format!("{day:?} is not a date like 2026-11-24")))
+    crate::input::parse_date(day).ok_or_else(|| ApiError::not_found(format!("{day:?} is not a date like 2026-11-24")))
 }
 
 /// Set a holiday
@@ -363,7 +363,7 @@ pub async fn put_holiday(
 ) -> Result<HttpResponse, ApiError> {
     let day = parse_day(&path.into_inner())?;
     let mut check = Checker::default();
-    let name = check.text("name", body.into_inner().name, 200, true).unwrap_or_default();
+    let name = check.text("name", body.into_inner().name, 200, Need::Required).unwrap_or_default();
     check.finish()?;
     let client_ip = audit::request_ip(&req, &state);
     let holiday = db::run(&state.pool, move |conn| {
@@ -655,7 +655,7 @@ fn apply_procedure(
 ) -> Result<(), ApiError> {
     let creating = id == 0;
     let mut check = Checker::default();
-    let code = check.text("code", input.code, 40, creating);
+    let code = check.text("code", input.code, 40, Need::on_create(creating));
     if code.as_deref().is_some_and(|c| !c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')) {
         check.reject("code", "must be letters, digits, dots and dashes");
     }
@@ -670,8 +670,8 @@ fn apply_procedure(
             check.reject("code", "is already in this desk's catalogue");
         }
     }
-    let name = check.text("name", input.name, 500, creating);
-    let field = check.text("field", input.field, 200, creating);
+    let name = check.text("name", input.name, 500, Need::on_create(creating));
+    let field = check.text("field", input.field, 200, Need::on_create(creating));
     match input.processing_days {
         Some(d) if !(0..=365).contains(&d) => check.reject("processing_days", "must be from 0 to 365"),
         None if creating => check.reject("processing_days", "is required"),
@@ -680,7 +680,7 @@ fn apply_procedure(
     if input.fee_vnd.flatten().is_some_and(|f| f < 0) {
         check.reject("fee_vnd", "must be 0 or more");
     }
-    let fee_note = check.text("fee_note", input.fee_note, 500, false);
+    let fee_note = check.text("fee_note", input.fee_note, 500, Need::Optional);
     match input.online_level.as_deref() {
         Some(l) if !ONLINE_LEVELS.contains(&l) => {
             check.reject("online_level", "must be toan_trinh, mot_phan or truc_tiep")

@@ -95,7 +95,7 @@ async fn two_nodes(backend: crate::helpers::Backend) {
     let Some(app) = crate::helpers::spawn_with(backend, |s| s.jwt_secret = secret()).await else { return };
     let staff = app.staff().await;
     // A second node on the same database, with its own cache.
-    let settings = portal::config::Settings { database_url: app.db_url(), jwt_secret: secret(), ..Default::default() };
+    let settings = portal::config::Settings { jwt_secret: secret(), ..crate::helpers::settings(app.db_url()) };
     let pool = portal::db::pool(&settings.database_url, 2, std::time::Duration::from_secs(5));
     let other = actix_web::web::Data::new(portal::AppState::new(&settings, pool));
     let other_app = actix_web::test::init_service(portal::app(other.clone())).await;
@@ -176,12 +176,8 @@ async fn renamed_category(backend: crate::helpers::Backend) {
         return;
     };
     let staff = app.staff().await;
-    let settings = portal::config::Settings {
-        database_url: app.db_url(),
-        jwt_secret: secret(),
-        cache_bytes: 0,
-        ..Default::default()
-    };
+    let settings =
+        portal::config::Settings { jwt_secret: secret(), cache_bytes: 0, ..crate::helpers::settings(app.db_url()) };
     let pool = portal::db::pool(&settings.database_url, 2, std::time::Duration::from_secs(5));
     let other = actix_web::web::Data::new(portal::AppState::new(&settings, pool));
     let other_app = actix_web::test::init_service(portal::app(other.clone())).await;

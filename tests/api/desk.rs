@@ -81,6 +81,10 @@ both!(editors_keep_the_desk_and_catalogue, |app| {
     let fields: Vec<String> =
         bad.json()["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect();
     assert_eq!(fields, ["email", "unit_code", "hours[0].weekdays", "hours[0].closes", "hours[1]"]);
+    let no_hours = app
+        .call("PUT", &desk, Some(&staff.editor), Some(json!({"name": "Bộ phận một cửa", "unit_code": "000.00.14.H23"})))
+        .await;
+    assert_eq!(no_hours.json()["errors"][0]["field"], "hours");
     let saturday = json!({"name": "Bộ phận một cửa phường Chí Minh", "unit_code": "000.00.14.H23", "phone": "0220 3882 123",
         "hours": [{"weekdays": [1, 2, 3, 4, 5, 6], "opens": "07:30", "closes": "11:30"}]});
     assert_eq!(app.call("PUT", &desk, Some(&staff.author), Some(saturday.clone())).await.status, 403);
@@ -129,6 +133,13 @@ both!(editors_keep_the_desk_and_catalogue, |app| {
         (changed.json()["data"]["fee_vnd"].clone(), changed.json()["data"]["processing_days"].clone()),
         (Value::Null, json!(20))
     );
+    let emptied = app
+        .call("PATCH", format!("{procedures}/2.001263"), Some(&staff.editor), Some(json!({"code": " ", "name": ""})))
+        .await;
+    assert_eq!(
+        emptied.json()["errors"],
+        json!([{"field": "code", "message": "must be 1 to 40 characters"}, {"field": "name", "message": "must be 1 to 500 characters"}])
+    );
     assert_eq!(app.call("DELETE", format!("{procedures}/2.001263"), Some(&staff.editor), None).await.status, 204);
     assert_eq!(app.get(&format!("{procedures}/2.001263")).await.status, 404);
     // A procedure dossiers were filed for stays.
@@ -174,13 +185,24 @@ both!(a_dossier_from_receipt_to_return, |app| {
         (json!("Nguyễn Văn An"), json!("0912 345 678"))
     );
     assert_eq!(receive("Trần Thị Bình").await.json()["data"]["code"], "000.00.14.H23-260429-0002");
-    // The citizen's lookup: shortened name, no phone, cached; staff see it all, privately.
+    // The citizen's lookup needs the key printed on the receipt (any case); without it, or
+    // with another, the code is as unknown as one never given.
     let url = format!("{dossiers}/000.00.14.H23-260429-0001");
-    let public = app.get(&url).await;
+    let key = d["lookup_key"].as_str().unwrap().to_owned();
+    assert_eq!(key.len(), 8);
+    assert!(key.bytes().all(|b| b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789".contains(&b)), "{key}");
+    let unknown = app.get(&format!("{dossiers}/000.00.14.H23-260429-0099?key={key}")).await;
+    assert_eq!(unknown.status, 404);
+    for wrong in [app.get(&url).await, app.get(&format!("{url}?key=AAAAAAAA")).await] {
+        assert_eq!(wrong.status, 404);
+        assert_eq!(wrong.json()["title"], unknown.json()["title"]);
+    }
+    let public = app.get(&format!("{url}?key={}", key.to_lowercase())).await;
     assert_eq!(public.status, 200);
-    assert!(public.header("cache-control").unwrap().starts_with("public"));
+    assert_eq!(public.header("cache-control"), Some("private, no-store"));
     let p = public.json()["data"].clone();
     assert_eq!((p["applicant_name"].clone(), p["applicant_phone"].clone()), (json!("Nguyễn V. A."), Value::Null));
+    assert_eq!(p["lookup_key"], Value::Null);
     assert_eq!(
         p["history"],
         json!([{"status": "received", "status_name": "Được tiếp nhận", "note": "Đã nhận đủ hồ sơ", "at": "2026-04-29T10:00:00+07:00"}])
@@ -188,6 +210,7 @@ both!(a_dossier_from_receipt_to_return, |app| {
     let private = app.call("GET", &url, Some(&staff.author), None).await;
     assert_eq!(private.header("cache-control"), Some("private, no-store"));
     assert_eq!(private.json()["data"]["applicant_phone"], "0912 345 678");
+    assert_eq!(private.json()["data"]["lookup_key"], key.as_str());
     // Moves the national codes allow, and one they do not.
     let step = |status: &'static str| {
         let (app, staff, url) = (&app, &staff, url.clone());
@@ -200,7 +223,7 @@ both!(a_dossier_from_receipt_to_return, |app| {
     assert_eq!(early.status, 409);
     assert_eq!(
         early.json()["detail"],
-        "a dossier that is received can go to processing, withdrawn or stopped, not returned"
+        "a dossier that is received can go to rejected, processing, withdrawn or stopped, not returned"
     );
     assert_eq!(step("processing").await.status, 200);
     assert_eq!(step("needs_documents").await.status, 200);
@@ -219,24 +242,23 @@ both!(a_dossier_from_receipt_to_return, |app| {
         step("processing").await.json()["detail"],
         "a dossier that is returned can go to nowhere, not processing"
     );
-    // The public lookup follows at once.
-    assert_eq!(app.get_json(&url).await["data"]["status"], "returned");
+    // The citizen's lookup follows at once.
+    assert_eq!(app.get_json(&format!("{url}?key={key}")).await["data"]["status"], "returned");
     // Bad input, named.
     let bad = app
         .call(
             "POST",
             &dossiers,
             Some(&staff.author),
-            Some(json!({"procedure": "9.999", "channel": "fax", "received_at": "2999-01-01"})),
+            Some(json!({"procedure": "9.999", "channel": "fax", "received_at": "2099-01-01"})),
         )
         .await;
     assert_eq!(bad.status, 422);
     let fields: Vec<String> =
         bad.json()["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect();
     assert_eq!(fields, ["applicant_name", "channel", "received_at", "procedure"]);
-    let unknown = app.call("POST", format!("{url}/status"), Some(&staff.author), Some(json!({"status": "lost"}))).await;
-    assert_eq!(unknown.status, 422);
-    assert_eq!(app.get(&format!("{dossiers}/000.00.14.H23-260429-0099")).await.status, 404);
+    let lost = app.call("POST", format!("{url}/status"), Some(&staff.author), Some(json!({"status": "lost"}))).await;
+    assert_eq!(lost.status, 422);
     // Staff list them; others may not.
     let list = app.call("GET", format!("{dossiers}?status=received"), Some(&staff.author), None).await.json();
     assert!(list["data"].as_array().unwrap().iter().any(|d| d["code"] == "000.00.14.H23-260429-0002"));
@@ -252,7 +274,7 @@ both!(statistics_count_what_the_desk_did, |app| {
     assert_eq!(empty["received"], json!({"carried_over": 0, "in_period": 0, "in_person": 0, "online": 0, "postal": 0}));
     assert_eq!(empty["on_time_percent"], Value::Null);
     let mut made = Vec::new();
-    for channel in ["truc_tiep", "truc_tiep", "truc_tuyen"] {
+    for channel in ["truc_tiep", "truc_tiep", "truc_tuyen", "buu_chinh"] {
         let res = app
             .call(
                 "POST",
@@ -264,7 +286,8 @@ both!(statistics_count_what_the_desk_did, |app| {
         assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
         made.push(res.json()["data"]["code"].as_str().unwrap().to_owned());
     }
-    for (code, steps) in [(&made[0], &["processing", "done"][..]), (&made[1], &["withdrawn"][..])] {
+    let steps: [&[&str]; 4] = [&["processing", "done"], &["withdrawn"], &[], &["rejected"]];
+    for (code, steps) in made.iter().zip(steps) {
         for status in steps {
             let res = app
                 .call("POST", format!("{other}/dossiers/{code}/status"), token, Some(json!({"status": status})))
@@ -275,15 +298,19 @@ both!(statistics_count_what_the_desk_did, |app| {
     let stats = app.get(&format!("{other}/desk/statistics")).await;
     assert_eq!(stats.status, 200);
     let s = stats.json()["data"].clone();
-    assert_eq!(s["received"], json!({"carried_over": 0, "in_period": 3, "in_person": 2, "online": 1, "postal": 0}));
+    assert_eq!(s["received"], json!({"carried_over": 0, "in_period": 4, "in_person": 2, "online": 1, "postal": 1}));
     // Done today with three working days to go: early.
     assert_eq!(s["processed"], json!({"total": 1, "early": 1, "on_time": 0, "late": 0}));
-    assert_eq!(s["in_progress"], json!({"total": 1, "within_deadline": 1, "overdue": 0}));
-    assert_eq!((s["returned"].clone(), s["withdrawn"].clone(), s["rejected"].clone()), (json!(0), json!(1), json!(0)));
+    assert_eq!(s["in_progress"], json!({"total": 1, "within_deadline": 1, "overdue": 0, "waiting_on_citizen": 0}));
+    assert_eq!((s["returned"].clone(), s["withdrawn"].clone(), s["rejected"].clone()), (json!(0), json!(1), json!(1)));
     assert_eq!(s["on_time_percent"], 100.0);
-    // Counted afresh every time: never kept by the server's cache.
+    // Counted afresh every time: never kept by the server's cache, revalidated by clients.
+    assert_eq!(stats.header("cache-control"), Some("no-cache"));
     let hits = app.state.responses.hits.load(std::sync::atomic::Ordering::Relaxed);
-    app.get(&format!("{other}/desk/statistics")).await;
+    let etag = stats.header("etag").unwrap().to_owned();
+    let again =
+        app.call_with("GET", format!("{other}/desk/statistics"), None, None, &[("if-none-match", etag.as_str())]).await;
+    assert_eq!(again.status, 304);
     assert_eq!(app.state.responses.hits.load(std::sync::atomic::Ordering::Relaxed), hits);
     // A period before anything happened is empty.
     let before = app.get_json(&format!("{other}/desk/statistics?from=2025-01-01&to=2025-12-31")).await["data"].clone();
@@ -291,6 +318,9 @@ both!(statistics_count_what_the_desk_did, |app| {
     let bad = app.get(&format!("{other}/desk/statistics?from=2026-13-01&to=2026-01-01")).await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.json()["errors"][0]["field"], "from");
+    let far = app.get(&format!("{other}/desk/statistics?from=%2B262143-12-31&to=%2B262143-12-31")).await;
+    assert_eq!(far.status, 400);
+    assert_eq!(far.json()["errors"][0]["message"], "must be a date like 2026-11-01, from 1900 to 2100");
     let backwards = app.get(&format!("{other}/desk/statistics?from=2026-02-01&to=2026-01-01")).await;
     assert_eq!(
         backwards.json()["errors"],
@@ -305,6 +335,8 @@ both!(holidays_shape_the_deadlines, |app| {
     assert_eq!(year[0], json!({"day": "2026-01-01", "name": "Tết Dương lịch"}));
     assert_eq!(app.get_json("/api/v1/holidays?year=2027").await["data"], json!([]));
     assert_eq!(app.get("/api/v1/holidays?year=hai").await.status, 400);
+    let no_year = app.get("/api/v1/holidays").await;
+    assert_eq!(no_year.json()["errors"], json!([{"field": "year", "message": "must be a year from 2000 to 2100"}]));
     // Ngày Văn hóa Việt Nam (24/11) made a day off: a one-day dossier of Monday 23/11 is due
     // on Wednesday.
     assert_eq!(

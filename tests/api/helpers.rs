@@ -136,6 +136,12 @@ where
     }
 }
 
+/// Default settings on `url`, with uploads (the demo's photos among them) under the system's
+/// temporary directory rather than the working one.
+pub fn settings(url: DatabaseUrl) -> Settings {
+    Settings { database_url: url, upload_dir: std::env::temp_dir().join("portal-test-uploads"), ..Settings::default() }
+}
+
 /// The demo app on `backend` with default settings.
 pub async fn spawn(
     backend: Backend,

@@ -354,7 +354,7 @@ async fn metrics_can_require_a_token() {
 async fn head_over_a_socket(backend: crate::helpers::Backend) {
     use std::io::{BufRead, BufReader, Read, Write};
     let Some(db) = crate::helpers::TestDb::new(backend) else { return };
-    let settings = portal::config::Settings { database_url: db.url.clone(), workers: 1, ..Default::default() };
+    let settings = portal::config::Settings { workers: 1, ..crate::helpers::settings(db.url.clone()) };
     let pool = db.pool(2, 5000);
     portal::prepare_database(&pool, &settings).unwrap();
     let state = actix_web::web::Data::new(portal::AppState::new(&settings, pool));

@@ -102,6 +102,13 @@ both!(editors_add_move_and_remove_links, |app| {
     let bad = bad.json();
     let fields: Vec<&str> = bad["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["title", "url", "position"]);
+    // A link always keeps a title and an address.
+    let emptied =
+        app.call("PATCH", format!("{links}/6"), Some(&staff.editor), Some(json!({"title": "", "url": ""}))).await;
+    assert_eq!(
+        emptied.json()["errors"],
+        json!([{"field": "title", "message": "must be 1 to 200 characters"}, {"field": "url", "message": "must be an http(s) URL"}])
+    );
     let missing = app.call("POST", &links, Some(&staff.editor), Some(json!({"title": "Không có địa chỉ"}))).await;
     assert_eq!(missing.json()["errors"], json!([{"field": "url", "message": "is required"}]));
     let unknown = app

@@ -154,8 +154,23 @@ fn round_trip(backend: Backend) {
     let ho = holidays::table.select(holidays::all_columns).load::<(chrono::NaiveDate, String)>(&mut *conn).unwrap();
     type ProcedureColumns = (i64, i64, String, String, String, i32, Option<i64>, String, String, String, String);
     let pr = procedures::table.select(procedures::all_columns).load::<ProcedureColumns>(&mut *conn).unwrap();
-    type DossierColumns =
-        (i64, i64, String, i64, String, String, String, i32, Time, Time, Option<Time>, Option<Time>, Option<i64>, Time);
+    type DossierColumns = (
+        i64,
+        i64,
+        String,
+        String,
+        i64,
+        String,
+        String,
+        String,
+        i32,
+        Time,
+        Time,
+        Option<Time>,
+        Option<Time>,
+        Option<i64>,
+        Time,
+    );
     let ds = dossiers::table.select(dossiers::all_columns).load::<DossierColumns>(&mut *conn).unwrap();
     let ev = dossier_events::table
         .select(dossier_events::all_columns)

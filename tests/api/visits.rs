@@ -201,7 +201,7 @@ async fn days_and_weeks_follow_vietnam_time_postgres() {
 
 both!(two_nodes_on_one_database_add_up, |app| {
     // A second node: its own counter and pool, the same database.
-    let settings = portal::config::Settings { database_url: app.db_url(), ..Default::default() };
+    let settings = crate::helpers::settings(app.db_url());
     let pool = portal::db::pool(&settings.database_url, 2, std::time::Duration::from_secs(5));
     let other = actix_web::web::Data::new(portal::AppState::new(&settings, pool));
     let other_app = actix_web::test::init_service(portal::app(other.clone())).await;
@@ -282,12 +282,8 @@ fn post_beacon(addr: std::net::SocketAddr, i: usize) -> u16 {
 /// N concurrent beacons over real sockets, then a graceful stop: every one is written.
 async fn exact_after_graceful_stop(backend: Backend) {
     let Some(db) = TestDb::new(backend) else { return };
-    let settings = portal::config::Settings {
-        database_url: db.url.clone(),
-        visit_rate_per_minute: 0,
-        workers: 2,
-        ..Default::default()
-    };
+    let settings =
+        portal::config::Settings { visit_rate_per_minute: 0, workers: 2, ..crate::helpers::settings(db.url.clone()) };
     let pool = db.pool(4, 5000);
     portal::prepare_database(&pool, &settings).unwrap();
     let state = actix_web::web::Data::new(portal::AppState::new(&settings, pool.clone()));

@@ -41,10 +41,12 @@ CREATE TABLE procedures (
 CREATE INDEX procedures_by_field ON procedures (site_id, field, code);
 
 -- A dossier filed at the desk. `status` is the national code (1-10); times are UTC.
+-- `lookup_key`, printed on the receipt beside the code, lets the citizen look it up.
 CREATE TABLE dossiers (
     id INTEGER PRIMARY KEY,
     site_id BIGINT NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
     code TEXT NOT NULL,
+    lookup_key TEXT NOT NULL,
     procedure_id BIGINT NOT NULL REFERENCES procedures (id),
     applicant_name TEXT NOT NULL,
     applicant_phone TEXT NOT NULL,
