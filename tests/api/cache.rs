@@ -7,6 +7,7 @@ use crate::both;
 
 const LIST: &str = "/api/v1/sites/phuong-chi-minh/articles";
 const TREE: &str = "/api/v1/sites/phuong-chi-minh/categories";
+const SITE: &str = "/api/v1/sites/phuong-chi-minh";
 
 both!(public_reads_are_kept_and_served_from_memory, |app| {
     let first = app.get(LIST).await;
@@ -56,6 +57,38 @@ fn writes(draft: i64, published: i64) -> Vec<(&'static str, String, Option<Value
         ("POST", TREE.to_owned(), Some(json!({"name": "Chuyên mục mới"}))),
         ("PATCH", format!("{TREE}/chuyen-muc-moi"), Some(json!({"description": "Mô tả"}))),
         ("DELETE", format!("{TREE}/chuyen-muc-moi"), None),
+        ("POST", format!("{SITE}/links"), Some(json!({"title": "Báo Nhân Dân", "url": "https://nhandan.vn"}))),
+        ("PATCH", format!("{SITE}/links/6"), Some(json!({"group": "Báo chí"}))),
+        ("DELETE", format!("{SITE}/links/6"), None),
+        ("POST", format!("{SITE}/albums"), Some(json!({"title": "Album mới"}))),
+        ("PATCH", format!("{SITE}/albums/album-moi"), Some(json!({"description": "Mô tả"}))),
+        ("POST", format!("{SITE}/albums/album-moi/photos"), Some(json!({"image_url": "https://a.vn/anh.jpg"}))),
+        ("PATCH", format!("{SITE}/albums/album-moi/photos/4"), Some(json!({"caption": "Chú thích"}))),
+        ("DELETE", format!("{SITE}/albums/album-moi/photos/4"), None),
+        ("DELETE", format!("{SITE}/albums/album-moi"), None),
+        (
+            "POST",
+            format!("{SITE}/media"),
+            Some(json!({"title": "Video mới", "kind": "video", "embed_url": "https://www.youtube.com/embed/x"})),
+        ),
+        ("PATCH", format!("{SITE}/media/video-moi"), Some(json!({"duration_seconds": 60}))),
+        ("DELETE", format!("{SITE}/media/video-moi"), None),
+        (
+            "PUT",
+            format!("{SITE}/desk"),
+            Some(json!({"name": "Bộ phận một cửa", "unit_code": "000.00.14.H23", "hours": []})),
+        ),
+        (
+            "POST",
+            format!("{SITE}/procedures"),
+            Some(
+                json!({"code": "9.1", "name": "Thủ tục mới", "field": "Hộ tịch", "processing_days": 1, "online_level": "truc_tiep"}),
+            ),
+        ),
+        ("PATCH", format!("{SITE}/procedures/9.1"), Some(json!({"fee_vnd": 5000}))),
+        ("DELETE", format!("{SITE}/procedures/9.1"), None),
+        ("POST", format!("{SITE}/dossiers"), Some(json!({"procedure": "1.004194", "applicant_name": "Nguyễn Văn An"}))),
+        ("POST", format!("{SITE}/dossiers/{{dossier}}/status"), Some(json!({"status": "processing"}))),
     ]
 }
 
@@ -64,9 +97,22 @@ both!(every_write_makes_the_reads_of_its_site_fresh, |app| {
     let created =
         app.call("POST", LIST, Some(&staff.editor), Some(json!({"title": "Bản nháp", "category": "thong-bao"}))).await;
     let draft = created.json()["data"]["id"].as_i64().unwrap();
-    let reads = [LIST.to_owned(), format!("{LIST}/8"), TREE.to_owned(), format!("{TREE}/thong-bao")];
+    let reads = [
+        LIST.to_owned(),
+        format!("{LIST}/8"),
+        TREE.to_owned(),
+        format!("{TREE}/thong-bao"),
+        format!("{SITE}/home"),
+        format!("{SITE}/links"),
+        format!("{SITE}/albums"),
+        format!("{SITE}/media"),
+        format!("{SITE}/desk"),
+        format!("{SITE}/procedures"),
+    ];
     let other_site = "/api/v1/sites/xa-le-loi/articles";
+    let mut dossier = String::new();
     for (method, uri, body) in writes(draft, 8) {
+        let uri = uri.replace("{dossier}", &dossier);
         for read in &reads {
             app.get(read).await;
             assert_eq!(app.get(read).await.header("x-cache"), Some("hit"), "{read} is kept");
@@ -74,6 +120,9 @@ both!(every_write_makes_the_reads_of_its_site_fresh, |app| {
         app.get(other_site).await;
         let res = app.call_with(method, &uri, Some(&staff.editor), body, &[("if-match", "*")]).await;
         assert!(res.status < 300, "{method} {uri}: {} {}", res.status, String::from_utf8_lossy(&res.body));
+        if uri.ends_with("/dossiers") {
+            dossier = res.json()["data"]["code"].as_str().unwrap().to_owned();
+        }
         for read in &reads {
             assert_eq!(app.get(read).await.header("x-cache"), Some("miss"), "{read} after {method} {uri}");
         }
@@ -86,6 +135,25 @@ both!(every_write_makes_the_reads_of_its_site_fresh, |app| {
     // And the content is the new one.
     let a = app.get_json(&format!("{LIST}/8")).await;
     assert_eq!(a["data"]["related"][0]["id"], 2);
+    assert_eq!(app.get_json(&format!("{SITE}/desk")).await["data"]["hours"], json!([]));
+});
+
+both!(a_holiday_makes_every_site_fresh, |app| {
+    let staff = app.staff().await;
+    let reads = ["/api/v1/holidays?year=2026", "/api/v1/sites/phuong-chi-minh/home", "/api/v1/sites/xa-le-loi/desk"];
+    for read in reads {
+        app.get(read).await;
+        assert_eq!(app.get(read).await.header("x-cache"), Some("hit"), "{read} is kept");
+    }
+    let set = app
+        .call("PUT", "/api/v1/holidays/2026-11-24", Some(&staff.admin), Some(json!({"name": "Ngày Văn hóa Việt Nam"})))
+        .await;
+    assert_eq!(set.status, 200);
+    for read in reads {
+        assert_eq!(app.get(read).await.header("x-cache"), Some("miss"), "{read} after a holiday");
+    }
+    let year = app.get_json("/api/v1/holidays?year=2026").await;
+    assert_eq!(year["data"].as_array().unwrap().len(), 12);
 });
 
 const SECRET: &str = "a-signing-key-shared-by-both-nodes-32b";
