@@ -91,6 +91,11 @@ impl Tree {
         Ok(Tree { rows })
     }
 
+    /// Every category, named as elsewhere.
+    pub fn refs(&self) -> impl Iterator<Item = CategoryRef> + '_ {
+        self.rows.iter().map(reference)
+    }
+
     /// The category named `slug`.
     pub fn by_slug(&self, slug: &str) -> Option<&CategoryRow> {
         self.rows.iter().find(|c| c.slug == slug)
@@ -194,12 +199,9 @@ pub async fn list_categories(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
-    let tree = db::run(&state.pool, move |conn| {
-        let site = sites::find(conn, &slug)?;
-        Ok(Tree::load(conn, site.id)?)
-    })
-    .await?;
-    cached_json(&req, &Data { data: tree.roots() }, state.cache)
+    let st = state.clone();
+    let roots = db::run(&state.pool, move |conn| Ok(st.sites.get(conn, &st.responses, &slug)?.tree.roots())).await?;
+    cached_json(&req, &Data { data: roots }, state.cache)
 }
 
 /// Get a category
@@ -225,9 +227,10 @@ pub async fn get_category(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, slug) = path.into_inner();
+    let st = state.clone();
     let detail = db::run(&state.pool, move |conn| {
-        let site = sites::find(conn, &site_slug)?;
-        let tree = Tree::load(conn, site.id)?;
+        let context = st.sites.get(conn, &st.responses, &site_slug)?;
+        let tree = &context.tree;
         let row = tree
             .by_slug(&slug)
             .ok_or_else(|| ApiError::not_found(format!("no category {slug:?} in site {site_slug:?}")))?;

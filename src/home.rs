@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::albums::AlbumSummary;
 use crate::articles::{queries, types::ArticleSummary};
-use crate::categories::{CategoryNode, Tree};
+use crate::categories::CategoryNode;
 use crate::db::{
     self,
     backend::{SearchOrder, SearchScope},
@@ -100,7 +100,7 @@ pub async fn get_home(
             queries::list(conn, site, &context.categories, &scope, None, SearchOrder::Newest, ARTICLES, 0)?;
         Ok(Home {
             site: SiteView::from(site),
-            categories: Tree::load(conn, site.id)?.roots(),
+            categories: context.tree.roots(),
             latest_articles,
             albums: crate::albums::page(conn, site, ALBUMS, 0, false)?.0,
             media: crate::media::page(conn, site, None, MEDIA, 0, false)?.0,

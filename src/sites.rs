@@ -13,8 +13,8 @@ use std::sync::{Arc, RwLock};
 use crate::AppState;
 use crate::articles::types::PUBLISHED;
 use crate::cache::{Generation, ResponseCache};
-use crate::categories::CategoryRef;
-use crate::db::{self, AnyConnection, schema::articles, schema::categories, schema::sites};
+use crate::categories::{CategoryRef, Tree};
+use crate::db::{self, AnyConnection, schema::articles, schema::sites};
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, List, Page, PageParams, cached_json, list_response};
 
@@ -76,6 +76,8 @@ pub struct SiteContext {
     pub site: Site,
     /// The site's categories by id.
     pub categories: HashMap<i64, CategoryRef>,
+    /// The same categories as a tree, for menus, breadcrumbs and category filters.
+    pub tree: Tree,
     /// Whether, when this was read, a published article's time was still to come. Scheduling
     /// one is a write (a new generation), and a publication time passing makes the cache sync
     /// bump the generation too, so `false` stays true while this is kept.
@@ -117,13 +119,8 @@ impl SiteMemo {
             return Ok(context);
         }
         let site = find(conn, slug)?;
-        let categories = categories::table
-            .filter(categories::site_id.eq(site.id))
-            .select(CategoryRef::as_select())
-            .load::<CategoryRef>(conn)?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
+        let tree = Tree::load(conn, site.id)?;
+        let categories = tree.refs().map(|c| (c.id, c)).collect();
         let scheduled = articles::table
             .filter(articles::site_id.eq(site.id))
             .filter(articles::status.eq(PUBLISHED))
@@ -132,7 +129,7 @@ impl SiteMemo {
             .first::<i64>(conn)
             .optional()?
             .is_some();
-        let context = Arc::new(SiteContext { site, categories, scheduled });
+        let context = Arc::new(SiteContext { site, categories, tree, scheduled });
         let mut memo = self.0.write().unwrap_or_else(|e| e.into_inner());
         if memo.len() >= Self::MAX {
             memo.clear();

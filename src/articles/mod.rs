@@ -11,7 +11,6 @@ use chrono::{NaiveDateTime, Utc};
 
 use crate::AppState;
 use crate::auth::{Caller, Role};
-use crate::categories::Tree;
 use crate::db::{self, backend::SearchOrder, backend::SearchScope};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::http::{
@@ -130,7 +129,7 @@ pub async fn list_articles(
         let category_ids = match &list.category {
             None => None,
             Some(slug) => {
-                let tree = Tree::load(conn, site.id)?;
+                let tree = &context.tree;
                 let row = tree.by_slug(slug).ok_or_else(|| {
                     ApiError::invalid("category", format!("no category {slug:?} in site {site_slug:?}"))
                 })?;
