@@ -97,14 +97,15 @@ stop() {
 peak_mb() {
     awk '/VmHWM/ { printf "%.0f", $2/1024 }' "/proc/$PID/status"
 }
-# wrk against one read; appends a row.
+# wrk against one read (with a script, and with other than $CONNECTIONS connections, if
+# given); appends a row.
 measure() {
-    local label=$1 path=$2 script=${3:-}
+    local label=$1 path=$2 script=${3:-} connections=${4:-$CONNECTIONS}
     local out="$WORK/$(echo "$label" | tr ' /,' '___').txt"
     if [ -n "$script" ]; then
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$script" "http://127.0.0.1:$PORT$path" > "$out"
+        wrk -t"$THREADS" -c"$connections" -d"${DURATION}s" --latency -s "$script" "http://127.0.0.1:$PORT$path" > "$out"
     else
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT$path" > "$out"
+        wrk -t"$THREADS" -c"$connections" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT$path" > "$out"
     fi
     local rps p50 p99 errors
     read -r rps p50 p99 < <(parse_wrk "$out")
@@ -151,6 +152,8 @@ for backend in $BACKENDS; do
     measure "$backend, uncached: category tree" "$site/categories"
     measure "$backend, uncached: home bundle" "$site/home"
     measure "$backend, uncached: search" "$list" "$WORK/search.lua"
+    # The same searches two at a time per core: how long one takes when it is not queueing.
+    measure "$backend, uncached: search, 4 connections" "$list" "$WORK/search.lua" 4
     uncached_peak=$(peak_mb)
     stop
     ROWS+=("| $backend: start-up to ready ${cached_start} ms; peak memory ${cached_peak} MB cached (PORTAL_CACHE_MB=$CACHE_MB), ${uncached_peak} MB uncached | | | | | |")
