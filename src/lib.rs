@@ -68,6 +68,10 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     /// The bearer token `/metrics` wants, if any.
     pub metrics_token: Option<config::Secret>,
+    /// Searches running at once: one per core. A search is CPU-bound in the database, so more at
+    /// once only add memory (full-text buffers) and hold pooled connections the other reads
+    /// need; the rest wait their turn here, outside the pool.
+    pub searches: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -88,6 +92,7 @@ impl AppState {
             sites: sites::SiteMemo::default(),
             metrics: metrics::Metrics::default(),
             metrics_token: settings.metrics_token.clone(),
+            searches: tokio::sync::Semaphore::new(settings.workers.max(1)),
         }
     }
 }

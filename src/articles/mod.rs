@@ -117,6 +117,11 @@ pub async fn list_articles(
 ) -> Result<HttpResponse, ApiError> {
     let site_slug = path.into_inner();
     let params = params.into_inner();
+    let searching = params.q.as_deref().is_some_and(|q| !text::words(q).is_empty());
+    let _turn = match searching {
+        true => Some(state.searches.acquire().await.map_err(|_| ApiError::internal("search gate closed"))?),
+        false => None,
+    };
     let st = state.clone();
     let (page, data, total, staff) = db::run(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &site_slug)?;
