@@ -172,6 +172,13 @@ fn site_of(path: &str) -> Option<&str> {
     Some(rest.split('/').next().unwrap_or(rest)).filter(|s| !s.is_empty())
 }
 
+/// False for writes no kept answer shows: visits (their figures are never kept), sign-ins,
+/// and dossiers (the citizen's lookup is private, the desk's statistics never kept), so a
+/// busy desk does not drop its ward's cached pages with every dossier it receives.
+fn changes_kept_answers(path: &str) -> bool {
+    !path.ends_with("/visits") && !path.starts_with("/api/v1/auth/") && !path.contains("/dossiers")
+}
+
 /// True for answers that never go in the cache: visit figures change with every visit.
 fn never_cached(path: &str) -> bool {
     path.contains("/visits") || path.ends_with("/views") || path.ends_with("/desk/statistics")
@@ -267,7 +274,7 @@ pub async fn layer(
     let method = req.method().clone();
     if method != Method::GET && method != Method::HEAD {
         let res = next.call(req).await?;
-        let changes_reads = !path.ends_with("/visits") && !path.starts_with("/api/v1/auth/");
+        let changes_reads = changes_kept_answers(&path);
         // A server error may come after the write committed (reading it back failed, say):
         // stale answers are worse than an extra miss. Client errors changed nothing.
         let may_have_written = res.status().is_success() || res.status().is_server_error();
