@@ -169,6 +169,11 @@ pub struct DeskInput {
     pub hours: Option<Vec<Session>>,
 }
 
+/// Letters, digits, dots and dashes: the form of unit and procedure codes.
+fn is_code(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+}
+
 fn parse_hhmm(s: &str) -> Option<NaiveTime> {
     (s.len() == 5).then(|| NaiveTime::parse_from_str(s, "%H:%M").ok()).flatten()
 }
@@ -227,7 +232,7 @@ pub async fn put_desk(
         check.reject("email", "must be an email address");
     }
     let unit_code = check.text("unit_code", input.unit_code, 40, Need::Required).unwrap_or_default();
-    if !unit_code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') {
+    if !is_code(&unit_code) {
         check.reject("unit_code", "must be letters, digits, dots and dashes");
     }
     if input.hours.is_none() {
@@ -656,7 +661,7 @@ fn apply_procedure(
     let creating = id == 0;
     let mut check = Checker::default();
     let code = check.text("code", input.code, 40, Need::on_create(creating));
-    if code.as_deref().is_some_and(|c| !c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')) {
+    if code.as_deref().is_some_and(|c| !is_code(c)) {
         check.reject("code", "must be letters, digits, dots and dashes");
     }
     if let Some(c) = &code {
