@@ -166,17 +166,43 @@ impl ResponseCache {
     }
 }
 
-/// The site a path is under: `/api/v1/sites/{site}/...` → `site`.
-fn site_of(path: &str) -> Option<&str> {
+/// The site a path is under: `/api/v1/sites/{site}/...` → `site`, percent-decoded as the
+/// router decodes it (a write to `phuong%2Dchi-minh` is a write to `phuong-chi-minh`).
+fn site_of(path: &str) -> Option<std::borrow::Cow<'_, str>> {
     let rest = path.strip_prefix("/api/v1/sites/")?;
-    Some(rest.split('/').next().unwrap_or(rest)).filter(|s| !s.is_empty())
+    let segment = rest.split('/').next().unwrap_or(rest);
+    if segment.is_empty() {
+        return None;
+    }
+    if !segment.contains('%') {
+        return Some(segment.into());
+    }
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Some(String::from_utf8(out).map_or_else(|_| segment.into(), std::borrow::Cow::Owned))
 }
 
-/// False for writes no kept answer shows: visits (their figures are never kept), sign-ins,
-/// and dossiers (the citizen's lookup is private, the desk's statistics never kept), so a
-/// busy desk does not drop its ward's cached pages with every dossier it receives.
-fn changes_kept_answers(path: &str) -> bool {
-    !path.ends_with("/visits") && !path.starts_with("/api/v1/auth/") && !path.contains("/dossiers")
+/// False for the routes of writes no kept answer shows: the visit beacon (figures are never
+/// kept), sign-ins, and dossiers (the citizen's lookup is private, the desk's statistics never
+/// kept), so a busy desk does not drop its ward's cached pages with every dossier it receives.
+fn changes_kept_answers(route: &str) -> bool {
+    route != "/api/v1/sites/{site}/visits"
+        && !route.starts_with("/api/v1/auth/")
+        && !route.starts_with("/api/v1/sites/{site}/dossiers")
 }
 
 /// True for answers that never go in the cache: visit figures change with every visit.
@@ -274,12 +300,13 @@ pub async fn layer(
     let method = req.method().clone();
     if method != Method::GET && method != Method::HEAD {
         let res = next.call(req).await?;
-        let changes_reads = changes_kept_answers(&path);
+        // Judged by the route the write took, not by how its path reads.
+        let changes_reads = res.request().match_pattern().is_none_or(|route| changes_kept_answers(&route));
         // A server error may come after the write committed (reading it back failed, say):
         // stale answers are worse than an extra miss. Client errors changed nothing.
         let may_have_written = res.status().is_success() || res.status().is_server_error();
         if may_have_written && path.starts_with("/api/") && changes_reads {
-            let site = site_of(&path).map(str::to_owned);
+            let site = site_of(&path).map(|s| s.into_owned());
             cache.bump(site.as_deref());
             record_write(&state, site).await;
         }
@@ -295,7 +322,7 @@ pub async fn layer(
     }
     let entries = cache.entries.as_ref().expect("enabled");
     let key = format!("{}?{}", path, req.query_string());
-    let generation = cache.generation(site_of(&path));
+    let generation = cache.generation(site_of(&path).as_deref());
     let kept = || entries.get(&key).filter(|e| e.generation == generation);
     if let Some(entry) = kept() {
         return Ok(serve_kept(cache, req, &entry));
@@ -446,9 +473,21 @@ mod tests {
 
     #[test]
     fn sites_are_read_from_paths() {
-        assert_eq!(site_of("/api/v1/sites/phuong-chi-minh/articles/1"), Some("phuong-chi-minh"));
-        assert_eq!(site_of("/api/v1/sites/phuong-chi-minh"), Some("phuong-chi-minh"));
+        assert_eq!(site_of("/api/v1/sites/phuong-chi-minh/articles/1").as_deref(), Some("phuong-chi-minh"));
+        assert_eq!(site_of("/api/v1/sites/phuong-chi-minh").as_deref(), Some("phuong-chi-minh"));
+        assert_eq!(site_of("/api/v1/sites/phuong%2Dchi-minh/categories").as_deref(), Some("phuong-chi-minh"));
+        assert_eq!(site_of("/api/v1/sites/phuong%2dchi%2Xminh").as_deref(), Some("phuong-chi%2Xminh"));
         assert_eq!(site_of("/api/v1/sites"), None);
+    }
+
+    #[test]
+    fn writes_no_kept_answer_shows_are_named_by_route() {
+        assert!(!changes_kept_answers("/api/v1/sites/{site}/visits"));
+        assert!(!changes_kept_answers("/api/v1/auth/login"));
+        assert!(!changes_kept_answers("/api/v1/sites/{site}/dossiers/{code}/status"));
+        assert!(changes_kept_answers("/api/v1/sites/{site}/procedures/{code}"));
+        assert!(changes_kept_answers("/api/v1/sites/{site}/visits/imported-total"));
+        assert!(changes_kept_answers("/api/v1/sites/{site}/articles/{article}"));
     }
 
     #[test]

@@ -42,13 +42,16 @@ pub fn parse_time(
     errors: &mut Vec<FieldError>,
 ) -> Option<NaiveDateTime> {
     let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+    // Bounded by the year as written, whatever the offset makes of it in UTC.
     let parsed = match parse_date(value) {
         Some(date) => Some(site.to_utc((if end { date + Duration::days(1) } else { date }).and_time(NaiveTime::MIN))),
-        None => DateTime::parse_from_rfc3339(value).ok().map(|t| t.naive_utc()),
+        None => DateTime::parse_from_rfc3339(value).ok().filter(|t| YEARS.contains(&t.year())).map(|t| t.naive_utc()),
     };
-    let parsed = parsed.filter(|t| YEARS.contains(&t.year()));
     if parsed.is_none() {
-        errors.push(field_error(field, "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00)"));
+        errors.push(field_error(
+            field,
+            "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00), from 1900 to 2100",
+        ));
     }
     parsed
 }

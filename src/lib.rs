@@ -71,7 +71,9 @@ pub struct AppState {
     /// Searches running at once: one per core. A search is CPU-bound in the database, so more at
     /// once only add memory (full-text buffers) and hold pooled connections the other reads
     /// need; the rest wait their turn here, outside the pool.
-    pub searches: tokio::sync::Semaphore,
+    pub searches: std::sync::Arc<tokio::sync::Semaphore>,
+    /// How long a request waits for its turn (the pool's own timeout).
+    pub wait_limit: std::time::Duration,
 }
 
 impl AppState {
@@ -92,7 +94,8 @@ impl AppState {
             sites: sites::SiteMemo::default(),
             metrics: metrics::Metrics::default(),
             metrics_token: settings.metrics_token.clone(),
-            searches: tokio::sync::Semaphore::new(settings.workers.max(1)),
+            searches: std::sync::Arc::new(tokio::sync::Semaphore::new(settings.workers.max(1))),
+            wait_limit: settings.pool_timeout,
         }
     }
 }

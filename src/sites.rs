@@ -45,17 +45,17 @@ impl Site {
         utc.and_utc().with_timezone(&self.tz).fixed_offset()
     }
 
-    /// A wall-clock time of the site as UTC. A time a clock change skips counts as the
-    /// moment after the change; a time it repeats, as the first of the two.
+    /// A wall-clock time of the site as UTC. A time a clock change skips counts as the first
+    /// minute after the change; a time it repeats, as the first of the two.
     pub fn to_utc(&self, local: NaiveDateTime) -> NaiveDateTime {
-        use chrono::TimeZone;
+        use chrono::{TimeZone, Timelike};
         let mut probe = local;
-        // A gap is at most a few hours long: step out of it.
-        for _ in 0..48 {
+        // A gap is at most a few hours long: step out of it a minute at a time.
+        for _ in 0..24 * 60 {
             if let Some(t) = self.tz.from_local_datetime(&probe).earliest() {
                 return t.naive_utc();
             }
-            probe += chrono::Duration::minutes(15);
+            probe = (probe + chrono::Duration::minutes(1)).with_second(0).unwrap_or(probe);
         }
         local
     }
@@ -240,4 +240,27 @@ pub async fn get_site(
 /// Registers the site routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_sites).service(get_site);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn site(tz: Tz) -> Site {
+        Site { id: 1, slug: "s".into(), name: "S".into(), description: String::new(), tz }
+    }
+
+    fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 3, d).unwrap().and_hms_opt(h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn wall_clock_times_become_utc() {
+        assert_eq!(site(chrono_tz::Asia::Ho_Chi_Minh).to_utc(at(1, 7, 0)), at(1, 0, 0));
+        // Berlin skips 02:00-03:00 on 29 March 2026: 02:10 is taken as 03:00 (01:00 UTC).
+        let berlin = site(chrono_tz::Europe::Berlin);
+        assert_eq!(berlin.to_utc(at(29, 2, 10)), at(29, 1, 0));
+        assert_eq!(berlin.to_utc(at(29, 1, 59)), at(29, 0, 59));
+    }
 }

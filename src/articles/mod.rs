@@ -118,12 +118,19 @@ pub async fn list_articles(
     let site_slug = path.into_inner();
     let params = params.into_inner();
     let searching = params.q.as_deref().is_some_and(|q| !text::words(q).is_empty());
-    let _turn = match searching {
-        true => Some(state.searches.acquire().await.map_err(|_| ApiError::internal("search gate closed"))?),
+    let turn = match searching {
+        // Held by the blocking work itself, so a client that goes away does not free it early.
+        true => Some(
+            tokio::time::timeout(state.wait_limit, state.searches.clone().acquire_owned())
+                .await
+                .map_err(|_| ApiError::Unavailable)?
+                .map_err(|_| ApiError::internal("search gate closed"))?,
+        ),
         false => None,
     };
     let st = state.clone();
     let (page, data, total, staff) = db::run(&state.pool, move |conn| {
+        let _turn = turn;
         let context = st.sites.get(conn, &st.responses, &site_slug)?;
         let site = &context.site;
         let list = ListRequest::parse(&params, site)?;

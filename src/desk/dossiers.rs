@@ -64,7 +64,7 @@ pub fn next_statuses(from: i32) -> &'static [i32] {
         2 => &[3, 4, 7, 8],
         4 => &[5, 6, 7, 8, 9],
         5 => &[4, 7, 8],
-        6 => &[4, 7, 9],
+        6 => &[4, 7],
         9 => &[10],
         _ => &[],
     }
@@ -322,7 +322,8 @@ pub fn advance(
         )));
     }
     let mut due = row.due_at;
-    if row.status == NEEDS_DOCUMENTS && to == PROCESSING {
+    // Back from waiting on the citizen: the desk's clock starts again.
+    if [NEEDS_DOCUMENTS, AWAITING_PAYMENT].contains(&row.status) && to == PROCESSING {
         let days = super::procedures_by_id(conn, &[row.procedure_id])?.get(&row.procedure_id).map_or(0, |p| p.2);
         due = deadline(conn, site, at, days)?;
     }
@@ -392,7 +393,10 @@ pub async fn get_dossier(
         let context = st.sites.get(conn, &st.responses, &slug)?;
         let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(context.site.id).is_some());
         let unknown = || ApiError::not_found(format!("no dossier {code:?} with that key at this desk"));
-        let row = find(conn, context.site.id, &code).map_err(|_| unknown())?;
+        let row = match find(conn, context.site.id, &code) {
+            Err(ApiError::NotFound(_)) => return Err(unknown()),
+            other => other?,
+        };
         if !staff && !same_key(&row.lookup_key, &key) {
             return Err(unknown());
         }
@@ -591,8 +595,9 @@ pub struct StatusInput {
 /// Move a dossier on
 ///
 /// Received → processing → done → returned, with the detours the national codes allow
-/// (needs documents, awaiting payment, withdrawn, stopped). When the missing documents come
-/// (needs documents → processing), the deadline starts again from then. Roles: staff of the
+/// (rejected at receipt; needs documents, awaiting payment, withdrawn, stopped). When the
+/// citizen has done their part (needs documents or awaiting payment → processing), the
+/// deadline starts again from then. Roles: staff of the
 /// site.
 #[utoipa::path(
     tag = "desk",

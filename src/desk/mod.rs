@@ -289,7 +289,7 @@ pub fn holidays_from(conn: &mut AnyConnection, from: NaiveDate) -> QueryResult<V
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HolidayParams {
-    /// The year, 2000 to 2100 (required: an answer for "this year" would go stale on 1 January).
+    /// The year, 1900 to 2100 (required: an answer for "this year" would go stale on 1 January).
     #[param(value_type = i32, example = 2026)]
     pub year: Option<String>,
 }
@@ -312,9 +312,9 @@ pub async fn list_holidays(
     req: HttpRequest,
     params: web::Query<HolidayParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let year = params.into_inner().year.and_then(|y| y.parse::<i32>().ok()).filter(|y| (2000..=2100).contains(y));
+    let year = params.into_inner().year.and_then(|y| y.parse::<i32>().ok()).filter(|y| crate::input::YEARS.contains(y));
     let year =
-        year.ok_or_else(|| ApiError::InvalidParameters(vec![field_error("year", "must be a year from 2000 to 2100")]))?;
+        year.ok_or_else(|| ApiError::InvalidParameters(vec![field_error("year", "must be a year from 1900 to 2100")]))?;
     let days = db::run(&state.pool, move |conn| {
         let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| ApiError::internal("year"))?;
         let next = NaiveDate::from_ymd_opt(year + 1, 1, 1).ok_or_else(|| ApiError::internal("year"))?;

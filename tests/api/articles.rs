@@ -265,8 +265,26 @@ both!(bad_parameters_are_400_problems_naming_the_field, |app| {
         ("page=-1", "page", "must be a whole number from 1 to 1000000"),
         ("sort=popular", "sort", "must be newest, oldest or relevance"),
         ("sort=relevance", "sort", "relevance needs a search (q)"),
-        ("from=19/08/2014", "from", "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00)"),
-        ("to=2014-02-30", "to", "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00)"),
+        (
+            "from=19/08/2014",
+            "from",
+            "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00), from 1900 to 2100",
+        ),
+        (
+            "to=2014-02-30",
+            "to",
+            "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00), from 1900 to 2100",
+        ),
+        (
+            "from=1899-12-31",
+            "from",
+            "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00), from 1900 to 2100",
+        ),
+        (
+            "to=2101-01-01T00:00:00%2B07:00",
+            "to",
+            "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00), from 1900 to 2100",
+        ),
         ("from=2020-01-02&to=2020-01-01", "to", "must be after from"),
         ("category=khong-co", "category", "no category \"khong-co\" in site \"phuong-chi-minh\""),
         ("category=Tin%20Tuc", "category", "must be a category slug such as dang-uy-xa"),

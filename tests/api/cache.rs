@@ -139,6 +139,8 @@ both!(dossiers_leave_the_kept_pages_alone, |app| {
     for read in &reads {
         app.get(read).await;
     }
+    let in_period = |stats: serde_json::Value| stats["data"]["received"]["in_period"].as_i64().unwrap();
+    let before = in_period(app.get_json(&format!("{SITE}/desk/statistics")).await);
     let received = app
         .call(
             "POST",
@@ -165,8 +167,48 @@ both!(dossiers_leave_the_kept_pages_alone, |app| {
     let key = received.json()["data"]["lookup_key"].as_str().unwrap().to_owned();
     let lookup = app.get_json(&format!("{SITE}/dossiers/{code}?key={key}")).await;
     assert_eq!(lookup["data"]["status"], "processing");
-    let stats = app.get_json(&format!("{SITE}/desk/statistics")).await;
-    assert!(stats["data"]["received"]["in_period"].as_i64().unwrap() >= 1);
+    assert_eq!(in_period(app.get_json(&format!("{SITE}/desk/statistics")).await), before + 1);
+});
+
+both!(writes_are_judged_by_their_route_and_decoded_site, |app| {
+    let staff = app.staff().await;
+    // A procedure whose code reads like the dossiers' route is still a procedure.
+    let created = app
+        .call(
+            "POST",
+            format!("{SITE}/procedures"),
+            Some(&staff.editor),
+            Some(json!({"code": "dossiers-1", "name": "Thủ tục", "field": "Hộ tịch", "processing_days": 1, "online_level": "truc_tiep"})),
+        )
+        .await;
+    assert_eq!(created.status, 201);
+    let url = format!("{SITE}/procedures/dossiers-1");
+    app.get(&url).await;
+    assert_eq!(app.get(&url).await.header("x-cache"), Some("hit"));
+    let renamed = app.call("PATCH", &url, Some(&staff.editor), Some(json!({"name": "Thủ tục đã đổi tên"}))).await;
+    assert_eq!(renamed.status, 200);
+    let fresh = app.get(&url).await;
+    assert_eq!(
+        (fresh.header("x-cache"), fresh.json()["data"]["name"].clone()),
+        (Some("miss"), json!("Thủ tục đã đổi tên"))
+    );
+    // A write to a percent-encoded site name is a write to that site, read fresh either way.
+    app.get(TREE).await;
+    app.get("/api/v1/sites/phuong%2Dchi-minh/categories").await;
+    let added = app
+        .call(
+            "POST",
+            "/api/v1/sites/phuong%2Dchi-minh/categories",
+            Some(&staff.editor),
+            Some(json!({"name": "Chuyên mục mã hóa"})),
+        )
+        .await;
+    assert_eq!(added.status, 201);
+    for read in [TREE, "/api/v1/sites/phuong%2Dchi-minh/categories"] {
+        let res = app.get(read).await;
+        assert_eq!(res.header("x-cache"), Some("miss"), "{read}");
+        assert!(String::from_utf8_lossy(&res.body).contains("Chuyên mục mã hóa"), "{read}");
+    }
 });
 
 both!(a_holiday_makes_every_site_fresh, |app| {

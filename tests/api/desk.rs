@@ -336,7 +336,7 @@ both!(holidays_shape_the_deadlines, |app| {
     assert_eq!(app.get_json("/api/v1/holidays?year=2027").await["data"], json!([]));
     assert_eq!(app.get("/api/v1/holidays?year=hai").await.status, 400);
     let no_year = app.get("/api/v1/holidays").await;
-    assert_eq!(no_year.json()["errors"], json!([{"field": "year", "message": "must be a year from 2000 to 2100"}]));
+    assert_eq!(no_year.json()["errors"], json!([{"field": "year", "message": "must be a year from 1900 to 2100"}]));
     // Ngày Văn hóa Việt Nam (24/11) made a day off: a one-day dossier of Monday 23/11 is due
     // on Wednesday.
     assert_eq!(
