@@ -10,10 +10,7 @@ use crate::AppState;
 use crate::albums::AlbumSummary;
 use crate::articles::{queries, types::ArticleSummary};
 use crate::categories::CategoryNode;
-use crate::db::{
-    self,
-    backend::{SearchOrder, SearchScope},
-};
+use crate::db::{self, backend::SearchScope};
 use crate::desk::Desk;
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, cached_json};
@@ -96,8 +93,7 @@ pub async fn get_home(
         let site = &context.site;
         let scope =
             SearchScope { none_scheduled: !context.scheduled, ..SearchScope::public(site.id, Utc::now().naive_utc()) };
-        let (latest_articles, _) =
-            queries::list(conn, site, &context.categories, &scope, None, SearchOrder::Newest, ARTICLES, 0)?;
+        let latest_articles = queries::newest(conn, site, &context.categories, &scope, ARTICLES)?;
         Ok(Home {
             site: SiteView::from(site),
             categories: context.tree.roots(),

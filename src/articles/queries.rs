@@ -65,6 +65,18 @@ pub fn list(
     Ok((summaries(conn, site, categories, rows)?, total))
 }
 
+/// The newest `limit` articles of the scope, without counting them all (the home bundle).
+pub fn newest(
+    conn: &mut AnyConnection,
+    site: &Site,
+    categories: &Categories,
+    scope: &SearchScope,
+    limit: i64,
+) -> QueryResult<Vec<ArticleSummary>> {
+    let rows = page(conn, scope, SearchOrder::Newest, limit, 0)?;
+    summaries(conn, site, categories, rows)
+}
+
 /// One page of the scope's articles in `order`.
 fn page(
     conn: &mut AnyConnection,
