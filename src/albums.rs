@@ -17,7 +17,7 @@ use crate::auth::{Caller, Role, on_site};
 use crate::db::schema::{albums, photos};
 use crate::db::{self, AnyConnection};
 use crate::error::{ApiError, Problem};
-use crate::http::{Data, List, Page, PageParams, cached_json, list_response, private_json};
+use crate::http::{Data, List, Page, PageParams, cached_json, list_response, list_total, private_json};
 use crate::input::{Checker, Need, free_slug};
 use crate::sites::Site;
 
@@ -144,10 +144,11 @@ pub fn page(
         .offset(offset)
         .select(AlbumRow::as_select())
         .load(conn)?;
-    let total = if !count || (offset == 0 && (rows.len() as i64) < limit) {
-        rows.len() as i64
-    } else {
-        albums::table.filter(albums::site_id.eq(site.id)).count().get_result(conn)?
+    let total = match count {
+        true => list_total(rows.len(), limit, offset, || {
+            albums::table.filter(albums::site_id.eq(site.id)).count().get_result(conn)
+        })?,
+        false => rows.len() as i64,
     };
     let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
     // Which photo comes first and how many there are, from the narrow columns only.

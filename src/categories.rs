@@ -259,17 +259,12 @@ pub struct CategoryInput {
     /// Made from the name when left out on create.
     pub slug: Option<String>,
     /// The parent's slug; null for a top-level category.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::input::present")]
     #[schema(value_type = Option<String>)]
     pub parent: Option<Option<String>>,
     pub description: Option<String>,
     /// Order among siblings; left out on create, after the last.
     pub position: Option<i32>,
-}
-
-/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
 }
 
 /// Checks `input` against the site's tree and applies it to `row`.

@@ -115,6 +115,17 @@ impl Page {
     }
 }
 
+/// The size of a whole list, given one page of it (`found` rows at `offset`, at most `limit`):
+/// a first page that is not full is the whole list; otherwise `count()` says.
+pub fn list_total(
+    found: usize,
+    limit: i64,
+    offset: i64,
+    count: impl FnOnce() -> diesel::QueryResult<i64>,
+) -> diesel::QueryResult<i64> {
+    if offset == 0 && (found as i64) < limit { Ok(found as i64) } else { count() }
+}
+
 /// A [`FieldError`](crate::error::FieldError) for `field`.
 pub fn field_error(field: &str, message: impl Into<String>) -> crate::error::FieldError {
     crate::error::FieldError { field: field.into(), message: message.into() }

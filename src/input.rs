@@ -149,6 +149,14 @@ impl Checker {
     }
 }
 
+/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`, with
+/// `#[serde(default)]`).
+pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 /// A slug from `title` that is not in `taken`: `le-hoi`, then `le-hoi-2`, `le-hoi-3`...
 pub fn free_slug(title: &str, taken: &[String]) -> String {
     let base = text::slugify(title);

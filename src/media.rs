@@ -15,7 +15,7 @@ use crate::auth::{Caller, Role, on_site};
 use crate::db::schema::media_items as media;
 use crate::db::{self, AnyConnection};
 use crate::error::{ApiError, Problem};
-use crate::http::{Data, List, Page, cached_json, check, list_response, private_json};
+use crate::http::{Data, List, Page, cached_json, check, list_response, list_total, private_json};
 use crate::input::{Checker, Need, free_slug};
 use crate::sites::Site;
 
@@ -106,10 +106,9 @@ pub fn page(
         .offset(offset)
         .select(MediaRow::as_select())
         .load(conn)?;
-    let total = if !count || (offset == 0 && (rows.len() as i64) < limit) {
-        rows.len() as i64
-    } else {
-        filtered().count().get_result(conn)?
+    let total = match count {
+        true => list_total(rows.len(), limit, offset, || filtered().count().get_result(conn))?,
+        false => rows.len() as i64,
     };
     Ok((rows.into_iter().map(|r| MediaItem::new(site, r)).collect(), total))
 }

@@ -539,9 +539,7 @@ pub async fn create_dossier(
             let mut check = Checker::default();
             let procedure = check.text("procedure", input.procedure, 40, Need::Required).unwrap_or_default();
             let name = check.text("applicant_name", input.applicant_name, 200, Need::Required).unwrap_or_default();
-            let phone = check
-                .text("applicant_phone", Some(input.applicant_phone.unwrap_or_default()), 20, Need::Optional)
-                .unwrap_or_default();
+            let phone = check.text("applicant_phone", input.applicant_phone, 20, Need::Optional).unwrap_or_default();
             let channel = input.channel.unwrap_or_else(|| "truc_tiep".into());
             if !CHANNELS.contains(&channel.as_str()) {
                 check.reject("channel", "must be truc_tiep, truc_tuyen or buu_chinh");
@@ -550,8 +548,7 @@ pub async fn create_dossier(
             if received > now + Duration::minutes(5) {
                 check.reject("received_at", "must not be in the future");
             }
-            let note =
-                check.text("note", Some(input.note.unwrap_or_default()), 1000, Need::Optional).unwrap_or_default();
+            let note = check.text("note", input.note, 1000, Need::Optional).unwrap_or_default();
             let found = if procedure.is_empty() { None } else { super::find_procedure(conn, site.id, &procedure).ok() };
             if found.is_none() && !procedure.is_empty() {
                 check.reject("procedure", format!("no procedure {procedure:?} at this desk"));
@@ -634,7 +631,7 @@ pub async fn move_dossier(
     if to.is_none() && !key.is_empty() {
         check.reject("status", "must be a status key (processing, needs_documents, done, returned...)");
     }
-    let note = check.text("note", Some(input.note.unwrap_or_default()), 1000, Need::Optional).unwrap_or_default();
+    let note = check.text("note", input.note, 1000, Need::Optional).unwrap_or_default();
     check.finish()?;
     let to = to.ok_or_else(|| ApiError::internal("status"))?;
     let dossier = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, _, origin| {

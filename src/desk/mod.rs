@@ -224,10 +224,9 @@ pub async fn put_desk(
     let input = body.into_inner();
     let mut check = Checker::default();
     let name = check.text("name", input.name, 200, Need::Required).unwrap_or_default();
-    let address =
-        check.text("address", Some(input.address.unwrap_or_default()), 500, Need::Optional).unwrap_or_default();
-    let phone = check.text("phone", Some(input.phone.unwrap_or_default()), 50, Need::Optional).unwrap_or_default();
-    let email = check.text("email", Some(input.email.unwrap_or_default()), 200, Need::Optional).unwrap_or_default();
+    let address = check.text("address", input.address, 500, Need::Optional).unwrap_or_default();
+    let phone = check.text("phone", input.phone, 50, Need::Optional).unwrap_or_default();
+    let email = check.text("email", input.email, 200, Need::Optional).unwrap_or_default();
     if !email.is_empty() && !email.contains('@') {
         check.reject("email", "must be an email address");
     }
@@ -635,7 +634,7 @@ pub struct ProcedureInput {
     /// 0 to 365 working days.
     pub processing_days: Option<i32>,
     /// 0 or more đồng; null when the province sets it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::input::present")]
     #[schema(value_type = Option<i64>)]
     pub fee_vnd: Option<Option<i64>>,
     /// Up to 500 characters.
@@ -644,11 +643,6 @@ pub struct ProcedureInput {
     pub online_level: Option<String>,
     /// At most 50, each 1 to 1000 characters.
     pub documents: Option<Vec<String>>,
-}
-
-/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
-    Option::<i64>::deserialize(d).map(Some)
 }
 
 fn apply_procedure(
