@@ -2,9 +2,9 @@
 //! index of articles (SQLite FTS5 vs a PostgreSQL `tsvector` with a GIN index) and the search
 //! over it.
 //!
-//! Both index text folded by [`crate::text::fold`] (FTS5's `remove_diacritics` alone would
-//! keep `đ` apart from `d`), and both are queried with words only, so no user input can be an
-//! operator or a syntax error.
+//! Both index the words of text folded by [`crate::text::fold`] (FTS5's `remove_diacritics`
+//! alone would keep `đ` apart from `d`), each marked with its site (see [`site_word`]), and both
+//! are queried with such words only, so no user input can be an operator or a syntax error.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -12,12 +12,27 @@ use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::{AnyConnection, MultiBackend};
 use crate::articles::types::StatusFilter;
-use crate::text::{fold, html_to_text};
+use crate::text::{html_to_text, words};
 
-/// The token that names a site in the index: a search adds it, so it looks only at that
-/// site's articles instead of ranking every site's matches.
-fn site_token(site_id: i64) -> String {
-    format!("zsite{site_id}")
+/// The index token of `word` in site `site_id`: `s3whai` is `hai` in site 3. Every token
+/// carries its site, so a search reads only that site's postings (not every ward's postings of
+/// common syllables), and relevance is weighed against the site's own articles. Unambiguous:
+/// the site's digits end at the `w`.
+fn site_word(site_id: i64, word: &str) -> String {
+    format!("s{site_id}w{word}")
+}
+
+/// The words of `text` (folded, see [`crate::text::words`]) as index tokens of site `site_id`,
+/// separated by spaces, in order (phrases still match adjacent words).
+fn site_text(site_id: i64, text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for word in words(text) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&site_word(site_id, &word));
+    }
+    out
 }
 
 /// Writes (or rewrites) the search entry of one article.
@@ -29,36 +44,77 @@ pub fn index_article(
     summary: &str,
     body_html: &str,
 ) -> QueryResult<()> {
-    let (title, summary, body) = (fold(title), fold(summary), fold(&html_to_text(body_html)));
+    let text = |t: &str| site_text(site_id, t);
+    let (title, summary, body) = (text(title), text(summary), text(&html_to_text(body_html)));
     match conn {
         AnyConnection::Sqlite(_) => {
             remove_from_index(conn, id)?;
-            diesel::sql_query(
-                "INSERT INTO article_search (rowid, title, summary, body, site) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind::<BigInt, _>(id)
-            .bind::<Text, _>(title)
-            .bind::<Text, _>(summary)
-            .bind::<Text, _>(body)
-            .bind::<Text, _>(site_token(site_id))
-            .execute(conn)?;
+            diesel::sql_query("INSERT INTO article_search (rowid, title, summary, body) VALUES ($1, $2, $3, $4)")
+                .bind::<BigInt, _>(id)
+                .bind::<Text, _>(title)
+                .bind::<Text, _>(summary)
+                .bind::<Text, _>(body)
+                .execute(conn)?;
         }
         AnyConnection::Postgresql(_) => {
             diesel::sql_query(
                 "INSERT INTO article_search (article_id, document) VALUES ($1, \
                  setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'B') \
-                 || setweight(to_tsvector('simple', $4), 'D') || to_tsvector('simple', $5)) \
+                 || setweight(to_tsvector('simple', $4), 'D')) \
                  ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
             )
             .bind::<BigInt, _>(id)
             .bind::<Text, _>(title)
             .bind::<Text, _>(summary)
             .bind::<Text, _>(body)
-            .bind::<Text, _>(site_token(site_id))
             .execute(conn)?;
         }
     }
     Ok(())
+}
+
+#[derive(QueryableByName)]
+struct IndexRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = BigInt)]
+    site_id: i64,
+    #[diesel(sql_type = Text)]
+    title: String,
+    #[diesel(sql_type = Text)]
+    summary: String,
+    #[diesel(sql_type = Text)]
+    body_html: String,
+}
+
+/// Rebuilds the whole search index when a migration asked for it (a row in `search_rebuild`),
+/// in one transaction that also clears the request; returns how many articles were indexed.
+/// Called by [`super::migrate`], under its lock on PostgreSQL, so nodes starting together
+/// rebuild once.
+pub fn rebuild_index_if_asked(conn: &mut AnyConnection) -> QueryResult<Option<usize>> {
+    conn.transaction(|conn| {
+        let asked = diesel::sql_query("SELECT COUNT(*) AS n FROM search_rebuild").get_result::<CountRow>(conn)?.n;
+        if asked == 0 {
+            return Ok(None);
+        }
+        let mut done = 0;
+        let mut after = 0;
+        loop {
+            let batch = diesel::sql_query(
+                "SELECT id, site_id, title, summary, body_html FROM articles WHERE id > $1 ORDER BY id LIMIT 500",
+            )
+            .bind::<BigInt, _>(after)
+            .load::<IndexRow>(conn)?;
+            let Some(last) = batch.last() else { break };
+            after = last.id;
+            for a in &batch {
+                index_article(conn, a.id, a.site_id, &a.title, &a.summary, &a.body_html)?;
+            }
+            done += batch.len();
+        }
+        diesel::sql_query("DELETE FROM search_rebuild").execute(conn)?;
+        Ok(Some(done))
+    })
 }
 
 /// Removes the search entry of one article.
@@ -192,11 +248,12 @@ pub fn search_articles(
         return Ok((Vec::new(), 0));
     }
     let postgres = matches!(conn, AnyConnection::Postgresql(_));
+    let words: Vec<String> = words.iter().map(|w| site_word(scope.site_id, w)).collect();
     let mut from_where = Sql::default();
     if postgres {
         from_where
             .push("FROM article_search s JOIN articles a ON a.id = s.article_id WHERE s.document @@ to_tsquery('simple', ")
-            .bind(Bind::Text(format!("({}) & {}", tsquery(words), site_token(scope.site_id))))
+            .bind(Bind::Text(tsquery(&words)))
             .push(")");
     } else {
         from_where
@@ -205,7 +262,7 @@ pub fn search_articles(
             .push(
                 "FROM article_search CROSS JOIN articles a ON a.id = article_search.rowid WHERE article_search MATCH ",
             )
-            .bind(Bind::Text(format!("({}) AND site : {}", fts5_query(words), site_token(scope.site_id))));
+            .bind(Bind::Text(fts5_query(&words)));
     }
     from_where.push(" AND a.site_id = ").bind(Bind::Int(scope.site_id));
     match scope.status {
@@ -246,7 +303,7 @@ pub fn search_articles(
     // Lower is better: bm25 is negative for good matches, ts_rank is higher for them.
     let rank = match (order, postgres) {
         (SearchOrder::Relevance, true) => "-ts_rank(s.document, to_tsquery('simple', $1))",
-        (SearchOrder::Relevance, false) => "bm25(article_search, 10.0, 4.0, 1.0, 0.0)",
+        (SearchOrder::Relevance, false) => "bm25(article_search, 10.0, 4.0, 1.0)",
         _ => "0",
     };
     let order_by = match order {
@@ -312,5 +369,13 @@ mod tests {
         assert_eq!(tsquery(&words), "(dang <-> bo <-> or) | (dang & bo & or)");
         assert_eq!(fts5_query(&words[..1]), "\"dang\"");
         assert_eq!(tsquery(&words[..1]), "dang");
+    }
+
+    #[test]
+    fn tokens_carry_their_site() {
+        assert_eq!(site_text(3, "Đảng bộ, Hải-Dương 2026"), "s3wdang s3wbo s3whai s3wduong s3w2026");
+        assert_eq!(site_text(31, "x"), "s31wx");
+        assert_ne!(site_word(3, "1x"), site_word(31, "x"));
+        assert_eq!(site_text(3, " ,; "), "");
     }
 }

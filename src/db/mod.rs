@@ -110,18 +110,31 @@ where
 /// Error raised while migrating.
 pub type MigrationError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Applies every pending migration of the connection's backend. On PostgreSQL an advisory lock
-/// keeps several nodes starting together from migrating at the same time.
+/// Applies every pending migration of the connection's backend, then rebuilds the search index
+/// if a migration asked for it. On PostgreSQL an advisory lock keeps several nodes starting
+/// together from migrating (or rebuilding) at the same time.
 pub fn migrate(conn: &mut AnyConnection) -> Result<usize, MigrationError> {
-    match conn {
-        AnyConnection::Sqlite(c) => Ok(c.run_pending_migrations(SQLITE_MIGRATIONS)?.len()),
-        AnyConnection::Postgresql(c) => {
-            c.batch_execute("SELECT pg_advisory_lock(7212024)")?;
-            let applied = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len());
-            c.batch_execute("SELECT pg_advisory_unlock(7212024)")?;
-            Ok(applied?)
-        }
+    let postgres = matches!(conn, AnyConnection::Postgresql(_));
+    if postgres {
+        conn.batch_execute("SELECT pg_advisory_lock(7212024)")?;
     }
+    let applied = migrate_and_rebuild(conn);
+    if postgres {
+        conn.batch_execute("SELECT pg_advisory_unlock(7212024)")?;
+    }
+    applied
+}
+
+fn migrate_and_rebuild(conn: &mut AnyConnection) -> Result<usize, MigrationError> {
+    let applied = match conn {
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS)?.len(),
+        AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS)?.len(),
+    };
+    let started = std::time::Instant::now();
+    if let Some(articles) = backend::rebuild_index_if_asked(conn)? {
+        tracing::info!(articles, seconds = started.elapsed().as_secs_f64(), "search index rebuilt");
+    }
+    Ok(applied)
 }
 
 /// Reverts every applied migration (used by the migration tests).
