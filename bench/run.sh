@@ -43,14 +43,15 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["User-Agent"] = "$UA"
 LUA
 # Searches for the generated subjects, across the sites, half of them with diacritics.
-cat > "$WORK/search.lua" <<'LUA'
-local queries = {
-  "tiem+chung+mo+rong", "b%E1%BB%87nh+vi%E1%BB%87n", "le+hoi+con+son+kiep+bac", "an+to%C3%A0n+giao+th%C3%B4ng",
-  "phong+chay+chua+chay", "chuy%E1%BB%83n+%C4%91%E1%BB%95i+s%E1%BB%91", "can+cuoc+dien+tu", "dich+vu+cong+truc+tuyen",
-  "hi%E1%BA%BFn+m%C3%A1u", "ve+sinh+thuc+pham", "giai+phong+mat+bang", "hoa+giai+o+co+so", "bao+ve+rung",
-  "cay+vai+thieu", "l%C3%A0ng+ngh%E1%BB%81+g%E1%BB%91m", "giai+bong+chuyen", "trung+thu+cho+thieu+nhi", "hop+tac+xa",
-  "di+tich+lich+su", "camera+an+ninh", "tiep+xuc+cu+tri", "quyet+toan+ngan+sach",
-}
+SEARCHES=(
+  "tiem+chung+mo+rong" "b%E1%BB%87nh+vi%E1%BB%87n" "le+hoi+con+son+kiep+bac" "an+to%C3%A0n+giao+th%C3%B4ng"
+  "phong+chay+chua+chay" "chuy%E1%BB%83n+%C4%91%E1%BB%95i+s%E1%BB%91" "can+cuoc+dien+tu" "dich+vu+cong+truc+tuyen"
+  "hi%E1%BA%BFn+m%C3%A1u" "ve+sinh+thuc+pham" "giai+phong+mat+bang" "hoa+giai+o+co+so" "bao+ve+rung"
+  "cay+vai+thieu" "l%C3%A0ng+ngh%E1%BB%81+g%E1%BB%91m" "giai+bong+chuyen" "trung+thu+cho+thieu+nhi" "hop+tac+xa"
+  "di+tich+lich+su" "camera+an+ninh" "tiep+xuc+cu+tri" "quyet+toan+ngan+sach"
+)
+cat > "$WORK/search.lua" <<LUA
+local queries = { $(printf '"%s", ' "${SEARCHES[@]}") }
 local sites = tonumber(os.getenv("SITES") or "10")
 local n = 0
 request = function()
@@ -66,16 +67,19 @@ dataset() {
     local name=$1 url=$2
     if [ "$name" = sqlite ]; then
         local file=${url#sqlite://}
-        [ -f "$file" ] && return 0
-        env DATABASE_URL="$url" "$BIN" generate --sites "$SITES" --articles "$ARTICLES" --seed "$SEED" >&2
+        [ -f "$file" ] || env DATABASE_URL="$url" "$BIN" generate --sites "$SITES" --articles "$ARTICLES" --seed "$SEED" >&2
     else
         local have
         # Reused when it has the articles and the latest resources (every ward's desk).
         have=$(psql "$PG_URL" -tAc "SELECT (SELECT count(*) FROM portal_bench_data.articles) || '/' || (SELECT count(*) FROM portal_bench_data.desks)" 2>/dev/null || echo 0)
-        [ "$have" = "$ARTICLES/$SITES" ] && return 0
-        psql "$PG_URL" -qc 'DROP SCHEMA IF EXISTS portal_bench_data CASCADE' -c 'CREATE SCHEMA portal_bench_data' >/dev/null
-        env DATABASE_URL="$url" "$BIN" generate --sites "$SITES" --articles "$ARTICLES" --seed "$SEED" >&2
+        if [ "$have" != "$ARTICLES/$SITES" ]; then
+            psql "$PG_URL" -qc 'DROP SCHEMA IF EXISTS portal_bench_data CASCADE' -c 'CREATE SCHEMA portal_bench_data' >/dev/null
+            env DATABASE_URL="$url" "$BIN" generate --sites "$SITES" --articles "$ARTICLES" --seed "$SEED" >&2
+        fi
     fi
+    # A kept dataset from an older version: its migrations (and any index rebuild they ask
+    # for) run here, not in the start-up that is timed.
+    env DATABASE_URL="$url" LOG_LEVEL=warn "$BIN" migrate >&2
 }
 
 ROWS=()
@@ -141,7 +145,12 @@ for backend in $BACKENDS; do
     measure "$backend, cached: article detail" "$detail"
     measure "$backend, cached: category tree" "$site/categories"
     measure "$backend, cached: home bundle" "$site/home"
-    measure "$backend, cached: search (22 subjects × $SITES sites)" "$list" "$WORK/search.lua"
+    # Warm, as the rows above are after their first request: every search of the script once.
+    for site_n in $(seq 1 "$SITES"); do
+        printf "url = \"http://127.0.0.1:$PORT/api/v1/sites/phuong-$site_n/articles?q=%s\"\noutput = /dev/null\n" \
+            "${SEARCHES[@]}"
+    done | curl -fsS -K -
+    measure "$backend, cached: search (${#SEARCHES[@]} subjects × $SITES sites, warm)" "$list" "$WORK/search.lua"
     measure "$backend: visit summary" "$site/visits/summary"
     measure "$backend: visit beacon" "$site/visits" "$WORK/beacon.lua"
     cached_peak=$(peak_mb)
