@@ -231,7 +231,7 @@ pub async fn list_albums(
     let page = Page::from_params(&params)?;
     let slug = path.into_inner();
     let st = state.clone();
-    let (data, total) = db::run(&state.pool, move |conn| {
+    let (data, total) = db::read(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &slug)?;
         Ok(self::page(conn, &context.site, page.limit(), page.offset(), true)?)
     })
@@ -263,7 +263,7 @@ pub async fn get_album(
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, slug) = path.into_inner();
     let st = state.clone();
-    let album = db::run(&state.pool, move |conn| {
+    let album = db::read(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &site_slug)?;
         let row = find(conn, context.site.id, &slug)?;
         Ok(detail(conn, &context.site, row)?)

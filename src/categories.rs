@@ -200,7 +200,7 @@ pub async fn list_categories(
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
     let st = state.clone();
-    let roots = db::run(&state.pool, move |conn| Ok(st.sites.get(conn, &st.responses, &slug)?.tree.roots())).await?;
+    let roots = db::read(&state.pool, move |conn| Ok(st.sites.get(conn, &st.responses, &slug)?.tree.roots())).await?;
     cached_json(&req, &Data { data: roots }, state.cache)
 }
 
@@ -228,7 +228,7 @@ pub async fn get_category(
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, slug) = path.into_inner();
     let st = state.clone();
-    let detail = db::run(&state.pool, move |conn| {
+    let detail = db::read(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &site_slug)?;
         let tree = &context.tree;
         let row = tree

@@ -88,7 +88,7 @@ pub async fn get_home(
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
     let st = state.clone();
-    let home = db::run(&state.pool, move |conn| {
+    let home = db::read(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &slug)?;
         let site = &context.site;
         let scope =

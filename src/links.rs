@@ -108,7 +108,7 @@ pub async fn list_links(
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
     let st = state.clone();
-    let groups = db::run(&state.pool, move |conn| {
+    let groups = db::read(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &slug)?;
         Ok(groups(conn, context.site.id)?)
     })
@@ -138,7 +138,7 @@ pub async fn get_link(
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
     let st = state.clone();
-    let link = db::run(&state.pool, move |conn| {
+    let link = db::read(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &slug)?;
         Ok(Link::from(find(conn, context.site.id, id)?))
     })

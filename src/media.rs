@@ -172,7 +172,7 @@ pub async fn list_media(
     check(errors)?;
     let slug = path.into_inner();
     let st = state.clone();
-    let (data, total) = db::run(&state.pool, move |conn| {
+    let (data, total) = db::read(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &slug)?;
         Ok(self::page(conn, &context.site, kind.as_deref(), page.limit(), page.offset(), true)?)
     })
@@ -202,7 +202,7 @@ pub async fn get_media(
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, slug) = path.into_inner();
     let st = state.clone();
-    let item = db::run(&state.pool, move |conn| {
+    let item = db::read(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &site_slug)?;
         let row = find(conn, context.site.id, &slug)?;
         Ok(MediaItem::new(&context.site, row))

@@ -200,7 +200,7 @@ pub async fn list_sites(
     params: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = Page::from_params(&params)?;
-    let (rows, total) = db::run(&state.pool, move |conn| {
+    let (rows, total) = db::read(&state.pool, move |conn| {
         let total: i64 = sites::table.count().get_result(conn)?;
         let rows: Vec<SiteRow> = sites::table
             .select(SiteRow::as_select())
@@ -233,7 +233,7 @@ pub async fn get_site(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
-    let site = db::run(&state.pool, move |conn| find(conn, &slug)).await?;
+    let site = db::read(&state.pool, move |conn| find(conn, &slug)).await?;
     cached_json(&req, &Data { data: SiteView::from(&site) }, state.cache)
 }
 

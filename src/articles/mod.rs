@@ -129,7 +129,7 @@ pub async fn list_articles(
         false => None,
     };
     let st = state.clone();
-    let (page, data, total, staff) = db::run(&state.pool, move |conn| {
+    let read = move |conn: &mut db::AnyConnection| {
         let _turn = turn;
         let context = st.sites.get(conn, &st.responses, &site_slug)?;
         let site = &context.site;
@@ -167,8 +167,11 @@ pub async fn list_articles(
             list.page.offset(),
         )?;
         Ok((list.page, data, total, staff))
-    })
-    .await?;
+    };
+    let (page, data, total, staff) = match searching {
+        true => db::run(&state.pool, read).await?,
+        false => db::read(&state.pool, read).await?,
+    };
     if staff {
         return private_list_response(&req, data, page, total);
     }
@@ -206,7 +209,7 @@ pub async fn get_article(
     let (site_slug, key) = path.into_inner();
     let related_limit = state.related_limit;
     let st = state.clone();
-    let (detail, staff_etag) = db::run(&state.pool, move |conn| {
+    let (detail, staff_etag) = db::read(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &site_slug)?;
         let site = &context.site;
         let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id).is_some());

@@ -136,7 +136,7 @@ pub async fn get_desk(
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
     let st = state.clone();
-    let desk = db::run(&state.pool, move |conn| {
+    let desk = db::read(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &slug)?;
         load_desk(conn, context.site.id)
     })
@@ -562,7 +562,7 @@ pub async fn list_procedures(
     let field = params.field.filter(|f| !f.is_empty());
     let slug = path.into_inner();
     let st = state.clone();
-    let (data, total) = db::run(&state.pool, move |conn| {
+    let (data, total) = db::read(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &slug)?;
         let filtered = || {
             let mut q = procedures::table.filter(procedures::site_id.eq(context.site.id)).into_boxed();
@@ -609,7 +609,7 @@ pub async fn get_procedure(
 ) -> Result<HttpResponse, ApiError> {
     let (slug, code) = path.into_inner();
     let st = state.clone();
-    let procedure = db::run(&state.pool, move |conn| {
+    let procedure = db::read(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &slug)?;
         Ok(find_procedure(conn, context.site.id, &code)?.1)
     })
