@@ -118,8 +118,9 @@ where
     T: Send + 'static,
     F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
 {
-    let sqlite = matches!(pool.manage_connection().url, DatabaseUrl::Sqlite(_));
-    if sqlite && let Some(mut conn) = pool.try_get() {
+    if let Some(mut conn) = pool.try_get()
+        && matches!(*conn, AnyConnection::Sqlite(_))
+    {
         // A panic answers 500, as on the blocking pool, instead of taking the worker down.
         return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut conn)))
             .unwrap_or_else(|_| Err(ApiError::internal("a read panicked")));
