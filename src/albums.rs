@@ -98,6 +98,7 @@ pub struct AlbumSummary {
     pub title: String,
     pub description: String,
     /// The date the album shows, in the site's time zone.
+    #[serde(serialize_with = "crate::http::serialize_time")]
     pub published_at: DateTime<FixedOffset>,
     pub photo_count: i64,
     /// The first photo, or null for an empty album.
@@ -115,6 +116,7 @@ pub struct AlbumDetail {
     pub slug: String,
     pub title: String,
     pub description: String,
+    #[serde(serialize_with = "crate::http::serialize_time")]
     pub published_at: DateTime<FixedOffset>,
     /// In `position` order.
     pub photos: Vec<Photo>,

@@ -59,6 +59,7 @@ pub struct MediaItem {
     pub thumbnail_url: Option<String>,
     pub duration_seconds: Option<i32>,
     /// The date it shows, in the site's time zone.
+    #[serde(serialize_with = "crate::http::serialize_time")]
     pub published_at: DateTime<FixedOffset>,
 }
 

@@ -30,7 +30,9 @@ pub struct ArticleListRow {
     pub cover_image_url: Option<String>,
     pub author_name: Option<String>,
     pub status: String,
+    #[diesel(deserialize_as = crate::db::backend::OptStamp)]
     pub published_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::db::backend::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -48,7 +50,9 @@ pub struct ArticleRow {
     pub cover_image_url: Option<String>,
     pub author_name: Option<String>,
     pub status: String,
+    #[diesel(deserialize_as = crate::db::backend::OptStamp)]
     pub published_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::db::backend::Stamp)]
     pub updated_at: NaiveDateTime,
     pub created_by: Option<i64>,
     pub version: i32,
@@ -68,6 +72,7 @@ pub struct ArticleLinkRow {
     pub id: i64,
     pub title: String,
     pub slug: String,
+    #[diesel(deserialize_as = crate::db::backend::OptStamp)]
     pub published_at: Option<NaiveDateTime>,
 }
 
@@ -97,8 +102,10 @@ pub struct ArticleSummary {
     /// `published` for readers; staff also see `draft`, `review` and `trashed`.
     pub status: String,
     /// When it was (or is scheduled to be) published, in the site's offset; null for drafts.
+    #[serde(serialize_with = "crate::http::serialize_opt_time")]
     pub published_at: Option<DateTime<FixedOffset>>,
     /// When it was last changed, in the site's offset.
+    #[serde(serialize_with = "crate::http::serialize_time")]
     pub updated_at: DateTime<FixedOffset>,
 }
 
@@ -130,6 +137,7 @@ pub struct ArticleLink {
     pub id: i64,
     pub title: String,
     pub slug: String,
+    #[serde(serialize_with = "crate::http::serialize_time")]
     pub published_at: DateTime<FixedOffset>,
 }
 
@@ -179,7 +187,9 @@ pub struct ArticleDetail {
     /// Bumped by every save.
     pub version: i32,
     /// When it was (or is scheduled to be) published; null for drafts.
+    #[serde(serialize_with = "crate::http::serialize_opt_time")]
     pub published_at: Option<DateTime<FixedOffset>>,
+    #[serde(serialize_with = "crate::http::serialize_time")]
     pub updated_at: DateTime<FixedOffset>,
     /// Editor-chosen articles first, then the same category's nearest in date.
     pub related: Vec<ArticleLink>,

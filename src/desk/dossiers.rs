@@ -79,6 +79,7 @@ pub struct DossierEvent {
     pub status_name: String,
     /// What the desk told the citizen.
     pub note: String,
+    #[serde(serialize_with = "crate::http::serialize_time")]
     pub at: DateTime<FixedOffset>,
 }
 
@@ -117,12 +118,16 @@ pub struct Dossier {
     /// The national status code, 1 to 10.
     pub status_code: i32,
     pub status_name: String,
+    #[serde(serialize_with = "crate::http::serialize_time")]
     pub received_at: DateTime<FixedOffset>,
     /// When the result is due (the desk's close on the last working day).
+    #[serde(serialize_with = "crate::http::serialize_time")]
     pub due_at: DateTime<FixedOffset>,
     /// When the result was ready.
+    #[serde(serialize_with = "crate::http::serialize_opt_time")]
     pub finished_at: Option<DateTime<FixedOffset>>,
     /// When it was handed to the citizen.
+    #[serde(serialize_with = "crate::http::serialize_opt_time")]
     pub returned_at: Option<DateTime<FixedOffset>>,
     /// Oldest first.
     pub history: Vec<DossierEvent>,

@@ -89,6 +89,7 @@ pub struct ViewedArticle {
     pub id: i64,
     pub title: String,
     pub slug: String,
+    #[serde(serialize_with = "crate::http::serialize_opt_time")]
     pub published_at: Option<DateTime<FixedOffset>>,
     pub views: i64,
 }
