@@ -128,6 +128,12 @@ pub async fn list_articles(
         ),
         false => None,
     };
+    // Short enough for the worker thread (see `db::read`): no search, no date range (which
+    // counts its rows), and one of the first pages (a deep offset walks the index up to it).
+    let short = !searching
+        && params.from.is_none()
+        && params.to.is_none()
+        && params.page.as_deref().is_none_or(|p| p.trim().parse::<u32>().is_ok_and(|n| n <= 10));
     let st = state.clone();
     let read = move |conn: &mut db::AnyConnection| {
         let _turn = turn;
@@ -168,9 +174,9 @@ pub async fn list_articles(
         )?;
         Ok((list.page, data, total, staff))
     };
-    let (page, data, total, staff) = match searching {
-        true => db::run(&state.pool, read).await?,
-        false => db::read(&state.pool, read).await?,
+    let (page, data, total, staff) = match short {
+        true => db::read(&state.pool, read).await?,
+        false => db::run(&state.pool, read).await?,
     };
     if staff {
         return private_list_response(&req, data, page, total);

@@ -93,7 +93,10 @@ struct IndexRow {
 /// rebuild once.
 pub fn rebuild_index_if_asked(conn: &mut AnyConnection) -> QueryResult<Option<usize>> {
     conn.transaction(|conn| {
-        let asked = diesel::sql_query("SELECT COUNT(*) AS n FROM search_rebuild").get_result::<CountRow>(conn)?.n;
+        // Taking the request first makes the transaction a writer from its first statement, so
+        // SQLite never has to turn a read snapshot into a write (which fails if another process
+        // wrote meanwhile); a failed rebuild rolls the request back for the next start.
+        let asked = diesel::sql_query("DELETE FROM search_rebuild").execute(conn)?;
         if asked == 0 {
             return Ok(None);
         }
@@ -112,7 +115,6 @@ pub fn rebuild_index_if_asked(conn: &mut AnyConnection) -> QueryResult<Option<us
             }
             done += batch.len();
         }
-        diesel::sql_query("DELETE FROM search_rebuild").execute(conn)?;
         Ok(Some(done))
     })
 }

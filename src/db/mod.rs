@@ -73,8 +73,11 @@ impl ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
-        false
+    /// A connection still inside a transaction (a read or write that panicked half-way) is
+    /// dropped rather than handed to the next caller, whose own transaction would otherwise
+    /// become a savepoint that never commits.
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -144,7 +147,10 @@ pub fn migrate(conn: &mut AnyConnection) -> Result<usize, MigrationError> {
     }
     let applied = migrate_and_rebuild(conn);
     if postgres {
-        conn.batch_execute("SELECT pg_advisory_unlock(7212024)")?;
+        let unlocked = conn.batch_execute("SELECT pg_advisory_unlock(7212024)");
+        // The migration's own error says more than the unlock's (which a closed session also
+        // releases).
+        return applied.and_then(|n| unlocked.map(|()| n).map_err(Into::into));
     }
     applied
 }
@@ -155,7 +161,7 @@ fn migrate_and_rebuild(conn: &mut AnyConnection) -> Result<usize, MigrationError
         AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS)?.len(),
     };
     let started = std::time::Instant::now();
-    if let Some(articles) = backend::rebuild_index_if_asked(conn)? {
+    if let Some(articles @ 1..) = backend::rebuild_index_if_asked(conn)? {
         tracing::info!(articles, seconds = started.elapsed().as_secs_f64(), "search index rebuilt");
     }
     Ok(applied)

@@ -562,7 +562,8 @@ pub async fn list_procedures(
     let field = params.field.filter(|f| !f.is_empty());
     let slug = path.into_inner();
     let st = state.clone();
-    let (data, total) = db::read(&state.pool, move |conn| {
+    let searching = !words.is_empty();
+    let read = move |conn: &mut AnyConnection| {
         let context = st.sites.get(conn, &st.responses, &slug)?;
         let filtered = || {
             let mut q = procedures::table.filter(procedures::site_id.eq(context.site.id)).into_boxed();
@@ -582,8 +583,12 @@ pub async fn list_procedures(
             .select(ProcedureRow::as_select())
             .load(conn)?;
         Ok((rows.into_iter().map(Procedure::from).collect::<Vec<_>>(), total))
-    })
-    .await?;
+    };
+    // A text search scans the catalogue: the blocking pool's work, not the worker thread's.
+    let (data, total) = match searching {
+        true => db::run(&state.pool, read).await?,
+        false => db::read(&state.pool, read).await?,
+    };
     list_response(&req, data, page, total, state.cache)
 }
 

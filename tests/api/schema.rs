@@ -217,11 +217,12 @@ fn read_path_migrations_keep_existing_articles(backend: Backend) {
     };
     let before = load(&mut conn);
     assert!(before.iter().any(|a| a.5.len() > 1000), "the seed article has a long body");
-    let after_5 = portal::db::migration_names().0.len() - 5;
-    portal::db::revert_last(&mut conn, after_5).unwrap();
+    // Back to the schema of migration 5, before the kept counts: undo every later one.
+    let later_than_5 = portal::db::migration_names().0.len() - 5;
+    portal::db::revert_last(&mut conn, later_than_5).unwrap();
     // Written while the schema had no counts: the upgrade must count it too.
     diesel::sql_query("UPDATE articles SET status = 'trashed' WHERE id = 2").execute(&mut *conn).unwrap();
-    assert_eq!(portal::db::migrate(&mut conn).unwrap(), after_5);
+    assert_eq!(portal::db::migrate(&mut conn).unwrap(), later_than_5);
     let mut expected = before.clone();
     expected[1].2 = "trashed".into();
     assert_eq!(load(&mut conn), expected);
@@ -357,4 +358,31 @@ fn generated_dataset_on_sqlite() {
 #[test]
 fn generated_dataset_on_postgres() {
     generated_dataset(Backend::Postgres);
+}
+
+/// A connection handed back while still inside a transaction (a read or write that panicked
+/// half-way) is dropped, not given to the next caller, whose transaction would become a
+/// savepoint that never commits.
+fn connection_left_in_a_transaction_is_not_reused(backend: Backend) {
+    use diesel::connection::{Connection, TransactionManager};
+    use diesel::r2d2::R2D2Connection;
+    let Some(db) = TestDb::new(backend) else { return };
+    let pool = db.pool(1, 5000);
+    {
+        let mut conn = pool.get().unwrap();
+        <portal::db::AnyConnection as Connection>::TransactionManager::begin_transaction(&mut *conn).unwrap();
+        assert!(conn.is_broken());
+    }
+    let mut conn = pool.get().unwrap();
+    assert!(!conn.is_broken(), "a fresh connection, not the one left in a transaction");
+}
+
+#[test]
+fn connection_left_in_a_transaction_is_not_reused_on_sqlite() {
+    connection_left_in_a_transaction_is_not_reused(Backend::Sqlite);
+}
+
+#[test]
+fn connection_left_in_a_transaction_is_not_reused_on_postgres() {
+    connection_left_in_a_transaction_is_not_reused(Backend::Postgres);
 }
