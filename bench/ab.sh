@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Compares two builds of portal on the uncached read path: the server's own CPU time per
+# request (from /proc, so the load generator's share of the two cores does not count), and
+# requests/s, two rounds with the builds alternated (requests/s alone moved by up to 15%
+# between identical runs on the development machine).
+#
+#   cp target/release/portal /tmp/portal-old    # before a change
+#   ... change, cargo build --release ...
+#   bash bench/ab.sh /tmp/portal-old target/release/portal articles articles/420 home
+#
+# Paths are under /api/v1/sites/phuong-1/. Uses the SQLite dataset of bench/run.sh (run it
+# once first) with the response cache off.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+bench_install
+
+OLD=$1 NEW=$2; shift 2
+PORT=${PORT:-18191}
+DB="sqlite://$PWD/target/bench/portal-v2-${ARTICLES:-100000}-${SITES:-10}-${SEED:-42}.db"
+[ -f "${DB#sqlite://}" ] || { echo "no dataset at ${DB#sqlite://}: run bench/run.sh first" >&2; exit 1; }
+# utime + stime of a process, in clock ticks.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+HZ=$(getconf CLK_TCK)
+
+for round in 1 2; do
+    for bin in "$OLD" "$NEW"; do
+        env DATABASE_URL="$DB" PORT="$PORT" LOG_LEVEL=warn PORTAL_SEED_DEMO=false PORTAL_CACHE_MB=0 \
+            PORTAL_VISIT_RATE_PER_MINUTE=0 PORTAL_JWT_SECRET=bench-signing-key-bench-signing-key-32 "$bin" serve &
+        pid=$!
+        wait_up "http://127.0.0.1:$PORT/readyz"
+        for path in "$@"; do
+            url="http://127.0.0.1:$PORT/api/v1/sites/phuong-1/$path"
+            wrk -t2 -c64 -d1s "$url" > /dev/null
+            t0=$(ticks "$pid")
+            out=$(wrk -t2 -c64 -d4s "$url")
+            t1=$(ticks "$pid")
+            requests=$(awk '/requests in/ { print $1 }' <<< "$out")
+            rps=$(awk '/Requests\/sec/ { printf "%.0f", $2 }' <<< "$out")
+            echo "round $round  $bin  $path  $rps/s  $(( (t1 - t0) * 1000000 / HZ / requests )) us CPU per request"
+        done
+        kill "$pid"; wait "$pid" 2>/dev/null || true
+    done
+done
