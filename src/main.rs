@@ -1,5 +1,5 @@
-//! The `portal` command: serves the API (the default), migrates, loads the demo, prints the
-//! OpenAPI document.
+//! The `portal` command: serves the API (the default), migrates, rebuilds the search index,
+//! loads the demo, prints the OpenAPI document.
 
 use std::process::ExitCode;
 
@@ -25,6 +25,9 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Rebuild the search index from the articles (when a node of an older version saved
+    /// articles during an upgrade past migration 10) and exit.
+    Reindex,
     /// Load the demo wards into the database (which must hold no site yet).
     SeedDemo,
     /// Print the OpenAPI document as JSON.
@@ -109,6 +112,7 @@ fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => actix_web::rt::System::new().block_on(portal::serve(settings)),
         Command::Migrate => migrate(&settings),
+        Command::Reindex => reindex(&settings),
         Command::SeedDemo => seed_demo(&settings),
         Command::Openapi => {
             print!("{}", openapi::to_pretty_json(&openapi::document()));
@@ -136,6 +140,14 @@ fn migrate(settings: &Settings) -> Result<(), String> {
     let mut conn = connect(settings)?;
     let applied = db::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
     println!("{applied} migration(s) applied");
+    Ok(())
+}
+
+fn reindex(settings: &Settings) -> Result<(), String> {
+    let mut conn = connect(settings)?;
+    let started = std::time::Instant::now();
+    let indexed = db::reindex(&mut conn).map_err(|e| format!("database: reindex failed: {e}"))?;
+    println!("search index rebuilt: {indexed} articles in {:.1}s", started.elapsed().as_secs_f64());
     Ok(())
 }
 

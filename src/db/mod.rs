@@ -141,18 +141,39 @@ pub type MigrationError = Box<dyn std::error::Error + Send + Sync>;
 /// if a migration asked for it. On PostgreSQL an advisory lock keeps several nodes starting
 /// together from migrating (or rebuilding) at the same time.
 pub fn migrate(conn: &mut AnyConnection) -> Result<usize, MigrationError> {
+    with_migration_lock(conn, migrate_and_rebuild)
+}
+
+/// Rebuilds the whole search index from the articles now (`portal reindex`), for articles a
+/// node of an older version saved after a newer one had rebuilt the index. Migrates first;
+/// returns how many articles were indexed.
+pub fn reindex(conn: &mut AnyConnection) -> Result<usize, MigrationError> {
+    migrate(conn)?;
+    with_migration_lock(conn, |conn| {
+        diesel::sql_query("INSERT INTO search_rebuild (reason) VALUES ('portal reindex')").execute(conn)?;
+        Ok(backend::rebuild_index_if_asked(conn)?.unwrap_or(0))
+    })
+}
+
+/// Runs `f` holding the migration lock: on PostgreSQL an advisory lock, so that of several
+/// nodes starting together one migrates (or rebuilds) at a time; SQLite's own write lock does
+/// that there.
+fn with_migration_lock<T>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, MigrationError>,
+) -> Result<T, MigrationError> {
     let postgres = matches!(conn, AnyConnection::Postgresql(_));
     if postgres {
         conn.batch_execute("SELECT pg_advisory_lock(7212024)")?;
     }
-    let applied = migrate_and_rebuild(conn);
+    let result = f(conn);
     if postgres {
         let unlocked = conn.batch_execute("SELECT pg_advisory_unlock(7212024)");
-        // The migration's own error says more than the unlock's (which a closed session also
+        // The work's own error says more than the unlock's (which a closed session also
         // releases).
-        return applied.and_then(|n| unlocked.map(|()| n).map_err(Into::into));
+        return result.and_then(|v| unlocked.map(|()| v).map_err(Into::into));
     }
-    applied
+    result
 }
 
 fn migrate_and_rebuild(conn: &mut AnyConnection) -> Result<usize, MigrationError> {
