@@ -139,23 +139,25 @@ pub fn page(
     offset: i64,
     count: bool,
 ) -> QueryResult<(Vec<AlbumSummary>, i64)> {
-    let rows: Vec<AlbumRow> = albums::table
-        .filter(albums::site_id.eq(site.id))
-        .order((albums::published_at.desc(), albums::id.desc()))
-        .limit(limit)
-        .offset(offset)
-        .select(AlbumRow::as_select())
-        .load(conn)?;
+    let page = || {
+        albums::table
+            .filter(albums::site_id.eq(site.id))
+            .order((albums::published_at.desc(), albums::id.desc()))
+            .limit(limit)
+            .offset(offset)
+    };
+    let rows: Vec<AlbumRow> = page().select(AlbumRow::as_select()).load(conn)?;
     let total = match count {
         true => list_total(rows.len(), limit, offset, || {
             albums::table.filter(albums::site_id.eq(site.id)).count().get_result(conn)
         })?,
         false => rows.len() as i64,
     };
-    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
-    // Which photo comes first and how many there are, from the narrow columns only.
+    // Which photo comes first and how many there are, from the narrow columns only. The page's
+    // albums are asked again as a subquery rather than as a list of ids: a statement of fixed
+    // text is prepared once per connection, `IN (ids)` of varying length on every request.
     let order: Vec<(i64, i64)> = photos::table
-        .filter(photos::album_id.eq_any(&ids))
+        .filter(photos::album_id.eq_any(page().select(albums::id)))
         .order((photos::album_id.asc(), photos::position.asc(), photos::id.asc()))
         .select((photos::album_id, photos::id))
         .load(conn)?;
