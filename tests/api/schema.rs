@@ -253,37 +253,43 @@ fn read_path_migrations_keep_existing_articles_on_postgres() {
     read_path_migrations_keep_existing_articles(Backend::Postgres);
 }
 
+/// The demo's public articles (published, their time come): (id, site id, title), by id.
+fn public_articles(conn: &mut portal::db::Conn) -> Vec<(i64, i64, String)> {
+    articles::table
+        .filter(articles::status.eq("published"))
+        .filter(articles::published_at.le(chrono::Utc::now().naive_utc()))
+        .select((articles::id, articles::site_id, articles::title))
+        .order(articles::id)
+        .load(&mut **conn)
+        .unwrap()
+}
+
+/// A public search of `text` in site `site_id`, best first: (ids, total).
+fn search_public(conn: &mut portal::db::Conn, site_id: i64, text: &str) -> (Vec<i64>, i64) {
+    use portal::db::backend::{SearchOrder, SearchScope, search_articles};
+    let scope = SearchScope::public(site_id, chrono::Utc::now().naive_utc());
+    search_articles(conn, &portal::text::words(text), &scope, SearchOrder::Relevance, 100, 0).unwrap()
+}
+
 /// Migration 10 (search tokens carry their site) on a database that already holds articles:
 /// the migration asks for a rebuild, `migrate` does it, and every search finds what it found
 /// before.
 fn search_index_rebuilt_by_migration(backend: Backend) {
-    use portal::db::backend::{SearchOrder, SearchScope, search_articles};
     let Some(db) = TestDb::new(backend) else { return };
     let pool = db.pool(1, 5000);
     let mut conn = pool.get().unwrap();
     portal::db::migrate(&mut conn).unwrap();
     assert!(portal::demo::seed_if_empty(&mut conn, tempfile::tempdir().unwrap().path()).unwrap());
-    let published: Vec<(i64, i64, String)> = articles::table
-        .filter(articles::status.eq("published"))
-        .filter(articles::published_at.le(chrono::Utc::now().naive_utc()))
-        .select((articles::id, articles::site_id, articles::title))
-        .order(articles::id)
-        .load(&mut *conn)
-        .unwrap();
+    let published = public_articles(&mut conn);
     assert!(published.len() > 5);
-    let search = |conn: &mut portal::db::Conn, site_id: i64, text: &str| {
-        let scope = SearchScope::public(site_id, chrono::Utc::now().naive_utc());
-        let words = portal::text::words(text);
-        search_articles(conn, &words, &scope, SearchOrder::Relevance, 100, 0).unwrap()
-    };
     // Each article by its own title, then a few searches in the first ward.
     let all = |conn: &mut portal::db::Conn| {
         let mut found = Vec::new();
         for (id, site, title) in &published {
-            found.push((search(conn, *site, title), *id));
+            found.push((search_public(conn, *site, title), *id));
         }
         for q in ["Đảng bộ", "hai duong", "phường", "chuyen doi so", "nghe"] {
-            found.push((search(conn, published[0].1, q), 0));
+            found.push((search_public(conn, published[0].1, q), 0));
         }
         found
     };
@@ -390,25 +396,15 @@ fn connection_left_in_a_transaction_is_not_reused_on_postgres() {
 /// `portal reindex` puts back what the index lost (here an article's entry, as when a node of
 /// an older version saved it in the old form) and counts every article.
 fn reindex_restores_lost_entries(backend: Backend) {
-    use portal::db::backend::{SearchOrder, SearchScope, remove_from_index, search_articles};
     let Some(db) = TestDb::new(backend) else { return };
     let pool = db.pool(1, 5000);
     let mut conn = pool.get().unwrap();
     portal::db::migrate(&mut conn).unwrap();
     assert!(portal::demo::seed_if_empty(&mut conn, tempfile::tempdir().unwrap().path()).unwrap());
-    let (id, site, title): (i64, i64, String) = articles::table
-        .filter(articles::status.eq("published"))
-        .filter(articles::published_at.le(chrono::Utc::now().naive_utc()))
-        .select((articles::id, articles::site_id, articles::title))
-        .order(articles::id)
-        .first(&mut *conn)
-        .unwrap();
-    let found = |conn: &mut portal::db::Conn| {
-        let scope = SearchScope::public(site, chrono::Utc::now().naive_utc());
-        search_articles(conn, &portal::text::words(&title), &scope, SearchOrder::Relevance, 100, 0).unwrap().0
-    };
+    let (id, site, title) = public_articles(&mut conn).remove(0);
+    let found = |conn: &mut portal::db::Conn| search_public(conn, site, &title).0;
     assert!(found(&mut conn).contains(&id));
-    remove_from_index(&mut conn, id).unwrap();
+    portal::db::backend::remove_from_index(&mut conn, id).unwrap();
     assert!(!found(&mut conn).contains(&id));
     let all: i64 = articles::table.count().get_result(&mut *conn).unwrap();
     assert_eq!(portal::db::reindex(&mut conn).unwrap(), all as usize);
