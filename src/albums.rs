@@ -14,8 +14,8 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::audit;
 use crate::auth::{Caller, Role, on_site};
+use crate::db::AnyConnection;
 use crate::db::schema::{albums, photos};
-use crate::db::{self, AnyConnection};
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, List, Page, PageParams, cached_json, list_response, list_total, private_json};
 use crate::input::{Checker, Need, free_slug};
@@ -234,9 +234,7 @@ pub async fn list_albums(
 ) -> Result<HttpResponse, ApiError> {
     let page = Page::from_params(&params)?;
     let slug = path.into_inner();
-    let st = state.clone();
-    let (data, total) = db::read(&state.pool, move |conn| {
-        let context = st.sites.get(conn, &st.responses, &slug)?;
+    let (data, total) = crate::sites::read(&state, slug, move |conn, context| {
         Ok(self::page(conn, &context.site, page.limit(), page.offset(), true)?)
     })
     .await?;
@@ -266,9 +264,7 @@ pub async fn get_album(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, slug) = path.into_inner();
-    let st = state.clone();
-    let album = db::read(&state.pool, move |conn| {
-        let context = st.sites.get(conn, &st.responses, &site_slug)?;
+    let album = crate::sites::read(&state, site_slug, move |conn, context| {
         let row = find(conn, context.site.id, &slug)?;
         Ok(detail(conn, &context.site, row)?)
     })

@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::audit::{self, Origin};
 use crate::auth::{Caller, Role, on_site};
 use crate::db::schema::articles;
-use crate::db::{self, AnyConnection, schema::categories};
+use crate::db::{AnyConnection, schema::categories};
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, cached_json, field_error, private_json};
 use crate::{sites, text};
@@ -199,8 +199,7 @@ pub async fn list_categories(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
-    let st = state.clone();
-    let roots = db::read(&state.pool, move |conn| Ok(st.sites.get(conn, &st.responses, &slug)?.tree.roots())).await?;
+    let roots = crate::sites::read(&state, slug, |_, context| Ok(context.tree.roots())).await?;
     cached_json(&req, &Data { data: roots }, state.cache)
 }
 
@@ -227,9 +226,7 @@ pub async fn get_category(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, slug) = path.into_inner();
-    let st = state.clone();
-    let detail = db::read(&state.pool, move |conn| {
-        let context = st.sites.get(conn, &st.responses, &site_slug)?;
+    let detail = crate::sites::read(&state, site_slug.clone(), move |_, context| {
         let tree = &context.tree;
         let row = tree
             .by_slug(&slug)

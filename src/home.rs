@@ -10,7 +10,7 @@ use crate::AppState;
 use crate::albums::AlbumSummary;
 use crate::articles::{queries, types::ArticleSummary};
 use crate::categories::CategoryNode;
-use crate::db::{self, backend::SearchScope};
+use crate::db::backend::SearchScope;
 use crate::desk::Desk;
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, cached_json};
@@ -87,9 +87,7 @@ pub async fn get_home(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
-    let st = state.clone();
-    let home = db::read(&state.pool, move |conn| {
-        let context = st.sites.get(conn, &st.responses, &slug)?;
+    let home = crate::sites::read(&state, slug, move |conn, context| {
         let site = &context.site;
         let scope =
             SearchScope { none_scheduled: !context.scheduled, ..SearchScope::public(site.id, Utc::now().naive_utc()) };

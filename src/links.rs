@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::audit;
 use crate::auth::{Caller, Role, on_site};
-use crate::db::{self, AnyConnection, schema::links};
+use crate::db::{AnyConnection, schema::links};
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, cached_json, private_json};
 use crate::input::{Checker, Need};
@@ -107,12 +107,7 @@ pub async fn list_links(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
-    let st = state.clone();
-    let groups = db::read(&state.pool, move |conn| {
-        let context = st.sites.get(conn, &st.responses, &slug)?;
-        Ok(groups(conn, context.site.id)?)
-    })
-    .await?;
+    let groups = crate::sites::read(&state, slug, move |conn, context| Ok(groups(conn, context.site.id)?)).await?;
     cached_json(&req, &Data { data: groups }, state.cache)
 }
 
@@ -137,12 +132,8 @@ pub async fn get_link(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
-    let st = state.clone();
-    let link = db::read(&state.pool, move |conn| {
-        let context = st.sites.get(conn, &st.responses, &slug)?;
-        Ok(Link::from(find(conn, context.site.id, id)?))
-    })
-    .await?;
+    let link =
+        crate::sites::read(&state, slug, move |conn, context| Ok(Link::from(find(conn, context.site.id, id)?))).await?;
     cached_json(&req, &Data { data: link }, state.cache)
 }
 

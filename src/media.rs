@@ -12,8 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::audit;
 use crate::auth::{Caller, Role, on_site};
+use crate::db::AnyConnection;
 use crate::db::schema::media_items as media;
-use crate::db::{self, AnyConnection};
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, List, Page, cached_json, check, list_response, list_total, private_json};
 use crate::input::{Checker, Need, free_slug};
@@ -172,9 +172,7 @@ pub async fn list_media(
     }
     check(errors)?;
     let slug = path.into_inner();
-    let st = state.clone();
-    let (data, total) = db::read(&state.pool, move |conn| {
-        let context = st.sites.get(conn, &st.responses, &slug)?;
+    let (data, total) = crate::sites::read(&state, slug, move |conn, context| {
         Ok(self::page(conn, &context.site, kind.as_deref(), page.limit(), page.offset(), true)?)
     })
     .await?;
@@ -202,9 +200,7 @@ pub async fn get_media(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, slug) = path.into_inner();
-    let st = state.clone();
-    let item = db::read(&state.pool, move |conn| {
-        let context = st.sites.get(conn, &st.responses, &site_slug)?;
+    let item = crate::sites::read(&state, site_slug, move |conn, context| {
         let row = find(conn, context.site.id, &slug)?;
         Ok(MediaItem::new(&context.site, row))
     })

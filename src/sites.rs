@@ -168,6 +168,21 @@ impl From<&Site> for SiteView {
     }
 }
 
+/// Runs the short read `f` (see [`db::read`]) with the site named `slug`, from the memo: what
+/// every public read of a site's resources starts with.
+pub async fn read<T, F>(state: &web::Data<AppState>, slug: String, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection, &SiteContext) -> Result<T, ApiError> + Send + 'static,
+{
+    let st = state.clone();
+    db::read(&state.pool, move |conn| {
+        let context = st.sites.get(conn, &st.responses, &slug)?;
+        f(conn, &context)
+    })
+    .await
+}
+
 /// Loads the site named `slug`, or a 404 naming it.
 pub fn find(conn: &mut AnyConnection, slug: &str) -> Result<Site, ApiError> {
     sites::table

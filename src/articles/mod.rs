@@ -214,9 +214,7 @@ pub async fn get_article(
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, key) = path.into_inner();
     let related_limit = state.related_limit;
-    let st = state.clone();
-    let (detail, staff_etag) = db::read(&state.pool, move |conn| {
-        let context = st.sites.get(conn, &st.responses, &site_slug)?;
+    let (detail, staff_etag) = crate::sites::read(&state, site_slug.clone(), move |conn, context| {
         let site = &context.site;
         let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id).is_some());
         let scope = SearchScope {

@@ -135,12 +135,7 @@ pub async fn get_desk(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
-    let st = state.clone();
-    let desk = db::read(&state.pool, move |conn| {
-        let context = st.sites.get(conn, &st.responses, &slug)?;
-        load_desk(conn, context.site.id)
-    })
-    .await?;
+    let desk = crate::sites::read(&state, slug, move |conn, context| load_desk(conn, context.site.id)).await?;
     cached_json(&req, &Data { data: desk }, state.cache)
 }
 
@@ -613,12 +608,9 @@ pub async fn get_procedure(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, code) = path.into_inner();
-    let st = state.clone();
-    let procedure = db::read(&state.pool, move |conn| {
-        let context = st.sites.get(conn, &st.responses, &slug)?;
-        Ok(find_procedure(conn, context.site.id, &code)?.1)
-    })
-    .await?;
+    let procedure =
+        crate::sites::read(&state, slug, move |conn, context| Ok(find_procedure(conn, context.site.id, &code)?.1))
+            .await?;
     cached_json(&req, &Data { data: procedure }, state.cache)
 }
 
