@@ -22,7 +22,7 @@ CACHE_MB=${CACHE_MB:-32}
 BACKENDS=${BACKENDS:-sqlite postgres}
 PORT=${PORT:-18191}
 NGINX_PORT=${NGINX_PORT:-18192}
-PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
 export PGOPTIONS="--client-min-messages=warning"
 
 source bench/lib.sh
@@ -122,7 +122,7 @@ for backend in $BACKENDS; do
     if [ "$backend" = sqlite ]; then
         url="sqlite://$PWD/target/bench/portal-v2-$ARTICLES-$SITES-$SEED.db"
     else
-        url="$PG_URL?options=-csearch_path%3Dportal_bench_data"
+        url="$PG_URL&options=-csearch_path%3Dportal_bench_data"
     fi
     dataset "$backend" "$url"
     start "$url" PORTAL_CACHE_MB="$CACHE_MB"

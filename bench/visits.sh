@@ -17,7 +17,7 @@ THREADS=${THREADS:-2}
 EXACT=${EXACT:-20000}
 PORT=${PORT:-18181}
 NGINX_PORT=${NGINX_PORT:-18182}
-PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
 export PGOPTIONS="--client-min-messages=warning"
 
 source bench/lib.sh
@@ -93,7 +93,7 @@ reset_pg() {
 
 run_backend sqlite "sqlite://$WORK/bench.db"
 reset_pg
-run_backend postgres "$PG_URL?options=-csearch_path%3Dportal_bench"
+run_backend postgres "$PG_URL&options=-csearch_path%3Dportal_bench"
 psql "$PG_URL" -qc 'DROP SCHEMA IF EXISTS portal_bench CASCADE' >/dev/null
 
 echo
