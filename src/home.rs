@@ -89,8 +89,7 @@ pub async fn get_home(
     let slug = path.into_inner();
     let home = crate::sites::read(&state, slug, move |conn, context| {
         let site = &context.site;
-        let scope =
-            SearchScope { none_scheduled: !context.scheduled, ..SearchScope::public(site.id, Utc::now().naive_utc()) };
+        let scope = SearchScope::public(site.id, Utc::now().naive_utc());
         let latest_articles = queries::newest(conn, site, &context.categories, &scope, ARTICLES)?;
         Ok(Home {
             site: SiteView::from(site),

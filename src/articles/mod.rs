@@ -159,7 +159,7 @@ pub async fn list_articles(
             category_ids,
             from: list.from,
             to: list.to,
-            none_scheduled: !context.scheduled,
+            public_counts: context.public_counts(),
             ..SearchScope::public(site.id, now())
         };
         let (data, total) = queries::list(

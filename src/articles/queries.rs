@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::types::*;
 use crate::categories::CategoryRef;
 use crate::db::backend::{SearchOrder, SearchScope, search_articles};
-use crate::db::schema::{article_counts, article_related, articles, categories};
+use crate::db::schema::{article_counts, articles, categories};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::sites::Site;
 
@@ -30,8 +30,12 @@ fn visible(scope: &SearchScope) -> Boxed<'static> {
         StatusFilter::Trashed => q.filter(articles::status.eq(TRASHED)),
         StatusFilter::All => q,
     };
-    if let Some(ids) = &scope.category_ids {
-        q = q.filter(articles::category_id.eq_any(ids.clone()));
+    match scope.category_ids.as_deref() {
+        None => {}
+        // One category (no subcategories, the common case) as an equality: on PostgreSQL its
+        // prepared statement's one plan then walks the category's index (see `db::Manager`).
+        Some([id]) => q = q.filter(articles::category_id.eq(*id)),
+        Some(ids) => q = q.filter(articles::category_id.eq_any(ids.to_vec())),
     }
     if let Some(from) = scope.from {
         q = q.filter(articles::published_at.ge(from));
@@ -133,8 +137,19 @@ fn category_of(conn: &mut AnyConnection, known: &Categories, id: i64) -> QueryRe
 /// How many articles the scope holds. Without a time range this adds up the counts the
 /// database keeps per category and status (`article_counts`, maintained by triggers) and, for
 /// the public, takes away the published articles whose time has not come: a few rows instead
-/// of counting a site's thousands of articles on every list.
+/// of counting a site's thousands of articles on every list. When the caller knows the public
+/// counts (the site memo), a public total is added up from them without a statement.
 fn count(conn: &mut AnyConnection, scope: &SearchScope) -> QueryResult<i64> {
+    if let Some(known) = &scope.public_counts
+        && scope.status == StatusFilter::Published
+        && scope.from.is_none()
+        && scope.to.is_none()
+    {
+        return Ok(match &scope.category_ids {
+            Some(ids) => ids.iter().filter_map(|id| known.get(id)).sum(),
+            None => known.values().sum(),
+        });
+    }
     let status = match scope.status {
         StatusFilter::Published => Some(PUBLISHED),
         StatusFilter::Draft => Some(DRAFT),
@@ -155,7 +170,7 @@ fn count(conn: &mut AnyConnection, scope: &SearchScope) -> QueryResult<i64> {
         kept = kept.filter(article_counts::status.eq(status));
     }
     let kept: i64 = kept.select(article_counts::n).load::<i64>(conn)?.into_iter().sum();
-    if scope.status != StatusFilter::Published || scope.none_scheduled {
+    if scope.status != StatusFilter::Published {
         return Ok(kept);
     }
     let not_yet: i64 =
@@ -209,48 +224,43 @@ pub fn detail(
 /// article itself) and the public articles just before and just after it in its category (by
 /// publication time, then id).
 ///
-/// The same-category rows are read once for both: a few rows at or before the article's time,
-/// newest first, and a few at or after it, oldest first. Only when many articles share its
-/// exact time does a list run out before it answers, and a query of its own then asks again.
+/// One statement reads the editor's choice and the same-category rows for both: a few rows at
+/// or before the article's time, newest first, and a few at or after it, oldest first. Only
+/// when many articles share its exact time does a list run out before it answers, and a query
+/// of its own then asks again.
 pub fn around(
     conn: &mut AnyConnection,
     scope: &SearchScope,
     article: &ArticleRow,
     limit: usize,
 ) -> QueryResult<Around> {
-    let mut related: Vec<ArticleLinkRow> = if limit == 0 {
-        Vec::new()
-    } else {
-        visible(scope)
-            .inner_join(article_related::table.on(article_related::related_id.eq(articles::id)))
-            .filter(article_related::article_id.eq(article.id))
-            .filter(articles::id.ne(article.id))
-            .order((article_related::position.asc(), articles::id.asc()))
-            .limit(limit as i64)
-            .select(ArticleLinkRow::as_select())
-            .load(conn)?
-    };
     let (id, at) = (article.id, article.published_at.unwrap_or(article.updated_at));
+    // Enough rows to fill the list after leaving out the editor's choices and the article
+    // itself (in Rust: a statement of fixed text stays prepared, where `NOT IN (...)` of
+    // varying length is planned each time), and at least the article and one beside it.
+    let fetch = (limit as i64 + 1).max(2);
+    let rows: Vec<(i32, ArticleLinkRow)> = AroundQuery {
+        site_id: scope.site_id,
+        now: scope.now,
+        article_id: id,
+        category_id: article.category_id,
+        at,
+        related: limit as i64,
+        fetch,
+    }
+    .load(conn)?;
+    let (mut related, mut before, mut after) = (Vec::new(), Vec::new(), Vec::new());
+    for (part, row) in rows {
+        match part {
+            AroundQuery::RELATED => related.push(row),
+            AroundQuery::BEFORE => before.push(row),
+            _ => after.push(row),
+        }
+    }
     let wanted = limit - related.len();
     let mut exclude: Vec<i64> = related.iter().map(|a| a.id).collect();
     exclude.push(id);
-    // Enough rows to fill the list after leaving out the excluded ones (in Rust: a statement
-    // of fixed text stays prepared, where `NOT IN (...)` of varying length is planned each
-    // time), and at least the article itself and one beside it.
-    let fetch = (wanted + exclude.len()).max(2) as i64;
     let same_category = || visible(scope).filter(articles::category_id.eq(article.category_id));
-    let before: Vec<ArticleLinkRow> = same_category()
-        .filter(articles::published_at.le(at))
-        .order((articles::published_at.desc(), articles::id.desc()))
-        .limit(fetch)
-        .select(ArticleLinkRow::as_select())
-        .load(conn)?;
-    let after: Vec<ArticleLinkRow> = same_category()
-        .filter(articles::published_at.ge(at))
-        .order((articles::published_at.asc(), articles::id.asc()))
-        .limit(fetch)
-        .select(ArticleLinkRow::as_select())
-        .load(conn)?;
     let time = |r: &ArticleLinkRow| r.published_at.unwrap_or(at);
     let full = |rows: &[ArticleLinkRow]| rows.len() as i64 == fetch;
 
@@ -286,6 +296,89 @@ pub fn around(
         related.extend(nearest(at, older, newer, wanted));
     }
     Ok(Around { related, previous, next })
+}
+
+/// The statement behind [`around`]: the public articles the editor related to the article, then
+/// `fetch` public articles of its category at or before its time (newest first), then as many
+/// at or after it (oldest first), each row marked with its part. Written by hand because
+/// diesel's `UNION` does not reach both backends through one connection type; the same text
+/// serves both (SQLite wants each ordered part wrapped as `SELECT * FROM (...)`, which
+/// PostgreSQL accepts too), and it is prepared once per connection like diesel's own.
+#[derive(Debug, Clone, Copy)]
+struct AroundQuery {
+    site_id: i64,
+    now: NaiveDateTime,
+    article_id: i64,
+    category_id: i64,
+    at: NaiveDateTime,
+    related: i64,
+    fetch: i64,
+}
+
+impl AroundQuery {
+    const RELATED: i32 = 0;
+    const BEFORE: i32 = 1;
+}
+
+impl diesel::query_builder::QueryId for AroundQuery {
+    type QueryId = Self;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::Query for AroundQuery {
+    type SqlType = (
+        diesel::sql_types::Integer,
+        (
+            diesel::sql_types::BigInt,
+            diesel::sql_types::Text,
+            diesel::sql_types::Text,
+            diesel::sql_types::Nullable<diesel::sql_types::Timestamp>,
+        ),
+    );
+}
+
+impl RunQueryDsl<AnyConnection> for AroundQuery {}
+
+impl diesel::query_builder::QueryFragment<MultiBackend> for AroundQuery {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Text, Timestamp};
+        // The public articles of the site: the start of every part's WHERE.
+        let public = |out: &mut diesel::query_builder::AstPass<'_, 'b, MultiBackend>| -> QueryResult<()> {
+            out.push_sql(" WHERE a.site_id = ");
+            out.push_bind_param::<BigInt, _>(&self.site_id)?;
+            out.push_sql(" AND a.status = ");
+            out.push_bind_param::<Text, _>(PUBLISHED)?;
+            out.push_sql(" AND a.published_at <= ");
+            out.push_bind_param::<Timestamp, _>(&self.now)
+        };
+        out.push_sql(
+            "SELECT * FROM (SELECT 0 AS part, a.id, a.title, a.slug, a.published_at FROM articles a \
+             INNER JOIN article_related r ON r.related_id = a.id",
+        );
+        public(&mut out)?;
+        out.push_sql(" AND r.article_id = ");
+        out.push_bind_param::<BigInt, _>(&self.article_id)?;
+        out.push_sql(" AND a.id <> ");
+        out.push_bind_param::<BigInt, _>(&self.article_id)?;
+        out.push_sql(" ORDER BY r.position, a.id LIMIT ");
+        out.push_bind_param::<BigInt, _>(&self.related)?;
+        for (part, side, order) in [(1, "<=", "DESC"), (2, ">=", "ASC")] {
+            out.push_sql(&format!(
+                ") AS part{} UNION ALL SELECT * FROM (SELECT {part} AS part, a.id, a.title, a.slug, a.published_at \
+                 FROM articles a",
+                part - 1
+            ));
+            public(&mut out)?;
+            out.push_sql(" AND a.category_id = ");
+            out.push_bind_param::<BigInt, _>(&self.category_id)?;
+            out.push_sql(&format!(" AND a.published_at {side} "));
+            out.push_bind_param::<Timestamp, _>(&self.at)?;
+            out.push_sql(&format!(" ORDER BY a.published_at {order}, a.id {order} LIMIT "));
+            out.push_bind_param::<BigInt, _>(&self.fetch)?;
+        }
+        out.push_sql(") AS part2");
+        Ok(())
+    }
 }
 
 /// Related articles, previous and next of one article.

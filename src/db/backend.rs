@@ -231,9 +231,10 @@ pub struct SearchScope {
     pub from: Option<NaiveDateTime>,
     /// Published before (UTC).
     pub to: Option<NaiveDateTime>,
-    /// Known: the site has no published article whose time is still to come (see
-    /// [`crate::sites::SiteContext`]), so a public total needs nothing taken away.
-    pub none_scheduled: bool,
+    /// Known: the site's public articles per category, when it has no published article whose
+    /// time is still to come (see [`crate::sites::SiteContext`]). A public total without a
+    /// time range is then added up from these, with no statement.
+    pub public_counts: Option<std::sync::Arc<std::collections::HashMap<i64, i64>>>,
 }
 
 impl SearchScope {
@@ -246,7 +247,7 @@ impl SearchScope {
             category_ids: None,
             from: None,
             to: None,
-            none_scheduled: false,
+            public_counts: None,
         }
     }
 }

@@ -303,9 +303,9 @@ async fn the_cache_can_be_turned_off() {
     assert!(res.header("etag").is_some());
 }
 
-/// Sites and categories are kept per node too (the response cache off or on): a category
-/// renamed through one node shows in its articles at once there, and on a second node after
-/// its sync.
+/// Sites, categories and public totals are kept per node too (the response cache off or on):
+/// a category renamed through one node shows in its articles at once there, and on a second
+/// node after its sync; so does a new article in the lists' totals.
 async fn renamed_category(backend: crate::helpers::Backend) {
     let secret = || Some(portal::config::Secret(SECRET.into()));
     let Some(app) = crate::helpers::spawn_with(backend, |s| {
@@ -348,6 +348,16 @@ async fn renamed_category(backend: crate::helpers::Backend) {
     assert!(names(&other_get(in_category.clone()).await).iter().all(|n| n == "Thông báo mới"));
     let detail = other_get(format!("{LIST}/{first}")).await;
     assert_eq!(detail["data"]["category"]["name"], "Thông báo mới");
+    // The public totals kept with the site follow a new article the same way.
+    let total = |body: &Value| body["meta"]["total"].as_i64().unwrap();
+    let before = total(&app.get_json(&in_category).await);
+    assert_eq!(total(&other_get(in_category.clone()).await), before);
+    let new = json!({"title": "Lịch tiếp công dân", "category": "thong-bao"});
+    let id = app.call("POST", LIST, Some(&staff.editor), Some(new)).await.json()["data"]["id"].as_i64().unwrap();
+    assert_eq!(app.call("POST", format!("{LIST}/{id}/publish"), Some(&staff.editor), None).await.status, 200);
+    assert_eq!(total(&app.get_json(&in_category).await), before + 1);
+    portal::cache::sync(&mut app.conn(), &other.responses).unwrap();
+    assert_eq!(total(&other_get(in_category.clone()).await), before + 1);
 }
 
 #[actix_web::test]
