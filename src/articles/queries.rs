@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::types::*;
 use crate::categories::CategoryRef;
-use crate::db::backend::{SearchOrder, SearchScope, search_articles};
+use crate::db::backend::{SearchOrder, SearchScope, category_in, search_articles};
 use crate::db::schema::{article_counts, articles, categories};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::sites::Site;
@@ -34,8 +34,11 @@ fn visible(scope: &SearchScope) -> Boxed<'static> {
         None => {}
         // One category (no subcategories, the common case) as an equality: on PostgreSQL its
         // prepared statement's one plan then walks the category's index (see `db::Manager`).
+        // Several are written out, a statement of their own, planned for them.
         Some([id]) => q = q.filter(articles::category_id.eq(*id)),
-        Some(ids) => q = q.filter(articles::category_id.eq_any(ids.to_vec())),
+        Some(ids) => {
+            q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&category_in("articles.category_id", ids)))
+        }
     }
     if let Some(from) = scope.from {
         q = q.filter(articles::published_at.ge(from));
@@ -234,12 +237,19 @@ pub fn around(
     article: &ArticleRow,
     limit: usize,
 ) -> QueryResult<Around> {
+    debug_assert!(
+        scope.status == StatusFilter::Published
+            && scope.category_ids.is_none()
+            && scope.from.is_none()
+            && scope.to.is_none(),
+        "the statement reads the public articles of the site"
+    );
     let (id, at) = (article.id, article.published_at.unwrap_or(article.updated_at));
     // Enough rows to fill the list after leaving out the editor's choices and the article
     // itself (in Rust: a statement of fixed text stays prepared, where `NOT IN (...)` of
     // varying length is planned each time), and at least the article and one beside it.
     let fetch = (limit as i64 + 1).max(2);
-    let rows: Vec<(i32, ArticleLinkRow)> = AroundQuery {
+    let rows: Vec<(i32, i32, ArticleLinkRow)> = AroundQuery {
         site_id: scope.site_id,
         now: scope.now,
         article_id: id,
@@ -250,13 +260,18 @@ pub fn around(
     }
     .load(conn)?;
     let (mut related, mut before, mut after) = (Vec::new(), Vec::new(), Vec::new());
-    for (part, row) in rows {
+    for (part, position, row) in rows {
         match part {
-            AroundQuery::RELATED => related.push(row),
+            AroundQuery::RELATED => related.push((position, row)),
             AroundQuery::BEFORE => before.push(row),
             _ => after.push(row),
         }
     }
+    // Each part in its order (SQL promises none for the rows of a UNION ALL).
+    related.sort_by_key(|(position, r)| (*position, r.id));
+    let mut related: Vec<ArticleLinkRow> = related.into_iter().map(|(_, r)| r).collect();
+    before.sort_by_key(|r| std::cmp::Reverse((r.published_at, r.id)));
+    after.sort_by_key(|r| (r.published_at, r.id));
     let wanted = limit - related.len();
     let mut exclude: Vec<i64> = related.iter().map(|a| a.id).collect();
     exclude.push(id);
@@ -298,9 +313,9 @@ pub fn around(
     Ok(Around { related, previous, next })
 }
 
-/// The statement behind [`around`]: the public articles the editor related to the article, then
-/// `fetch` public articles of its category at or before its time (newest first), then as many
-/// at or after it (oldest first), each row marked with its part. Written by hand because
+/// The statement behind [`around`]: the public articles the editor related to the article (with
+/// their position), then `fetch` public articles of its category at or before its time (newest
+/// first), then as many at or after it (oldest first), each row marked with its part. Written by hand because
 /// diesel's `UNION` does not reach both backends through one connection type; the same text
 /// serves both (SQLite wants each ordered part wrapped as `SELECT * FROM (...)`, which
 /// PostgreSQL accepts too), and it is prepared once per connection like diesel's own.
@@ -328,6 +343,7 @@ impl diesel::query_builder::QueryId for AroundQuery {
 impl diesel::query_builder::Query for AroundQuery {
     type SqlType = (
         diesel::sql_types::Integer,
+        diesel::sql_types::Integer,
         (
             diesel::sql_types::BigInt,
             diesel::sql_types::Text,
@@ -352,8 +368,8 @@ impl diesel::query_builder::QueryFragment<MultiBackend> for AroundQuery {
             out.push_bind_param::<Timestamp, _>(&self.now)
         };
         out.push_sql(
-            "SELECT * FROM (SELECT 0 AS part, a.id, a.title, a.slug, a.published_at FROM articles a \
-             INNER JOIN article_related r ON r.related_id = a.id",
+            "SELECT * FROM (SELECT 0 AS part, r.position AS position, a.id, a.title, a.slug, a.published_at \
+             FROM articles a INNER JOIN article_related r ON r.related_id = a.id",
         );
         public(&mut out)?;
         out.push_sql(" AND r.article_id = ");
@@ -364,8 +380,8 @@ impl diesel::query_builder::QueryFragment<MultiBackend> for AroundQuery {
         out.push_bind_param::<BigInt, _>(&self.related)?;
         for (part, side, order) in [(1, "<=", "DESC"), (2, ">=", "ASC")] {
             out.push_sql(&format!(
-                ") AS part{} UNION ALL SELECT * FROM (SELECT {part} AS part, a.id, a.title, a.slug, a.published_at \
-                 FROM articles a",
+                ") AS part{} UNION ALL SELECT * FROM (SELECT {part} AS part, 0 AS position, a.id, a.title, a.slug, \
+                 a.published_at FROM articles a",
                 part - 1
             ));
             public(&mut out)?;

@@ -71,7 +71,8 @@ impl ManageConnection for Manager {
                 // for 20 rows, so the planner never settles. That planning was a third of the
                 // database's time per uncached list. The queries are written so that one plan
                 // serves every value (a single category is an equality, which its index
-                // answers; full-text searches are planned each time anyway).
+                // answers; several are written out), and full-text searches ask for a plan of
+                // their own (`backend::search_articles`). PostgreSQL 12 or later.
                 conn.batch_execute("SET plan_cache_mode = force_generic_plan").map_err(r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Postgresql(conn))
             }
@@ -133,7 +134,7 @@ where
     if let Some(mut conn) = pool.try_get()
         && matches!(*conn, AnyConnection::Sqlite(_))
     {
-        // One transaction for all its statements: one snapshot (a list's total and its page
+        // One transaction for all its statements: one snapshot (a counted total and its page
         // agree), and SQLite takes its read lock once instead of once per statement (the locks
         // were a fifth of an uncached article's CPU time: four statements, four fcntl rounds).
         // A panic answers 500, as on the blocking pool, instead of taking the worker down.
