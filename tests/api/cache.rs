@@ -132,6 +132,47 @@ both!(every_write_makes_the_reads_of_its_site_fresh, |app| {
     assert_eq!(app.get_json(&format!("{SITE}/desk")).await["data"]["hours"], json!([]));
 });
 
+both!(a_write_whose_client_went_away_still_makes_the_reads_fresh, |app| {
+    let staff = app.staff().await;
+    let total = |res: &crate::helpers::Res| res.json()["meta"]["total"].as_i64().unwrap();
+    let before = total(&app.get(LIST).await);
+    assert_eq!(app.get(LIST).await.header("x-cache"), Some("hit"));
+    // Article 8 taken back, and the request dropped at once: its write commits regardless.
+    app.abandon(
+        actix_web::test::TestRequest::post()
+            .uri(&format!("{LIST}/8/unpublish"))
+            .insert_header(("authorization", format!("Bearer {}", staff.editor)))
+            .insert_header(("if-match", "*")),
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let list = app.get(LIST).await;
+        if total(&list) == before - 1 {
+            assert_eq!(list.header("x-cache"), Some("miss"));
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the kept list outlived the write");
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let mut conn = app.conn();
+    let versions: i64 = diesel::RunQueryDsl::get_result(
+        diesel::sql_query(
+            "SELECT COUNT(*) AS n FROM cache_versions v JOIN sites s ON s.id = v.site_id \
+             WHERE s.slug = 'phuong-chi-minh'",
+        ),
+        &mut *conn,
+    )
+    .map(|r: Count| r.n)
+    .unwrap();
+    assert_eq!(versions, 1, "the other nodes were told");
+});
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
 both!(dossiers_leave_the_kept_pages_alone, |app| {
     // No kept answer shows a dossier: a desk receiving them all day keeps its ward's pages.
     let staff = app.staff().await;

@@ -114,6 +114,13 @@ where
         Res { status, headers, body }
     }
 
+    /// Sends `req` and drops it before it is answered, as a client that goes away does.
+    pub fn abandon(&self, req: TestRequest) {
+        let mut answer = std::pin::pin!(self.svc.call(req.to_request()));
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(std::future::Future::poll(answer.as_mut(), &mut cx).is_pending(), "answered at once");
+    }
+
     pub async fn get(&self, uri: &str) -> Res {
         self.send(TestRequest::get().uri(uri)).await
     }
