@@ -90,8 +90,10 @@ pub struct Counter {
 struct Kept {
     read_at: Instant,
     written: Written,
-    /// A request is reading it again.
-    refreshing: bool,
+    /// When a request set out to read it again, if one is. A lease rather than a flag: a
+    /// request that never gets to read (no connection in time, a panic, its client gone)
+    /// hands the task on after [`REFRESH_LEASE`] instead of freezing the figures.
+    refreshing: Option<Instant>,
     /// A flush wrote to it: its page views are kept exact, the rest is read again soon.
     due: bool,
 }
@@ -99,6 +101,9 @@ struct Kept {
 /// How long the written part of a counter is reused before it is read again. Other nodes'
 /// flushes show within this (this node's own visits show at once).
 pub const WRITTEN_TTL: Duration = Duration::from_millis(500);
+
+/// How long one request may take to read a counter again before another one does.
+pub const REFRESH_LEASE: Duration = Duration::from_secs(5);
 
 impl Counter {
     pub fn new(per_minute: u32) -> Counter {
@@ -122,8 +127,9 @@ impl Counter {
         }
         // Past its time, one request reads it again while the others still use it, so the
         // database is not asked by every waiting request at once.
-        if (kept.read_at.elapsed() > WRITTEN_TTL || kept.due) && !kept.refreshing {
-            kept.refreshing = true;
+        let refreshing = kept.refreshing.is_some_and(|since| since.elapsed() < REFRESH_LEASE);
+        if (kept.read_at.elapsed() > WRITTEN_TTL || kept.due) && !refreshing {
+            kept.refreshing = Some(Instant::now());
             return None;
         }
         Some(combine(&kept.written, &self.pending_views(site.id)))
@@ -136,13 +142,13 @@ impl Counter {
             Ok(w) => w,
             Err(e) => {
                 if let Some(kept) = self.written.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&site.id) {
-                    kept.refreshing = false;
+                    kept.refreshing = None;
                 }
                 return Err(e);
             }
         };
         let figures = combine(&w, &self.pending_views(site.id));
-        let kept = Kept { read_at: Instant::now(), written: w, refreshing: false, due: false };
+        let kept = Kept { read_at: Instant::now(), written: w, refreshing: None, due: false };
         self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(site.id, kept);
         Ok(figures)
     }
@@ -319,6 +325,12 @@ mod tests {
         assert!(c.figures_from_memory(site, today).is_none(), "the first reader reads again");
         let others = c.figures_from_memory(site, today).unwrap();
         assert_eq!((others.today, others.total), (12, 102), "the others use what is kept, exact");
+        // A reader that never got to read (no connection in time) hands the task on after its
+        // lease instead of freezing the figures.
+        let lapsed = Instant::now().checked_sub(REFRESH_LEASE + Duration::from_millis(1)).unwrap();
+        c.written.lock().unwrap().get_mut(&site.id).unwrap().refreshing = Some(lapsed);
+        assert!(c.figures_from_memory(site, today).is_none(), "another reader is sent");
+        assert!(c.figures_from_memory(site, today).is_some());
         // Another day: everyone reads again.
         assert!(c.figures_from_memory(site, today.succ_opt().unwrap()).is_none());
     }
