@@ -302,14 +302,25 @@ fn after_save(
     Ok(row)
 }
 
-/// The answer to a write: the article as staff see it, with its new ETag.
-async fn written(state: &AppState, site: Site, row: ArticleRow, status: StatusCode) -> Result<HttpResponse, ApiError> {
+/// The article a write saved, as staff see it, with its new ETag: read back on the write's own
+/// connection, since a second trip to the pool could time out after the commit and answer 503
+/// to a write that was made (a retried create would then make a second draft).
+struct Saved {
+    detail: ArticleDetail,
+    etag: String,
+    location: String,
+}
+
+fn read_back(conn: &mut db::AnyConnection, site: &Site, row: ArticleRow, limit: usize) -> Result<Saved, ApiError> {
     let etag = row.etag();
     let location = format!("/api/v1/sites/{}/articles/{}", site.slug, row.id);
-    let limit = state.related_limit;
-    let detail =
-        db::run(&state.pool, move |conn| Ok(queries::detail(conn, &site, &queries::Categories::new(), row, limit)?))
-            .await?;
+    let detail = queries::detail(conn, site, &queries::Categories::new(), row, limit)?;
+    Ok(Saved { detail, etag, location })
+}
+
+/// The answer to a write.
+fn written(saved: Saved, status: StatusCode) -> Result<HttpResponse, ApiError> {
+    let Saved { detail, etag, location } = saved;
     private_json(&Data { data: detail }, status, |res| {
         res.insert_header((header::ETAG, etag));
         if status == StatusCode::CREATED {
@@ -343,51 +354,51 @@ pub async fn create_article(
     body: web::Json<ArticleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
-    let (site, row) =
-        on_site(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, actor, _, origin| {
-            let now = Utc::now().naive_utc();
-            let mut row = ArticleRow {
-                id: 0,
-                site_id: site.id,
-                category_id: 0,
-                title: String::new(),
-                slug: String::new(),
-                summary: String::new(),
-                body_html: String::new(),
-                cover_image_url: None,
-                author_name: None,
-                status: DRAFT.into(),
-                published_at: None,
-                updated_at: now,
-                created_by: Some(actor.id),
-                version: 1,
-            };
-            apply(conn, site, &mut row, input, true)?;
-            let saved = conn.transaction::<_, ApiError, _>(|conn| {
-                let id: i64 = diesel::insert_into(articles::table)
-                    .values((
-                        articles::site_id.eq(site.id),
-                        articles::category_id.eq(row.category_id),
-                        articles::title.eq(&row.title),
-                        articles::slug.eq(&row.slug),
-                        articles::summary.eq(&row.summary),
-                        articles::body_html.eq(&row.body_html),
-                        articles::cover_image_url.eq(&row.cover_image_url),
-                        articles::author_name.eq(&row.author_name),
-                        articles::status.eq(DRAFT),
-                        articles::created_at.eq(now),
-                        articles::updated_at.eq(now),
-                        articles::created_by.eq(Some(actor.id)),
-                        articles::version.eq(1),
-                    ))
-                    .returning(articles::id)
-                    .get_result(conn)?;
-                after_save(conn, origin, site.id, id, "create")
-            })?;
-            Ok((site.clone(), saved))
-        })
-        .await?;
-    written(&state, site, row, StatusCode::CREATED).await
+    let limit = state.related_limit;
+    let saved = on_site(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, actor, _, origin| {
+        let now = Utc::now().naive_utc();
+        let mut row = ArticleRow {
+            id: 0,
+            site_id: site.id,
+            category_id: 0,
+            title: String::new(),
+            slug: String::new(),
+            summary: String::new(),
+            body_html: String::new(),
+            cover_image_url: None,
+            author_name: None,
+            status: DRAFT.into(),
+            published_at: None,
+            updated_at: now,
+            created_by: Some(actor.id),
+            version: 1,
+        };
+        apply(conn, site, &mut row, input, true)?;
+        let saved = conn.transaction::<_, ApiError, _>(|conn| {
+            let id: i64 = diesel::insert_into(articles::table)
+                .values((
+                    articles::site_id.eq(site.id),
+                    articles::category_id.eq(row.category_id),
+                    articles::title.eq(&row.title),
+                    articles::slug.eq(&row.slug),
+                    articles::summary.eq(&row.summary),
+                    articles::body_html.eq(&row.body_html),
+                    articles::cover_image_url.eq(&row.cover_image_url),
+                    articles::author_name.eq(&row.author_name),
+                    articles::status.eq(DRAFT),
+                    articles::created_at.eq(now),
+                    articles::updated_at.eq(now),
+                    articles::created_by.eq(Some(actor.id)),
+                    articles::version.eq(1),
+                ))
+                .returning(articles::id)
+                .get_result(conn)?;
+            after_save(conn, origin, site.id, id, "create")
+        })?;
+        read_back(conn, site, saved, limit)
+    })
+    .await?;
+    written(saved, StatusCode::CREATED)
 }
 
 /// The `If-Match` of a request: 428 without one, 412 when it names another version.
@@ -436,16 +447,18 @@ pub async fn update_article(
     let (site, key) = path.into_inner();
     let input = body.into_inner();
     let if_match = req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let (site, row) = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
+    let limit = state.related_limit;
+    let saved = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
         check_if_match(if_match.as_deref(), &old)?;
         let mut new = old.clone();
         apply(conn, site, &mut new, input, false)?;
-        Ok((site.clone(), save(conn, origin, &old, new, "update")?))
+        let row = save(conn, origin, &old, new, "update")?;
+        read_back(conn, site, row, limit)
     })
     .await?;
-    written(&state, site, row, StatusCode::OK).await
+    written(saved, StatusCode::OK)
 }
 
 /// A workflow step: who may take it, and what it does to the article.
@@ -519,14 +532,16 @@ async fn step(
     step: Step,
     publish_at: Option<NaiveDateTime>,
 ) -> Result<HttpResponse, ApiError> {
-    let (site, row) = on_site(&state, &req, caller, site, step.needed(), move |conn, site, actor, role, origin| {
+    let limit = state.related_limit;
+    let saved = on_site(&state, &req, caller, site, step.needed(), move |conn, site, actor, role, origin| {
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
         let new = step.apply(&old, publish_at)?;
-        Ok((site.clone(), save(conn, origin, &old, new, step.action())?))
+        let row = save(conn, origin, &old, new, step.action())?;
+        read_back(conn, site, row, limit)
     })
     .await?;
-    written(&state, site, row, StatusCode::OK).await
+    written(saved, StatusCode::OK)
 }
 
 /// Parses an optional JSON body: empty is the default, anything else must be valid.
@@ -661,7 +676,8 @@ pub async fn set_related(
 ) -> Result<HttpResponse, ApiError> {
     let (site, key) = path.into_inner();
     let ids = body.into_inner().article_ids;
-    let (site, row) = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    let limit = state.related_limit;
+    let saved = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
         let row = load(conn, site, &key)?;
         let mut errors = Vec::new();
         if ids.len() > MAX_RELATED {
@@ -701,10 +717,10 @@ pub async fn set_related(
             audit::record(conn, origin, "article.related", &format!("article:{}", row.id), Some(site.id))?;
             Ok(())
         })?;
-        Ok((site.clone(), row))
+        read_back(conn, site, row, limit)
     })
     .await?;
-    written(&state, site, row, StatusCode::OK).await
+    written(saved, StatusCode::OK)
 }
 
 /// List an article's revisions
@@ -800,7 +816,8 @@ pub async fn restore_revision(
     path: web::Path<(String, String, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, key, revision) = path.into_inner();
-    let (site, row) = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
+    let limit = state.related_limit;
+    let saved = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
         let rev: Revision = revision_query(old.id)
@@ -819,10 +836,11 @@ pub async fn restore_revision(
             author_name: rev.author_name,
             ..old.clone()
         };
-        Ok((site.clone(), save(conn, origin, &old, new, "revert")?))
+        let row = save(conn, origin, &old, new, "revert")?;
+        read_back(conn, site, row, limit)
     })
     .await?;
-    written(&state, site, row, StatusCode::OK).await
+    written(saved, StatusCode::OK)
 }
 
 /// Registers the writing routes.
