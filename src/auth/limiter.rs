@@ -1,4 +1,8 @@
 //! Sign-in attempts per client address and per account, counted in memory on each node.
+//!
+//! An attempt counts from the moment it is let in, before its password is checked, so that
+//! guesses sent in parallel cannot all pass before the first of them fails; one that does not
+//! fail (a sign-in, or a request answered before it was judged) is taken back.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -11,15 +15,17 @@ pub const PER_ADDRESS: usize = 20;
 /// The window the limits count over.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
-/// Counts failed sign-ins by key (`ip:...`, `account:...`).
+/// Counts failed (and pending) sign-ins by key (`ip:...`, `account:...`).
 #[derive(Default)]
 pub struct LoginLimiter {
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
 impl LoginLimiter {
-    /// `Err(seconds to wait)` when any of `keys` (with its limit) is used up.
-    pub fn check(&self, keys: &[(&str, usize)]) -> Result<(), u64> {
+    /// Lets an attempt in and counts it against each of `keys` (with its limit) at once; or
+    /// `Err(seconds to wait)` when any of them is used up. The attempt is known by the instant
+    /// returned, to [`LoginLimiter::take_back`] it.
+    pub fn begin(&self, keys: &[(&str, usize)]) -> Result<Instant, u64> {
         let now = Instant::now();
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         let mut wait = 0;
@@ -35,18 +41,27 @@ impl LoginLimiter {
                 }
             }
         }
-        if wait > 0 { Err(wait) } else { Ok(()) }
-    }
-
-    /// Records a failed attempt against each key.
-    pub fn fail(&self, keys: &[&str]) {
-        let now = Instant::now();
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if wait > 0 {
+            return Err(wait);
+        }
         if failures.len() > 100_000 {
             failures.retain(|_, t| t.back().is_some_and(|t| now.duration_since(*t) < WINDOW));
         }
-        for key in keys {
+        for (key, _) in keys {
             failures.entry((*key).to_owned()).or_default().push_back(now);
+        }
+        Ok(now)
+    }
+
+    /// Takes back from `keys` the attempt begun at `at`: it did not fail.
+    pub fn take_back(&self, keys: &[&str], at: Instant) {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        for key in keys {
+            if let Some(times) = failures.get_mut(*key)
+                && let Some(i) = times.iter().rposition(|t| *t == at)
+            {
+                times.remove(i);
+            }
         }
     }
 
@@ -61,15 +76,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn limits_count_failures_per_key() {
+    fn limits_count_attempts_per_key_from_their_start() {
         let l = LoginLimiter::default();
+        // Five attempts in flight at once use the account's allowance up: a sixth waits.
         for _ in 0..PER_ACCOUNT {
-            assert!(l.check(&[("account:a", PER_ACCOUNT)]).is_ok());
-            l.fail(&["account:a"]);
+            assert!(l.begin(&[("account:a", PER_ACCOUNT)]).is_ok());
         }
-        assert!(l.check(&[("account:a", PER_ACCOUNT)]).unwrap_err() > 0);
-        assert!(l.check(&[("account:b", PER_ACCOUNT)]).is_ok());
+        assert!(l.begin(&[("account:a", PER_ACCOUNT)]).unwrap_err() > 0);
+        assert!(l.begin(&[("account:b", PER_ACCOUNT)]).is_ok());
         l.reset("account:a");
-        assert!(l.check(&[("account:a", PER_ACCOUNT)]).is_ok());
+        assert!(l.begin(&[("account:a", PER_ACCOUNT)]).is_ok());
+    }
+
+    #[test]
+    fn attempts_that_did_not_fail_are_taken_back() {
+        let l = LoginLimiter::default();
+        let keys = [("ip:1", 2), ("account:a", 2)];
+        let first = l.begin(&keys).unwrap();
+        l.take_back(&["ip:1", "account:a"], first);
+        let second = l.begin(&keys).unwrap();
+        l.begin(&keys).unwrap();
+        assert!(l.begin(&keys).is_err(), "two counted: the second and the third");
+        l.take_back(&["ip:1"], second);
+        assert!(l.begin(&[("ip:1", 2)]).is_ok(), "the address has room again");
     }
 }

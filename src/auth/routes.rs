@@ -128,7 +128,10 @@ pub async fn login(
     let email = email.trim().to_lowercase();
     let ip = audit::request_ip(&req, &state);
     let (ip_key, account_key) = (format!("ip:{ip}"), format!("account:{email}"));
-    state.limiter.check(&[(&ip_key, PER_ADDRESS), (&account_key, PER_ACCOUNT)]).map_err(ApiError::TooManyRequests)?;
+    let attempt = state
+        .limiter
+        .begin(&[(&ip_key, PER_ADDRESS), (&account_key, PER_ACCOUNT)])
+        .map_err(ApiError::TooManyRequests)?;
     let st = state.clone();
     let result = db::run(&state.pool, move |conn| {
         let user: Option<(i64, String)> = users::table
@@ -158,13 +161,16 @@ pub async fn login(
     match result {
         Ok(pair) => {
             state.limiter.reset(&account_key);
+            state.limiter.take_back(&[&ip_key], attempt);
             private_json(&pair, actix_web::http::StatusCode::OK, |_| {})
         }
-        Err(err @ ApiError::Unauthorized(_)) => {
-            state.limiter.fail(&[&ip_key, &account_key]);
+        // A wrong password stays counted.
+        Err(err @ ApiError::Unauthorized(_)) => Err(err),
+        // Not judged (no connection in time, say): not counted.
+        Err(err) => {
+            state.limiter.take_back(&[&ip_key, &account_key], attempt);
             Err(err)
         }
-        Err(err) => Err(err),
     }
 }
 

@@ -73,6 +73,35 @@ both!(sign_in_attempts_are_limited_per_account, |app| {
     assert_eq!(other.status, 401);
 });
 
+both!(guesses_sent_at_once_are_limited_too, |app| {
+    app.add_user("bientap@chiminh.gov.vn", portal::auth::Role::Editor, Some("phuong-chi-minh"));
+    // Ten wrong passwords in flight together: five are judged, the others wait their turn.
+    let guesses = (0..10).map(|n| {
+        app.call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "bientap@chiminh.gov.vn", "password": format!("doan sai {n}")})),
+        )
+    });
+    let mut statuses: Vec<u16> = futures_util::future::join_all(guesses).await.iter().map(|r| r.status).collect();
+    statuses.sort();
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
+    // A sign-in that succeeds is not counted against its address.
+    app.add_user("phongvien@chiminh.gov.vn", portal::auth::Role::Author, Some("phuong-chi-minh"));
+    for _ in 0..25 {
+        let ok = app
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": "phongvien@chiminh.gov.vn", "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(ok.status, 200);
+    }
+});
+
 both!(malformed_sign_in_bodies_are_problems, |app| {
     let res = app.call("POST", "/api/v1/auth/login", None, Some(json!({"email": "a@b.vn"}))).await;
     assert_eq!(res.status, 422);
