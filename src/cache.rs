@@ -83,15 +83,21 @@ enum Flight<'a> {
     Follow(watch::Receiver<()>),
 }
 
-/// Held while leading; dropping it (answer kept, error or cancelled) wakes the followers.
+/// Held while leading; dropping it wakes the followers: with a message once the handler has
+/// answered (the answer kept, or not one to keep), without one when the leader was dropped
+/// before (its client went away), and one of them then leads.
 struct FlightGuard<'a> {
     cache: &'a ResponseCache,
     key: String,
-    _done: watch::Sender<()>,
+    done: watch::Sender<()>,
+    answered: bool,
 }
 
 impl Drop for FlightGuard<'_> {
     fn drop(&mut self) {
+        if self.answered {
+            let _ = self.done.send(());
+        }
         self.cache.flights.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.key);
     }
 }
@@ -150,7 +156,7 @@ impl ResponseCache {
         }
         let (tx, rx) = watch::channel(());
         flights.insert(key.to_owned(), rx);
-        Flight::Lead(FlightGuard { cache: self, key: key.to_owned(), _done: tx })
+        Flight::Lead(FlightGuard { cache: self, key: key.to_owned(), done: tx, answered: false })
     }
 
     /// Makes every kept answer of `site` (or, without one, every answer) stale.
@@ -336,16 +342,21 @@ pub async fn layer(
     }
     // Keyed with the generation too: after a write, readers wait for a fresh answer, not for
     // one begun before it.
-    let _lead = match cache.flight(&format!("{key}#{}.{}", generation.0, generation.1)) {
-        Flight::Lead(guard) => Some(guard),
-        Flight::Follow(mut done) => {
-            // Err only says the leader is gone, which is what is awaited.
-            let _ = done.changed().await;
-            if let Some(entry) = kept() {
-                return Ok(serve_kept(cache, req, &entry));
+    let flight = format!("{key}#{}.{}", generation.0, generation.1);
+    let mut lead = loop {
+        match cache.flight(&flight) {
+            Flight::Lead(guard) => break Some(guard),
+            Flight::Follow(mut done) => {
+                let answered = done.changed().await.is_ok();
+                if let Some(entry) = kept() {
+                    return Ok(serve_kept(cache, req, &entry));
+                }
+                if answered {
+                    // Its answer was not one to keep (an error, say): work this one out alone.
+                    break None;
+                }
+                // The leader went away before answering: one of those waiting leads now.
             }
-            // Its answer was not one to keep (an error, say): work this one out alone.
-            None
         }
     };
     cache.misses.fetch_add(1, Ordering::Relaxed);
@@ -353,7 +364,11 @@ pub async fn layer(
     // The handler answers in full, so that the answer can be kept; `answer` below makes the
     // 304 for a client that had it.
     req.headers_mut().remove(header::IF_NONE_MATCH);
-    let res = next.call(req).await?;
+    let res = next.call(req).await;
+    if let Some(lead) = &mut lead {
+        lead.answered = true;
+    }
+    let res = res?;
     let public =
         res.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("public"));
     if res.status() != StatusCode::OK || !public || !res.headers().contains_key(header::ETAG) {

@@ -452,6 +452,28 @@ both!(concurrent_misses_of_one_answer_read_the_database_once, |app| {
     assert_eq!(app.state.responses.misses.load(Relaxed), 4);
 });
 
+both!(when_the_leading_reader_goes_away_a_waiting_one_leads, |app| {
+    use std::sync::atomic::Ordering::Relaxed;
+    let uri = format!("{LIST}?q=hai+duong");
+    // Every search turn taken, so the first reader of an uncached search waits for one: three
+    // more wait for its answer, and its client goes away.
+    let turns = app.state.searches.available_permits() as u32;
+    let held = app.state.searches.clone().acquire_many_owned(turns).await.unwrap();
+    let mut leader = Box::pin(app.get(&uri));
+    assert!(crate::helpers::started(leader.as_mut()));
+    let mut waiting: Vec<_> = (0..3).map(|_| Box::pin(app.get(&uri))).collect();
+    for w in &mut waiting {
+        assert!(crate::helpers::started(w.as_mut()));
+    }
+    drop(leader);
+    drop(held);
+    let answers = futures_util::future::join_all(waiting).await;
+    assert!(answers.iter().all(|a| a.status == 200 && a.body == answers[0].body));
+    let misses = answers.iter().filter(|a| a.header("x-cache") == Some("miss")).count();
+    assert_eq!(misses, 1, "one of the waiting readers led");
+    assert_eq!((app.state.responses.misses.load(Relaxed), app.state.responses.hits.load(Relaxed)), (2, 2));
+});
+
 both!(a_revalidating_miss_is_kept_for_the_next_reader, |app| {
     let etag = app.get(LIST).await.header("etag").unwrap().to_owned();
     // Something was written: kept answers are stale, though this one did not change.

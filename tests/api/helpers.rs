@@ -116,9 +116,8 @@ where
 
     /// Sends `req` and drops it before it is answered, as a client that goes away does.
     pub fn abandon(&self, req: TestRequest) {
-        let mut answer = std::pin::pin!(self.svc.call(req.to_request()));
-        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        assert!(std::future::Future::poll(answer.as_mut(), &mut cx).is_pending(), "answered at once");
+        let answer = std::pin::pin!(self.svc.call(req.to_request()));
+        assert!(started(answer), "answered at once");
     }
 
     pub async fn get(&self, uri: &str) -> Res {
@@ -147,6 +146,13 @@ where
 /// temporary directory rather than the working one.
 pub fn settings(url: DatabaseUrl) -> Settings {
     Settings { database_url: url, upload_dir: std::env::temp_dir().join("portal-test-uploads"), ..Settings::default() }
+}
+
+/// Polls `f` once, as a server does when a request arrives: true when it is now waiting (on
+/// the database, say) rather than answered.
+pub fn started<F: std::future::Future>(f: std::pin::Pin<&mut F>) -> bool {
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    f.poll(&mut cx).is_pending()
 }
 
 /// The demo app on `backend` with default settings.
