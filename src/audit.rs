@@ -35,7 +35,8 @@ pub fn request_ip(req: &HttpRequest, state: &AppState) -> String {
 }
 
 /// Records one action (`article.publish`) on one target (`article:12`), in the caller's
-/// transaction so the log and the change stand or fall together.
+/// transaction so the log and the change stand or fall together; for a write to a site (but a
+/// dossier's) it also tells the other nodes' caches, in the same transaction.
 pub fn record(
     conn: &mut AnyConnection,
     origin: &Origin,
@@ -53,8 +54,12 @@ pub fn record(
             audit_log::client_ip.eq(&origin.client_ip),
             audit_log::created_at.eq(Utc::now().naive_utc()),
         ))
-        .execute(conn)
-        .map(drop)
+        .execute(conn)?;
+    // Every audited write to a site but a dossier's changes what its public reads answer.
+    match site_id {
+        Some(site) if !action.starts_with("dossier.") => crate::cache::tell_other_nodes(conn, site),
+        _ => Ok(()),
+    }
 }
 
 #[derive(Queryable)]

@@ -412,18 +412,25 @@ async fn record_write(state: &AppState, site: Option<String>) {
             },
             None => 0,
         };
-        diesel::sql_query(
-            "INSERT INTO cache_versions (site_id, version) VALUES ($1, 1) \
-             ON CONFLICT (site_id) DO UPDATE SET version = cache_versions.version + 1",
-        )
-        .bind::<BigInt, _>(site_id)
-        .execute(conn)?;
-        Ok(())
+        Ok(tell_other_nodes(conn, site_id)?)
     })
     .await;
     if let Err(e) = result {
         tracing::warn!(error = %e, "other nodes were not told of a write; their caches catch up at the next one");
     }
+}
+
+/// Makes the kept answers of site `site_id` (0: of no site) stale on every node at its next
+/// sync. Called in a write's own transaction too ([`crate::audit::record`]), so that the other
+/// nodes hear of a committed write even if this node stops before its cache layer tells them.
+pub fn tell_other_nodes(conn: &mut crate::db::AnyConnection, site_id: i64) -> QueryResult<()> {
+    diesel::sql_query(
+        "INSERT INTO cache_versions (site_id, version) VALUES ($1, 1) \
+         ON CONFLICT (site_id) DO UPDATE SET version = cache_versions.version + 1",
+    )
+    .bind::<BigInt, _>(site_id)
+    .execute(conn)
+    .map(drop)
 }
 
 #[derive(QueryableByName)]

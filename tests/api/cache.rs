@@ -167,6 +167,42 @@ both!(a_write_whose_client_went_away_still_makes_the_reads_fresh, |app| {
     assert_eq!(versions, 1, "the other nodes were told");
 });
 
+both!(a_site_write_tells_the_other_nodes_in_its_own_transaction, |app| {
+    use diesel::Connection;
+    let user_id = app.add_user("bientap@chiminh.gov.vn", portal::auth::Role::Editor, Some("phuong-chi-minh"));
+    let origin =
+        portal::audit::Origin { user_id, email: "bientap@chiminh.gov.vn".into(), client_ip: "192.0.2.1".into() };
+    let mut conn = app.conn();
+    let version = |conn: &mut portal::db::AnyConnection| -> i64 {
+        diesel::RunQueryDsl::get_result::<Count>(
+            diesel::sql_query(
+                "SELECT COALESCE(MAX(v.version), 0) AS n FROM cache_versions v JOIN sites s ON s.id = v.site_id \
+                 WHERE s.slug = 'phuong-chi-minh'",
+            ),
+            conn,
+        )
+        .unwrap()
+        .n
+    };
+    let site = app.get_json(SITE).await["data"]["id"].as_i64().unwrap();
+    let before = version(&mut conn);
+    let record = |conn: &mut portal::db::AnyConnection, action: &str| {
+        portal::audit::record(conn, &origin, action, "category:1", Some(site))
+    };
+    // Rolled back with the write it belongs to...
+    let undone = conn.transaction::<(), _, _>(|conn| {
+        record(conn, "category.update")?;
+        Err(diesel::result::Error::RollbackTransaction)
+    });
+    assert!(undone.is_err());
+    assert_eq!(version(&mut conn), before);
+    // ...committed with it; a dossier's writes leave the kept pages alone.
+    conn.transaction(|conn| record(conn, "category.update")).unwrap();
+    assert_eq!(version(&mut conn), before + 1);
+    conn.transaction(|conn| record(conn, "dossier.receive")).unwrap();
+    assert_eq!(version(&mut conn), before + 1);
+});
+
 #[derive(diesel::QueryableByName)]
 struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
