@@ -307,21 +307,26 @@ pub async fn layer(
     if method != Method::GET && method != Method::HEAD {
         // A task of its own: a client that goes away drops this future (and would drop the
         // handler with it), but its write, once on the blocking pool, commits anyway, and must
-        // still make the kept answers stale, here and on the other nodes.
-        let write = actix_web::rt::spawn(async move {
-            let res = next.call(req).await?;
-            // Judged by the route the write took, not by how its path reads.
-            let changes_reads = res.request().match_pattern().is_none_or(|route| changes_kept_answers(&route));
-            // A server error may come after the write committed (reading it back failed, say):
-            // stale answers are worse than an extra miss. Client errors changed nothing.
-            let may_have_written = res.status().is_success() || res.status().is_server_error();
-            if may_have_written && path.starts_with("/api/") && changes_reads {
-                let site = site_of(&path).map(|s| s.into_owned());
-                state.responses.bump(site.as_deref());
-                record_write(&state, site).await;
-            }
-            Ok::<_, actix_web::Error>(res)
-        });
+        // still make the kept answers stale, here and on the other nodes. In the request's
+        // span, so what it logs keeps the request id.
+        let span = tracing::Span::current();
+        let write = actix_web::rt::spawn(tracing::Instrument::instrument(
+            async move {
+                let res = next.call(req).await?;
+                // Judged by the route the write took, not by how its path reads.
+                let changes_reads = res.request().match_pattern().is_none_or(|route| changes_kept_answers(&route));
+                // A server error may come after the write committed (reading it back failed, say):
+                // stale answers are worse than an extra miss. Client errors changed nothing.
+                let may_have_written = res.status().is_success() || res.status().is_server_error();
+                if may_have_written && path.starts_with("/api/") && changes_reads {
+                    let site = site_of(&path).map(|s| s.into_owned());
+                    state.responses.bump(site.as_deref());
+                    record_write(&state, site).await;
+                }
+                Ok::<_, actix_web::Error>(res)
+            },
+            span,
+        ));
         let res = write.await.map_err(|e| crate::error::ApiError::internal(format!("write task failed: {e}")))??;
         return Ok(res.map_body(|_, b| EitherBody::left(b.boxed())));
     }
