@@ -135,15 +135,21 @@ impl Counter {
         Some(combine(&kept.written, &self.pending_views(site.id)))
     }
 
+    /// Gives up the re-read [`Counter::figures_from_memory`] sent a request to make, when the
+    /// request could not make it (no connection in time): the next request makes it instead.
+    pub fn give_up_reading(&self, site: SiteClock) {
+        if let Some(kept) = self.written.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&site.id) {
+            kept.refreshing = None;
+        }
+    }
+
     /// The counter, reading its written part with `read` (the database) and keeping it.
     pub fn figures_reading<E>(&self, site: SiteClock, read: impl FnOnce() -> Result<Written, E>) -> Result<Figures, E> {
         let _gate = self.gate.read().unwrap_or_else(|e| e.into_inner());
         let w = match read() {
             Ok(w) => w,
             Err(e) => {
-                if let Some(kept) = self.written.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&site.id) {
-                    kept.refreshing = None;
-                }
+                self.give_up_reading(site);
                 return Err(e);
             }
         };
@@ -331,6 +337,9 @@ mod tests {
         c.written.lock().unwrap().get_mut(&site.id).unwrap().refreshing = Some(lapsed);
         assert!(c.figures_from_memory(site, today).is_none(), "another reader is sent");
         assert!(c.figures_from_memory(site, today).is_some());
+        // One that says it could not read hands it on at once.
+        c.give_up_reading(site);
+        assert!(c.figures_from_memory(site, today).is_none(), "the next reader is sent");
         // Another day: everyone reads again.
         assert!(c.figures_from_memory(site, today.succ_opt().unwrap()).is_none());
     }

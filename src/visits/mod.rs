@@ -223,7 +223,8 @@ pub async fn get_summary(
         None => {
             let counter = state.visits.clone();
             db::run(&state.pool, move |conn| Ok(counter.figures_reading(site, || store::written(conn, site, now))?))
-                .await?
+                .await
+                .inspect_err(|_| state.visits.give_up_reading(site))?
         }
     };
     let summary = Summary {
