@@ -143,16 +143,12 @@ impl Counter {
         }
     }
 
-    /// The counter, reading its written part with `read` (the database) and keeping it.
+    /// The counter, reading its written part with `read` (the database) and keeping it. A
+    /// caller whose read fails (or never runs) gives the re-read up with
+    /// [`Counter::give_up_reading`].
     pub fn figures_reading<E>(&self, site: SiteClock, read: impl FnOnce() -> Result<Written, E>) -> Result<Figures, E> {
         let _gate = self.gate.read().unwrap_or_else(|e| e.into_inner());
-        let w = match read() {
-            Ok(w) => w,
-            Err(e) => {
-                self.give_up_reading(site);
-                return Err(e);
-            }
-        };
+        let w = read()?;
         let figures = combine(&w, &self.pending_views(site.id));
         let kept = Kept { read_at: Instant::now(), written: w, refreshing: None, due: false };
         self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(site.id, kept);
