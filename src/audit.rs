@@ -35,8 +35,9 @@ pub fn request_ip(req: &HttpRequest, state: &AppState) -> String {
 }
 
 /// Records one action (`article.publish`) on one target (`article:12`), in the caller's
-/// transaction so the log and the change stand or fall together; for a write to a site (but a
-/// dossier's) it also tells the other nodes' caches, in the same transaction.
+/// transaction so the log and the change stand or fall together; for a write public reads show
+/// (to a site, but a dossier's; to the holidays) it also tells the other nodes' caches, in the
+/// same transaction.
 pub fn record(
     conn: &mut AnyConnection,
     origin: &Origin,
@@ -55,9 +56,11 @@ pub fn record(
             audit_log::created_at.eq(Utc::now().naive_utc()),
         ))
         .execute(conn)?;
-    // Every audited write to a site but a dossier's changes what its public reads answer.
+    // Every audited write to a site but a dossier's changes what its public reads answer; of
+    // the writes to no site, the public holidays do (0: every site's answers).
     match site_id {
         Some(site) if !action.starts_with("dossier.") => crate::cache::tell_other_nodes(conn, site),
+        None if action.starts_with("holiday.") => crate::cache::tell_other_nodes(conn, 0),
         _ => Ok(()),
     }
 }

@@ -497,7 +497,10 @@ pub async fn sync_forever(state: web::Data<AppState>) {
     loop {
         tick.tick().await;
         let st = state.clone();
-        let _ = crate::db::run(&state.pool, move |conn| Ok(sync(conn, &st.responses)?)).await;
+        if let Err(e) = crate::db::run(&state.pool, move |conn| Ok(sync(conn, &st.responses)?)).await {
+            // The next tick tries again; what it missed is still in the versions then.
+            tracing::warn!(error = %e, "could not read the other nodes' writes");
+        }
     }
 }
 

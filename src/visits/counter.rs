@@ -155,6 +155,12 @@ impl Counter {
         Ok(figures)
     }
 
+    /// Drops the written part kept for `site_id`, after a write that changes it (the imported
+    /// total): the next request reads it again.
+    pub fn forget_written(&self, site_id: i64) {
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).remove(&site_id);
+    }
+
     /// Adds a batch just written to the written parts kept, so their page views stay exact
     /// until one request reads them again (visitors and online come from that read).
     pub fn add_written(&self, batch: &Pending) {

@@ -90,12 +90,9 @@ fn writes(draft: i64, published: i64) -> Vec<(&'static str, String, Option<Value
     ]
 }
 
-both!(every_write_makes_the_reads_of_its_site_fresh, |app| {
-    let staff = app.staff().await;
-    let created =
-        app.call("POST", LIST, Some(&staff.editor), Some(json!({"title": "Bản nháp", "category": "thong-bao"}))).await;
-    let draft = created.json()["data"]["id"].as_i64().unwrap();
-    let reads = [
+/// The site's public reads a write to it can change.
+fn site_reads() -> Vec<String> {
+    vec![
         LIST.to_owned(),
         format!("{LIST}/8"),
         TREE.to_owned(),
@@ -106,7 +103,15 @@ both!(every_write_makes_the_reads_of_its_site_fresh, |app| {
         format!("{SITE}/media"),
         format!("{SITE}/desk"),
         format!("{SITE}/procedures"),
-    ];
+    ]
+}
+
+both!(every_write_makes_the_reads_of_its_site_fresh, |app| {
+    let staff = app.staff().await;
+    let created =
+        app.call("POST", LIST, Some(&staff.editor), Some(json!({"title": "Bản nháp", "category": "thong-bao"}))).await;
+    let draft = created.json()["data"]["id"].as_i64().unwrap();
+    let reads = site_reads();
     let other_site = "/api/v1/sites/xa-le-loi/articles";
     for (method, uri, body) in writes(draft, 8) {
         for read in &reads {
@@ -304,6 +309,16 @@ both!(a_holiday_makes_every_site_fresh, |app| {
     }
     let year = app.get_json("/api/v1/holidays?year=2026").await;
     assert_eq!(year["data"].as_array().unwrap().len(), 12);
+    for read in reads {
+        assert_eq!(app.get(read).await.header("x-cache"), Some("hit"), "{read} is kept");
+    }
+    let gone = app.call("DELETE", "/api/v1/holidays/2026-11-24", Some(&staff.admin), None).await;
+    assert_eq!(gone.status, 204);
+    for read in reads {
+        assert_eq!(app.get(read).await.header("x-cache"), Some("miss"), "{read} after a holiday is taken back");
+    }
+    let year = app.get_json("/api/v1/holidays?year=2026").await;
+    assert_eq!(year["data"].as_array().unwrap().len(), 11);
 });
 
 const SECRET: &str = "a-signing-key-shared-by-both-nodes-32b";
@@ -313,26 +328,34 @@ async fn two_nodes(backend: crate::helpers::Backend) {
     let Some(app) = crate::helpers::spawn_with(backend, |s| s.jwt_secret = secret()).await else { return };
     let staff = app.staff().await;
     // A second node on the same database, with its own cache.
-    let settings = portal::config::Settings { jwt_secret: secret(), ..crate::helpers::settings(app.db_url()) };
-    let pool = portal::db::pool(&settings.database_url, 2, std::time::Duration::from_secs(5));
-    let other = actix_web::web::Data::new(portal::AppState::new(&settings, pool));
-    let other_app = actix_web::test::init_service(portal::app(other.clone())).await;
+    let other = app.another_node(|s| s.jwt_secret = secret()).await;
+    let created =
+        app.call("POST", LIST, Some(&staff.editor), Some(json!({"title": "Bản nháp", "category": "thong-bao"}))).await;
+    let draft = created.json()["data"]["id"].as_i64().unwrap();
+    let sync = || portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
     // Both nodes know the current versions.
-    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
-    app.get(&format!("{LIST}/8")).await;
-    assert_eq!(app.get(&format!("{LIST}/8")).await.header("x-cache"), Some("hit"));
-    let req = actix_web::test::TestRequest::patch()
-        .uri(&format!("{LIST}/8"))
-        .insert_header(("authorization", format!("Bearer {}", staff.editor)))
-        .insert_header(("if-match", "*"))
-        .set_json(json!({"title": "Sửa qua nút thứ hai"}));
-    let res = actix_web::test::call_service(&other_app, req.to_request()).await;
-    assert_eq!(res.status().as_u16(), 200);
-    // Until this node syncs it may answer from memory; after, never.
-    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
-    let fresh = app.get(&format!("{LIST}/8")).await;
-    assert_eq!(fresh.header("x-cache"), Some("miss"));
-    assert_eq!(fresh.json()["data"]["title"], "Sửa qua nút thứ hai");
+    sync();
+    let holiday = ("PUT", "/api/v1/holidays/2026-11-24".to_owned(), Some(json!({"name": "Ngày Văn hóa Việt Nam"})));
+    let holiday_gone = ("DELETE", "/api/v1/holidays/2026-11-24".to_owned(), None);
+    for (method, uri, body) in writes(draft, 8).into_iter().chain([holiday, holiday_gone]) {
+        for read in site_reads() {
+            app.get(&read).await;
+            assert_eq!(app.get(&read).await.header("x-cache"), Some("hit"), "{read} is kept");
+        }
+        let token = if uri.starts_with("/api/v1/holidays") { &staff.admin } else { &staff.editor };
+        let res = other.call_with(method, &uri, Some(token), body, &[("if-match", "*")]).await;
+        assert!(res.status < 300, "{method} {uri}: {} {}", res.status, String::from_utf8_lossy(&res.body));
+        // Until this node syncs it may answer from memory; after, never.
+        sync();
+        for read in site_reads() {
+            assert_eq!(app.get(&read).await.header("x-cache"), Some("miss"), "{read} after {method} {uri} elsewhere");
+        }
+    }
+    let fresh = app.get_json(&format!("{LIST}/8")).await;
+    assert_eq!(
+        (fresh["data"]["title"].clone(), fresh["data"]["related"][0]["id"].clone()),
+        (json!("Tiêu đề đã sửa"), json!(2))
+    );
 }
 
 #[actix_web::test]
@@ -401,18 +424,16 @@ async fn renamed_category(backend: crate::helpers::Backend) {
         let back = app.call("POST", format!("{LIST}/{}/unpublish", a["id"]), Some(&staff.editor), None).await;
         assert_eq!(back.status, 200);
     }
-    let settings =
-        portal::config::Settings { jwt_secret: secret(), cache_bytes: 0, ..crate::helpers::settings(app.db_url()) };
-    let pool = portal::db::pool(&settings.database_url, 2, std::time::Duration::from_secs(5));
-    let other = actix_web::web::Data::new(portal::AppState::new(&settings, pool));
-    let other_app = actix_web::test::init_service(portal::app(other.clone())).await;
+    let node = app
+        .another_node(|s| {
+            s.jwt_secret = secret();
+            s.cache_bytes = 0;
+        })
+        .await;
+    let other = node.state.clone();
     let names = |body: &Value| -> Vec<String> {
         let list = body["data"].as_array().unwrap();
         list.iter().map(|a| a["category"]["name"].as_str().unwrap().to_owned()).collect()
-    };
-    let other_get = |uri: String| {
-        let req = actix_web::test::TestRequest::get().uri(&uri).to_request();
-        actix_web::test::call_and_read_body_json::<_, _, Value>(&other_app, req)
     };
     let in_category = format!("{LIST}?category=thong-bao");
     portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
@@ -420,7 +441,7 @@ async fn renamed_category(backend: crate::helpers::Backend) {
     let before = app.get_json(&in_category).await;
     assert!(!names(&before).is_empty());
     let first = before["data"][0]["id"].as_i64().unwrap();
-    assert!(names(&other_get(in_category.clone()).await).iter().all(|n| n == "Thông báo"));
+    assert!(names(&node.get_json(&in_category).await).iter().all(|n| n == "Thông báo"));
     let renamed = app
         .call("PATCH", format!("{TREE}/thong-bao"), Some(&staff.editor), Some(json!({"name": "Thông báo mới"})))
         .await;
@@ -429,8 +450,8 @@ async fn renamed_category(backend: crate::helpers::Backend) {
     let detail = app.get_json(&format!("{LIST}/{first}")).await;
     assert_eq!(detail["data"]["category"]["name"], "Thông báo mới");
     portal::cache::sync(&mut app.conn(), &other.responses).unwrap();
-    assert!(names(&other_get(in_category.clone()).await).iter().all(|n| n == "Thông báo mới"));
-    let detail = other_get(format!("{LIST}/{first}")).await;
+    assert!(names(&node.get_json(&in_category).await).iter().all(|n| n == "Thông báo mới"));
+    let detail = node.get_json(&format!("{LIST}/{first}")).await;
     assert_eq!(detail["data"]["category"]["name"], "Thông báo mới");
     // The public totals kept with the site follow a new article the same way, in its category
     // and in the parent's list (its subtree).
@@ -441,7 +462,7 @@ async fn renamed_category(backend: crate::helpers::Backend) {
     let parent_before = app.get_json(&parent).await;
     assert_eq!(total(&parent_before), listed(&parent_before));
     assert!(total(&parent_before) >= before && before > 0);
-    assert_eq!(total(&other_get(in_category.clone()).await), before);
+    assert_eq!(total(&node.get_json(&in_category).await), before);
     assert!(kept_totals(&app.state) && kept_totals(&other), "no scheduled article: totals from the memo");
     let new = json!({"title": "Lịch tiếp công dân", "category": "thong-bao"});
     let id = app.call("POST", LIST, Some(&staff.editor), Some(new)).await.json()["data"]["id"].as_i64().unwrap();
@@ -451,8 +472,8 @@ async fn renamed_category(backend: crate::helpers::Backend) {
     assert_eq!((total(&parent_after), listed(&parent_after)), (total(&parent_before) + 1, listed(&parent_before) + 1));
     assert!(kept_totals(&app.state));
     portal::cache::sync(&mut app.conn(), &other.responses).unwrap();
-    assert_eq!(total(&other_get(in_category.clone()).await), before + 1);
-    assert_eq!(total(&other_get(parent.clone()).await), total(&parent_before) + 1);
+    assert_eq!(total(&node.get_json(&in_category).await), before + 1);
+    assert_eq!(total(&node.get_json(&parent).await), total(&parent_before) + 1);
     assert!(kept_totals(&other));
 }
 

@@ -96,7 +96,8 @@ pub struct TestApp<S> {
     pub state: web::Data<AppState>,
     #[allow(dead_code)]
     pub backend: Backend,
-    _db: TestDb,
+    /// The test's database, removed when every node on it is dropped.
+    _db: std::sync::Arc<TestDb>,
     /// Where this app stores uploads.
     _uploads: tempfile::TempDir,
 }
@@ -180,7 +181,25 @@ pub async fn spawn_with(
     }
     let state = web::Data::new(AppState::new(&settings, pool));
     let svc = test::init_service(portal::app(state.clone())).await;
-    Some(TestApp { svc, state, backend, _db: db, _uploads: uploads })
+    Some(TestApp { svc, state, backend, _db: std::sync::Arc::new(db), _uploads: uploads })
+}
+
+impl<S> TestApp<S> {
+    /// A second node on this app's database, with its own cache and memory, set up by `tweak`.
+    pub async fn another_node(
+        &self,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> TestApp<impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>> {
+        let db = self._db.clone();
+        let uploads = tempfile::tempdir().expect("temporary directory");
+        let mut settings =
+            Settings { database_url: db.url.clone(), upload_dir: uploads.path().to_owned(), ..Settings::default() };
+        tweak(&mut settings);
+        let pool = portal::db::pool(&settings.database_url, 2, std::time::Duration::from_secs(5));
+        let state = web::Data::new(AppState::new(&settings, pool));
+        let svc = test::init_service(portal::app(state.clone())).await;
+        TestApp { svc, state, backend: self.backend, _db: db, _uploads: uploads }
+    }
 }
 
 /// Defines one test per backend: `name::sqlite` and `name::postgres` (which passes without

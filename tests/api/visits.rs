@@ -226,6 +226,9 @@ both!(two_nodes_on_one_database_add_up, |app| {
 
 both!(admins_set_the_imported_total, |app| {
     let staff = app.staff().await;
+    // Read first, so the node keeps the written figures: the write must make it read again.
+    let before = app.send(summary("1.1.1.1")).await.json()["data"]["total"].clone();
+    assert_ne!(before, json!(1000));
     let res = app
         .call(
             "PUT",
