@@ -43,15 +43,20 @@ pub struct ListMeta {
 pub const MAX_PER_PAGE: u32 = 100;
 /// `per_page` when none is given.
 pub const DEFAULT_PER_PAGE: u32 = 20;
-/// Largest `page`, far beyond any real list; keeps offsets within every backend's range.
-pub const MAX_PAGE: u32 = 1_000_000;
+/// How far a list reaches: `page × per_page` at most this. An offset is walked row by row, so
+/// deep pages would cost in proportion to their depth; past the first 10,000 items a client
+/// narrows the list with its filters (an article list's `to`, say) instead.
+pub const MAX_ITEMS: u32 = 10_000;
+/// Largest `page` (with `per_page` 1).
+pub const MAX_PAGE: u32 = MAX_ITEMS;
 
 /// `page` and `per_page` as the client sent them.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
-    /// Page number, from 1.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000, example = 1)]
+    /// Page number, from 1. A list reaches its first 10,000 items: `page × per_page` at most
+    /// 10000 (narrow the list with its filters to reach further).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000, example = 1)]
     pub page: Option<String>,
     /// Items per page, 1 to 100 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
@@ -98,7 +103,23 @@ impl Page {
                 _ => errors.push(field_error("per_page", format!("must be a whole number from 1 to {MAX_PER_PAGE}"))),
             }
         }
+        if page.page > page.last_reachable() {
+            errors.push(field_error(
+                "page",
+                format!(
+                    "must be at most {} with per_page {}: a list reaches its first {MAX_ITEMS} items; narrow it with its \
+                     filters to reach further",
+                    page.last_reachable(),
+                    page.per_page
+                ),
+            ));
+        }
         page
+    }
+
+    /// The last page a list reaches at this `per_page` (see [`MAX_ITEMS`]).
+    pub fn last_reachable(&self) -> u32 {
+        MAX_ITEMS / self.per_page
     }
 
     pub fn limit(&self) -> i64 {
@@ -305,7 +326,7 @@ pub fn link_header(req: &HttpRequest, page: Page, meta: &ListMeta) -> String {
         q.append_pair("page", &p.to_string()).append_pair("per_page", &page.per_page.to_string());
         format!("<{}?{}>; rel=\"{rel}\"", req.path(), q.finish())
     };
-    let last = meta.total_pages.max(1);
+    let last = meta.total_pages.clamp(1, i64::from(page.last_reachable()));
     let current = i64::from(page.page);
     let mut links = vec![link(1, "first")];
     if current > 1 {
@@ -448,6 +469,34 @@ mod tests {
         assert_eq!(p, Page { page: 1, per_page: 20 });
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["page", "per_page"]);
+    }
+
+    #[test]
+    fn lists_reach_their_first_ten_thousand_items() {
+        let parse = |page: &str, per_page: &str| {
+            let mut errors = Vec::new();
+            let params = PageParams { page: Some(page.into()), per_page: Some(per_page.into()) };
+            let p = Page::parse(&params, &mut errors);
+            (p, errors.into_iter().map(|e| (e.field, e.message)).collect::<Vec<_>>())
+        };
+        assert_eq!(parse("500", "20"), (Page { page: 500, per_page: 20 }, vec![]));
+        assert_eq!(parse("10000", "1").1, vec![]);
+        let (_, errors) = parse("501", "20");
+        assert_eq!(
+            errors,
+            [(
+                "page".to_owned(),
+                "must be at most 500 with per_page 20: a list reaches its first 10000 items; narrow it with its \
+                 filters to reach further"
+                    .to_owned()
+            )]
+        );
+        // The last page linked is the last one reached.
+        let req = TestRequest::get().uri("/api/v1/sites/x/articles?page=500").to_http_request();
+        let page = Page { page: 500, per_page: 20 };
+        let header = link_header(&req, page, &page.meta(30_000));
+        assert!(header.ends_with("</api/v1/sites/x/articles?page=500&per_page=20>; rel=\"last\""), "{header}");
+        assert!(!header.contains("rel=\"next\""), "{header}");
     }
 
     #[test]
