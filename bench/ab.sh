@@ -21,7 +21,7 @@ PORT=${PORT:-18191}
 if [ "${BACKEND:-sqlite}" = postgres ]; then
     DB="${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}&options=-csearch_path%3Dportal_bench_data"
 else
-    DB="sqlite://$PWD/target/bench/portal-v2-${ARTICLES:-100000}-${SITES:-10}-${SEED:-42}.db"
+    DB="sqlite://$PWD/target/bench/portal-v3-${ARTICLES:-100000}-${SITES:-10}-${SEED:-42}.db"
     [ -f "${DB#sqlite://}" ] || { echo "no dataset at ${DB#sqlite://}: run bench/run.sh first" >&2; exit 1; }
 fi
 # utime + stime of processes, in clock ticks.

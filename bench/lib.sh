@@ -42,6 +42,8 @@ error_log $WORK/nginx/error.log;
 events { worker_connections 4096; }
 http {
     access_log off;
+    sendfile on; tcp_nopush on;
+    open_file_cache max=1000 inactive=60s; open_file_cache_valid 60s;
     types { application/json json; text/plain txt; }
     client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx; fastcgi_temp_path $WORK/nginx;
     uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;

@@ -70,9 +70,10 @@ dataset() {
         [ -f "$file" ] || env DATABASE_URL="$url" "$BIN" generate --sites "$SITES" --articles "$ARTICLES" --seed "$SEED" >&2
     else
         local have
-        # Reused when it has the articles and the latest resources (every ward's desk).
-        have=$(psql "$PG_URL" -tAc "SELECT (SELECT count(*) FROM portal_bench_data.articles) || '/' || (SELECT count(*) FROM portal_bench_data.desks)" 2>/dev/null || echo 0)
-        if [ "$have" != "$ARTICLES/$SITES" ]; then
+        # Reused when it has the articles, the latest resources (every ward's desk) and the
+        # editors' related articles (since v3).
+        have=$(psql "$PG_URL" -tAc "SELECT (SELECT count(*) FROM portal_bench_data.articles) || '/' || (SELECT count(*) FROM portal_bench_data.desks) || '/' || (SELECT count(*) > 0 FROM portal_bench_data.article_related)" 2>/dev/null || echo 0)
+        if [ "$have" != "$ARTICLES/$SITES/t" ]; then
             psql "$PG_URL" -qc 'DROP SCHEMA IF EXISTS portal_bench_data CASCADE' -c 'CREATE SCHEMA portal_bench_data' >/dev/null
             env DATABASE_URL="$url" "$BIN" generate --sites "$SITES" --articles "$ARTICLES" --seed "$SEED" >&2
         fi
@@ -117,10 +118,16 @@ measure() {
     ROWS+=("| $label | $rps | $p50 | $p99 | $(ratio "$rps" "$CEILING_RPS") | ${errors} |")
 }
 
+# PostgreSQL is measured where a server answers at PG_URL; without one, SQLite alone.
+if [[ " $BACKENDS " == *" postgres "* ]] && ! psql "$PG_URL" -qtAc 'SELECT 1' >/dev/null 2>&1; then
+    echo "no PostgreSQL at $PG_URL: measuring SQLite only (set PG_URL, or BACKENDS=sqlite)" >&2
+    BACKENDS=${BACKENDS//postgres/}
+fi
+
 CEILING_RPS=
 for backend in $BACKENDS; do
     if [ "$backend" = sqlite ]; then
-        url="sqlite://$PWD/target/bench/portal-v2-$ARTICLES-$SITES-$SEED.db"
+        url="sqlite://$PWD/target/bench/portal-v3-$ARTICLES-$SITES-$SEED.db"
     else
         url="$PG_URL&options=-csearch_path%3Dportal_bench_data"
     fi
@@ -128,7 +135,10 @@ for backend in $BACKENDS; do
     start "$url" PORTAL_CACHE_MB="$CACHE_MB"
     site="/api/v1/sites/phuong-1"
     list="$site/articles"
-    detail="$site/articles/$(curl -fsS "http://127.0.0.1:$PORT$list?per_page=1" | sed 's/^{"data":\[{"id":\([0-9]*\).*/\1/')"
+    # An article with a previous and a next one: the 100th newest.
+    detail="$site/articles/$(curl -fsS "http://127.0.0.1:$PORT$list?per_page=1&page=100" | sed 's/^{"data":\[{"id":\([0-9]*\).*/\1/')"
+    # The articles of that article's category.
+    category="$list?category=$(curl -fsS "http://127.0.0.1:$PORT$detail" | grep -o '"category":{"id":[0-9]*,"slug":"[^"]*"' | head -1 | sed 's/.*"slug":"//; s/"$//')"
     if [ -z "$CEILING_RPS" ]; then
         # The ceiling: nginx serving the same bytes as the article list answer.
         mkdir -p "$WORK/www"
@@ -143,6 +153,7 @@ for backend in $BACKENDS; do
     cached_start=$START_MS
     measure "$backend, cached: article list" "$list"
     measure "$backend, cached: article detail" "$detail"
+    measure "$backend, cached: articles of a category" "$category"
     measure "$backend, cached: category tree" "$site/categories"
     measure "$backend, cached: home bundle" "$site/home"
     # Warm, as the rows above are after their first request: every search of the script once.
@@ -158,6 +169,7 @@ for backend in $BACKENDS; do
     start "$url" PORTAL_CACHE_MB=0
     measure "$backend, uncached: article list" "$list"
     measure "$backend, uncached: article detail" "$detail"
+    measure "$backend, uncached: articles of a category" "$category"
     measure "$backend, uncached: category tree" "$site/categories"
     measure "$backend, uncached: home bundle" "$site/home"
     measure "$backend, uncached: search" "$list" "$WORK/search.lua"

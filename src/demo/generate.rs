@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::db::schema::{albums, articles, categories, links, media_items, photos, sites};
+use crate::db::schema::{albums, article_related, articles, categories, links, media_items, photos, sites};
 use crate::db::{AnyConnection, backend};
 use crate::error::ApiError;
 
@@ -342,6 +342,7 @@ pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, see
         }
         let count = articles_n / sites_n + usize::from(w <= articles_n % sites_n);
         conn.transaction(|conn| {
+            let mut made_here: Vec<i64> = Vec::with_capacity(count);
             for n in 0..count {
                 let topics: Vec<&str> =
                     (0..rng.random_range(1..=3)).map(|_| TOPICS[rng.random_range(0..TOPICS.len())]).collect();
@@ -382,6 +383,27 @@ pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, see
                     .returning(articles::id)
                     .get_result(conn)?;
                 backend::index_article(conn, id, site_id, &title, &summary, &body)?;
+                // A third of the articles name one to three earlier ones as related (the
+                // editor's choice, shown before the nearest articles of the category).
+                if !made_here.is_empty() && rng.random_range(0..3) == 0 {
+                    let mut chosen: Vec<i64> = Vec::new();
+                    for _ in 0..rng.random_range(1..=3) {
+                        let pick = made_here[rng.random_range(0..made_here.len())];
+                        if !chosen.contains(&pick) {
+                            chosen.push(pick);
+                        }
+                    }
+                    for (position, related) in chosen.into_iter().enumerate() {
+                        diesel::insert_into(article_related::table)
+                            .values((
+                                article_related::article_id.eq(id),
+                                article_related::related_id.eq(related),
+                                article_related::position.eq(position as i32 + 1),
+                            ))
+                            .execute(conn)?;
+                    }
+                }
+                made_here.push(id);
             }
             Ok::<_, diesel::result::Error>(())
         })?;
