@@ -161,7 +161,10 @@ pub fn reindex(conn: &mut AnyConnection) -> Result<usize, MigrationError> {
     migrate(conn)?;
     with_migration_lock(conn, |conn| {
         diesel::sql_query("INSERT INTO search_rebuild (reason) VALUES ('portal reindex')").execute(conn)?;
-        Ok(backend::rebuild_index_if_asked(conn)?.unwrap_or(0))
+        let indexed = backend::rebuild_index_if_asked(conn)?.unwrap_or(0);
+        // Searches kept by nodes already serving may find otherwise now.
+        crate::cache::tell_other_nodes(conn, 0)?;
+        Ok(indexed)
     })
 }
 
@@ -194,6 +197,8 @@ fn migrate_and_rebuild(conn: &mut AnyConnection) -> Result<usize, MigrationError
     let started = std::time::Instant::now();
     if let Some(articles @ 1..) = backend::rebuild_index_if_asked(conn)? {
         tracing::info!(articles, seconds = started.elapsed().as_secs_f64(), "search index rebuilt");
+        // Searches kept by nodes already serving may find otherwise now.
+        crate::cache::tell_other_nodes(conn, 0)?;
     }
     Ok(applied)
 }

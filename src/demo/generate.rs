@@ -412,6 +412,8 @@ pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, see
         conn.transaction(|conn| library(conn, &mut rng, &words, &site))?;
     }
     backend::optimize(conn)?;
+    // Nodes already serving this database answer anew.
+    crate::cache::tell_other_nodes(conn, 0)?;
     Ok(made)
 }
 

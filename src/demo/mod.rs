@@ -228,6 +228,8 @@ pub fn seed_if_empty(conn: &mut AnyConnection, upload_dir: &Path) -> Result<bool
         return Ok(false);
     }
     seed(conn, upload_dir)?;
+    // Nodes already serving (from an empty database) answer anew.
+    crate::cache::tell_other_nodes(conn, 0)?;
     Ok(true)
 }
 

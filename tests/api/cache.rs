@@ -394,6 +394,17 @@ both!(a_scheduled_article_freshens_the_kept_lists_when_its_time_comes, |app| {
     assert_eq!(list.json()["data"][0]["id"], id);
 });
 
+both!(a_reindex_beside_the_nodes_makes_their_searches_fresh, |app| {
+    let search = format!("{LIST}?q=hai+duong");
+    app.get(&search).await;
+    assert_eq!(app.get(&search).await.header("x-cache"), Some("hit"));
+    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
+    // `portal reindex` (a command, not a node) on the same database.
+    portal::db::reindex(&mut app.conn()).unwrap();
+    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
+    assert_eq!(app.get(&search).await.header("x-cache"), Some("miss"));
+});
+
 #[actix_web::test]
 async fn the_cache_can_be_turned_off() {
     let app = crate::helpers::spawn_with(crate::helpers::Backend::Sqlite, |s| s.cache_bytes = 0).await.unwrap();
