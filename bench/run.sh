@@ -73,7 +73,7 @@ dataset() {
         # Reused when it has the articles, the latest resources (every ward's desk) and the
         # editors' related articles (since v3).
         have=$(psql "$PG_URL" -tAc "SELECT (SELECT count(*) FROM portal_bench_data.articles) || '/' || (SELECT count(*) FROM portal_bench_data.desks) || '/' || (SELECT count(*) > 0 FROM portal_bench_data.article_related)" 2>/dev/null || echo 0)
-        if [ "$have" != "$ARTICLES/$SITES/t" ]; then
+        if [ "$have" != "$ARTICLES/$SITES/true" ]; then
             psql "$PG_URL" -qc 'DROP SCHEMA IF EXISTS portal_bench_data CASCADE' -c 'CREATE SCHEMA portal_bench_data' >/dev/null
             env DATABASE_URL="$url" "$BIN" generate --sites "$SITES" --articles "$ARTICLES" --seed "$SEED" >&2
         fi
@@ -122,6 +122,7 @@ measure() {
 if [[ " $BACKENDS " == *" postgres "* ]] && ! psql "$PG_URL" -qtAc 'SELECT 1' >/dev/null 2>&1; then
     echo "no PostgreSQL at $PG_URL: measuring SQLite only (set PG_URL, or BACKENDS=sqlite)" >&2
     BACKENDS=${BACKENDS//postgres/}
+    [ -n "${BACKENDS// /}" ] || { echo "nothing to measure" >&2; exit 1; }
 fi
 
 CEILING_RPS=

@@ -479,14 +479,18 @@ pub fn sync(conn: &mut AnyConnection, cache: &ResponseCache) -> QueryResult<()> 
             continue;
         }
         let slug = match seen.slugs.get(&site) {
-            Some(s) => s.clone(),
-            None => {
-                let s: String = sites::table.find(site).select(sites::slug).first(conn)?;
-                seen.slugs.insert(site, s.clone());
-                s
-            }
+            Some(s) => Some(s.clone()),
+            None => sites::table.find(site).select(sites::slug).first::<String>(conn).optional().ok().flatten(),
         };
-        cache.bump(Some(&slug));
+        match slug {
+            Some(slug) => {
+                seen.slugs.insert(site, slug.clone());
+                cache.bump(Some(&slug));
+            }
+            // A site whose slug cannot be read now (its version is already marked seen): every
+            // answer is made stale rather than its own left stale.
+            None => cache.bump(None),
+        }
     }
     Ok(())
 }
@@ -494,12 +498,22 @@ pub fn sync(conn: &mut AnyConnection, cache: &ResponseCache) -> QueryResult<()> 
 /// Runs [`sync`] every [`SYNC_EVERY`] until dropped.
 pub async fn sync_forever(state: web::Data<AppState>) {
     let mut tick = actix_web::rt::time::interval(SYNC_EVERY);
+    let mut failing = false;
     loop {
         tick.tick().await;
         let st = state.clone();
-        if let Err(e) = crate::db::run(&state.pool, move |conn| Ok(sync(conn, &st.responses)?)).await {
-            // The next tick tries again; what it missed is still in the versions then.
-            tracing::warn!(error = %e, "could not read the other nodes' writes");
+        // A failed sync marks nothing seen: the next one finds every version it missed. Said
+        // once when it starts failing and once when it works again, not four times a second.
+        match crate::db::run(&state.pool, move |conn| Ok(sync(conn, &st.responses)?)).await {
+            Err(e) if !failing => {
+                tracing::warn!(error = %e, "could not read the other nodes' writes; trying again");
+                failing = true;
+            }
+            Ok(()) if failing => {
+                tracing::info!("reading the other nodes' writes again");
+                failing = false;
+            }
+            _ => {}
         }
     }
 }

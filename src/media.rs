@@ -128,9 +128,9 @@ fn find(conn: &mut AnyConnection, site_id: i64, slug: &str) -> Result<MediaRow, 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MediaParams {
-    /// Page number, from 1. A list reaches its first 10,000 items: `page × per_page` at most
-    /// 10000 (narrow the list with its filters to reach further).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000, example = 1)]
+    /// Page number, from 1. A list reaches its first 100,000 items: `page × per_page` at most
+    /// 100000 (narrow the list with its filters to reach further).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100000, example = 1)]
     pub page: Option<String>,
     /// Items per page, 1 to 100 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]

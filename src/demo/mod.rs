@@ -228,8 +228,6 @@ pub fn seed_if_empty(conn: &mut AnyConnection, upload_dir: &Path) -> Result<bool
         return Ok(false);
     }
     seed(conn, upload_dir)?;
-    // Nodes already serving (from an empty database) answer anew.
-    crate::cache::tell_other_nodes(conn, 0)?;
     Ok(true)
 }
 
@@ -284,6 +282,8 @@ pub fn seed(conn: &mut AnyConnection, upload_dir: &Path) -> Result<(), ApiError>
         }
         let second = crate::sites::find(conn, SECOND_SITE)?;
         insert_desk(conn, &second, "Lê Lợi", "000.00.15.H23", now)?;
+        // Nodes already serving (from an empty database) answer anew.
+        crate::cache::tell_other_nodes(conn, 0)?;
         Ok(())
     })
 }

@@ -420,9 +420,9 @@ fn same_key(stored: &str, given: &str) -> bool {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DossierParams {
-    /// Page number, from 1. A list reaches its first 10,000 items: `page × per_page` at most
-    /// 10000 (narrow the list with its filters to reach further).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000, example = 1)]
+    /// Page number, from 1. A list reaches its first 100,000 items: `page × per_page` at most
+    /// 100000 (narrow the list with its filters to reach further).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100000, example = 1)]
     pub page: Option<String>,
     /// Items per page, 1 to 100 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]

@@ -409,11 +409,13 @@ pub async fn delete_holiday(
     db::run(&state.pool, move |conn| {
         let actor = caller.actor(conn)?;
         actor.require_admin()?;
-        if diesel::delete(holidays::table.find(day)).execute(conn)? == 0 {
-            return Err(ApiError::not_found(format!("{day} is not a holiday")));
-        }
-        audit::record(conn, &audit::Origin::of(&actor, client_ip), "holiday.delete", &format!("holiday:{day}"), None)?;
-        Ok(())
+        conn.transaction(|conn| {
+            if diesel::delete(holidays::table.find(day)).execute(conn)? == 0 {
+                return Err(ApiError::not_found(format!("{day} is not a holiday")));
+            }
+            let origin = audit::Origin::of(&actor, client_ip);
+            Ok(audit::record(conn, &origin, "holiday.delete", &format!("holiday:{day}"), None)?)
+        })
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -503,9 +505,9 @@ pub fn procedures_by_id(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProcedureParams {
-    /// Page number, from 1. A list reaches its first 10,000 items: `page × per_page` at most
-    /// 10000 (narrow the list with its filters to reach further).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000, example = 1)]
+    /// Page number, from 1. A list reaches its first 100,000 items: `page × per_page` at most
+    /// 100000 (narrow the list with its filters to reach further).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100000, example = 1)]
     pub page: Option<String>,
     /// Items per page, 1 to 100 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]

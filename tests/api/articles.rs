@@ -260,9 +260,9 @@ both!(bad_parameters_are_400_problems_naming_the_field, |app| {
     let cases: &[(&str, &str, &str)] = &[
         ("per_page=1000", "per_page", "must be a whole number from 1 to 100"),
         ("per_page=0", "per_page", "must be a whole number from 1 to 100"),
-        ("page=0", "page", "must be a whole number from 1 to 10000"),
-        ("page=abc", "page", "must be a whole number from 1 to 10000"),
-        ("page=-1", "page", "must be a whole number from 1 to 10000"),
+        ("page=0", "page", "must be a whole number from 1 to 100000"),
+        ("page=abc", "page", "must be a whole number from 1 to 100000"),
+        ("page=-1", "page", "must be a whole number from 1 to 100000"),
         ("sort=popular", "sort", "must be newest, oldest or relevance"),
         ("sort=relevance", "sort", "relevance needs a search (q)"),
         (
@@ -287,10 +287,10 @@ both!(bad_parameters_are_400_problems_naming_the_field, |app| {
         ),
         ("from=2020-01-02&to=2020-01-01", "to", "must be after from"),
         (
-            "page=101&per_page=100",
+            "page=1001&per_page=100",
             "page",
-            "must be at most 100 with per_page 100: a list reaches its first 10000 items; narrow it with its filters \
-             to reach further",
+            "must be at most 1000 with per_page 100: a list reaches its first 100000 items; narrow it with its \
+             filters to reach further",
         ),
         ("category=khong-co", "category", "no category \"khong-co\" in site \"phuong-chi-minh\""),
         ("category=Tin%20Tuc", "category", "must be a category slug such as dang-uy-xa"),
