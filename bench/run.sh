@@ -22,13 +22,14 @@ CACHE_MB=${CACHE_MB:-32}
 BACKENDS=${BACKENDS:-sqlite postgres}
 PORT=${PORT:-18191}
 NGINX_PORT=${NGINX_PORT:-18192}
+RAW_PORT=${RAW_PORT:-18193}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
 export PGOPTIONS="--client-min-messages=warning"
 
 source bench/lib.sh
 bench_install
 
-cargo build --release --quiet
+cargo build --release --quiet --bin portal --example bytes_server
 BIN=target/release/portal
 WORK=$(mktemp -d)
 chmod 755 "$WORK"   # nginx workers read from here
@@ -150,6 +151,15 @@ for backend in $BACKENDS; do
         read -r CEILING_RPS n50 n99 < <(parse_wrk "$WORK/nginx.txt")
         nginx_stop
         ROWS+=("| nginx, the list's $(stat -c %s "$WORK/www/list.json") bytes as a file (ceiling) | $CEILING_RPS | $n50 | $n99 | 100% | 0 |")
+        # A second reference: actix-web itself answering the same bytes from memory, nothing
+        # else; what portal's cached reads add to actix-web is the gap to it.
+        target/release/examples/bytes_server "$WORK/www/list.json" "$RAW_PORT" &
+        raw=$!
+        wait_up "http://127.0.0.1:$RAW_PORT/list.json"
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$RAW_PORT/list.json" > "$WORK/raw.txt"
+        kill "$raw"; wait "$raw" 2>/dev/null || true
+        read -r r_rps r50 r99 < <(parse_wrk "$WORK/raw.txt")
+        ROWS+=("| actix-web, the same bytes from memory and nothing else (reference) | $r_rps | $r50 | $r99 | $(ratio "$r_rps" "$CEILING_RPS") | 0 |")
     fi
     cached_start=$START_MS
     measure "$backend, cached: article list" "$list"
