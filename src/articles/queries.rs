@@ -4,10 +4,11 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 
 use super::types::*;
 use crate::categories::CategoryRef;
-use crate::db::backend::{SearchOrder, SearchScope, category_in, search_articles};
+use crate::db::backend::{SearchOrder, SearchScope, search_articles};
 use crate::db::schema::{article_counts, articles, categories};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::sites::Site;
@@ -34,10 +35,19 @@ fn visible(scope: &SearchScope) -> Boxed<'static> {
         None => {}
         // One category (no subcategories, the common case) as an equality: on PostgreSQL its
         // prepared statement's one plan then walks the category's index (see `db::Manager`).
-        // Several are written out, a statement of their own, planned for them.
         Some([id]) => q = q.filter(articles::category_id.eq(*id)),
-        Some(ids) => {
-            q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&category_in("articles.category_id", ids)))
+        Some([]) => q = q.filter(articles::category_id.eq_any(Vec::<i64>::new())),
+        // A parent and its subcategories: an equality each, bound, so the statement stays
+        // prepared (one per subtree size) under one plan, the site's newest articles filtered.
+        // Written out as `IN (ids)` it was planned on every request: 0.5-3 ms of planning for
+        // 0.06 ms of work (PostgreSQL parent-category lists at 3.3-5.5k/s, leaves at 8k/s).
+        Some([first, rest @ ..]) => {
+            let mut any: Box<dyn BoxableExpression<articles::table, MultiBackend, SqlType = Bool>> =
+                Box::new(articles::category_id.eq(*first));
+            for id in rest {
+                any = Box::new(any.or(articles::category_id.eq(*id)));
+            }
+            q = q.filter(any);
         }
     }
     if let Some(from) = scope.from {

@@ -434,8 +434,9 @@ fn search_page(
     Ok((ids, total))
 }
 
-/// `column IN (ids)`, the ids written out: category ids come from the database, never from the
-/// client, so they can be inlined, and a plan made for the very categories (a parent's subtree
+/// `column IN (ids)`, the ids written out, for a search (planned for its words anyway): category
+/// ids come from the database, never from the client, so they can be inlined, and a plan made
+/// for the very categories (a parent's subtree
 /// may be most of a site or a handful of articles) finds them by the category index.
 pub fn category_in(column: &str, ids: &[i64]) -> String {
     if ids.is_empty() {

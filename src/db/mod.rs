@@ -71,8 +71,9 @@ impl ManageConnection for Manager {
                 // for 20 rows, so the planner never settles. That planning was a third of the
                 // database's time per uncached list. The queries are written so that one plan
                 // serves every value (a single category is an equality, which its index
-                // answers; several are written out), and full-text searches ask for a plan of
-                // their own (`backend::search_articles`). PostgreSQL 12 or later.
+                // answers; a parent's subtree, an equality each, walks the site's newest), and
+                // full-text searches ask for a plan of their own (`backend::search_articles`).
+                // PostgreSQL 12 or later.
                 conn.batch_execute("SET plan_cache_mode = force_generic_plan").map_err(r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Postgresql(conn))
             }
