@@ -436,8 +436,8 @@ fn search_page(
 
 /// `column IN (ids)`, the ids written out, for a search (planned for its words anyway): category
 /// ids come from the database, never from the client, so they can be inlined, and a plan made
-/// for the very categories (a parent's subtree
-/// may be most of a site or a handful of articles) finds them by the category index.
+/// for the very categories (a parent's subtree may be most of a site or a handful of articles)
+/// finds them by the category index.
 pub fn category_in(column: &str, ids: &[i64]) -> String {
     if ids.is_empty() {
         return "1 = 0".to_owned();
