@@ -132,11 +132,6 @@ where
         res.json()
     }
 
-    /// The URL of this test's database.
-    pub fn db_url(&self) -> portal::config::DatabaseUrl {
-        self._db.url.clone()
-    }
-
     /// A connection to this test's database.
     pub fn conn(&self) -> db::Conn {
         self.state.pool.get().expect("a connection")

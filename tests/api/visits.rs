@@ -201,23 +201,16 @@ async fn days_and_weeks_follow_vietnam_time_postgres() {
 
 both!(two_nodes_on_one_database_add_up, |app| {
     // A second node: its own counter and pool, the same database.
-    let settings = crate::helpers::settings(app.db_url());
-    let pool = portal::db::pool(&settings.database_url, 2, std::time::Duration::from_secs(5));
-    let other = actix_web::web::Data::new(portal::AppState::new(&settings, pool));
-    let other_app = actix_web::test::init_service(portal::app(other.clone())).await;
+    let other = app.another_node(|_| {}).await;
     for i in 0..7 {
         app.send(beacon(&format!("1.1.1.{i}"), json!({"path": "/", "article_id": 1}))).await;
     }
     for i in 0..5 {
-        let res = actix_web::test::call_service(
-            &other_app,
-            beacon(&format!("1.1.1.{i}"), json!({"path": "/", "article_id": 1})).to_request(),
-        )
-        .await;
-        assert_eq!(res.status().as_u16(), 204);
+        let res = other.send(beacon(&format!("1.1.1.{i}"), json!({"path": "/", "article_id": 1}))).await;
+        assert_eq!(res.status, 204);
     }
     assert_eq!(portal::visits::flush(&app.state).await.unwrap(), 7);
-    assert_eq!(portal::visits::flush(&other).await.unwrap(), 5);
+    assert_eq!(portal::visits::flush(&other.state).await.unwrap(), 5);
     let s = app.send(summary("1.1.1.1")).await.json()["data"].clone();
     assert_eq!((s["today"].clone(), s["visitors_today"].clone()), (json!(12), json!(7)));
     let views = app.get_json("/api/v1/sites/phuong-chi-minh/articles/1/views").await;
