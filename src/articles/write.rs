@@ -402,6 +402,20 @@ pub async fn create_article(
 }
 
 /// The `If-Match` of a request: 428 without one, 412 when it names another version.
+/// Names `related` as the articles related to `article_id`, in that order (positions from 1).
+pub fn relate(conn: &mut AnyConnection, article_id: i64, related: &[i64]) -> QueryResult<()> {
+    for (position, id) in related.iter().enumerate() {
+        diesel::insert_into(article_related::table)
+            .values((
+                article_related::article_id.eq(article_id),
+                article_related::related_id.eq(id),
+                article_related::position.eq(position as i32 + 1),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 fn check_if_match(if_match: Option<&str>, row: &ArticleRow) -> Result<(), ApiError> {
     let header = if_match.ok_or(ApiError::PreconditionRequired)?;
     let current = row.etag();
@@ -705,15 +719,7 @@ pub async fn set_related(
         }
         conn.transaction::<_, ApiError, _>(|conn| {
             diesel::delete(article_related::table.filter(article_related::article_id.eq(row.id))).execute(conn)?;
-            for (position, id) in ids.iter().enumerate() {
-                diesel::insert_into(article_related::table)
-                    .values((
-                        article_related::article_id.eq(row.id),
-                        article_related::related_id.eq(id),
-                        article_related::position.eq(position as i32 + 1),
-                    ))
-                    .execute(conn)?;
-            }
+            relate(conn, row.id, &ids)?;
             audit::record(conn, origin, "article.related", &format!("article:{}", row.id), Some(site.id))?;
             Ok(())
         })?;

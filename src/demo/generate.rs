@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::db::schema::{albums, article_related, articles, categories, links, media_items, photos, sites};
+use crate::db::schema::{albums, articles, categories, links, media_items, photos, sites};
 use crate::db::{AnyConnection, backend};
 use crate::error::ApiError;
 
@@ -393,15 +393,7 @@ pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, see
                             chosen.push(pick);
                         }
                     }
-                    for (position, related) in chosen.into_iter().enumerate() {
-                        diesel::insert_into(article_related::table)
-                            .values((
-                                article_related::article_id.eq(id),
-                                article_related::related_id.eq(related),
-                                article_related::position.eq(position as i32 + 1),
-                            ))
-                            .execute(conn)?;
-                    }
+                    crate::articles::write::relate(conn, id, &chosen)?;
                 }
                 made_here.push(id);
             }

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 
 use crate::articles::queries::unique_slug;
 use crate::articles::types::{DRAFT, PUBLISHED};
-use crate::db::schema::{albums, article_related, articles, categories, links, media_items, photos, sites};
+use crate::db::schema::{albums, articles, categories, links, media_items, photos, sites};
 use crate::db::{AnyConnection, backend};
 use crate::error::ApiError;
 
@@ -256,16 +256,11 @@ pub fn seed(conn: &mut AnyConnection, upload_dir: &Path) -> Result<(), ApiError>
             },
             now,
         )?;
-        for (position, article) in HAI_DUONG.iter().enumerate() {
-            let id = insert_article(conn, chi_minh, article, now)?;
-            diesel::insert_into(article_related::table)
-                .values((
-                    article_related::article_id.eq(seed),
-                    article_related::related_id.eq(id),
-                    article_related::position.eq(position as i32 + 1),
-                ))
-                .execute(conn)?;
-        }
+        let hai_duong = HAI_DUONG
+            .iter()
+            .map(|article| insert_article(conn, chi_minh, article, now))
+            .collect::<Result<Vec<_>, _>>()?;
+        crate::articles::write::relate(conn, seed, &hai_duong)?;
         for article in CHI_MINH_OTHERS {
             insert_article(conn, chi_minh, article, now)?;
         }
