@@ -31,7 +31,7 @@ impl Origin {
 
 /// The client address of a request, for the log of an action without an actor yet (sign-in).
 pub fn request_ip(req: &HttpRequest, state: &AppState) -> String {
-    client_ip(req, &state.trusted_proxies).map(|ip| ip.to_string()).unwrap_or_default()
+    client_ip(req, &state.proxies).map(|ip| ip.to_string()).unwrap_or_default()
 }
 
 /// Records one action (`article.publish`) on one target (`article:12`), in the caller's
@@ -45,17 +45,7 @@ pub fn record(
     target: &str,
     site_id: Option<i64>,
 ) -> QueryResult<()> {
-    diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::user_id.eq(Some(origin.user_id)),
-            audit_log::user_email.eq(&origin.email),
-            audit_log::action.eq(action),
-            audit_log::target.eq(target),
-            audit_log::site_id.eq(site_id),
-            audit_log::client_ip.eq(&origin.client_ip),
-            audit_log::created_at.eq(Utc::now().naive_utc()),
-        ))
-        .execute(conn)?;
+    insert(conn, Some(origin.user_id), &origin.email, &origin.client_ip, action, target, site_id)?;
     // Every audited write to a site but a dossier's changes what its public reads answer; of
     // the writes to no site, the public holidays do (0: every site's answers).
     match site_id {
@@ -63,6 +53,48 @@ pub fn record(
         None if action.starts_with("holiday.") => crate::cache::tell_other_nodes(conn, 0),
         _ => Ok(()),
     }
+}
+
+/// Records an event that changes nothing public, by someone who may not be signed in: a
+/// failed sign-in (`email` as typed), a refresh token used twice, a sign-out.
+pub fn note(
+    conn: &mut AnyConnection,
+    user_id: Option<i64>,
+    email: &str,
+    client_ip: &str,
+    action: &str,
+    target: &str,
+) -> QueryResult<()> {
+    insert(conn, user_id, email, client_ip, action, target, None)
+}
+
+/// Records a staff member's read of personal data (a dossier's applicant): who read what,
+/// from where. Changes nothing public.
+pub fn read(conn: &mut AnyConnection, origin: &Origin, action: &str, target: &str, site_id: i64) -> QueryResult<()> {
+    insert(conn, Some(origin.user_id), &origin.email, &origin.client_ip, action, target, Some(site_id))
+}
+
+fn insert(
+    conn: &mut AnyConnection,
+    user_id: Option<i64>,
+    email: &str,
+    client_ip: &str,
+    action: &str,
+    target: &str,
+    site_id: Option<i64>,
+) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::user_id.eq(user_id),
+            audit_log::user_email.eq(email),
+            audit_log::action.eq(action),
+            audit_log::target.eq(target),
+            audit_log::site_id.eq(site_id),
+            audit_log::client_ip.eq(client_ip),
+            audit_log::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)
+        .map(drop)
 }
 
 #[derive(Queryable)]
@@ -87,7 +119,8 @@ pub struct AuditEntry {
     pub id: i64,
     pub user_id: Option<i64>,
     pub user_email: String,
-    /// What was done: `auth.login`, `article.create`, `article.publish`, `category.delete`...
+    /// What was done: `auth.login`, `auth.login_failed`, `auth.refresh_reused`, `auth.logout`,
+    /// `article.create`, `article.publish`, `category.delete`, `dossier.read`...
     pub action: String,
     /// What it was done to: `article:19`, `category:dang-uy-xa`, `user:3`...
     pub target: String,
@@ -98,7 +131,8 @@ pub struct AuditEntry {
 
 /// List the audit log
 ///
-/// Every write through the API, newest first. Admins only.
+/// Every write through the API, failed sign-ins, refresh tokens used twice, sign-outs and
+/// staff reads of dossiers (which name citizens), newest first. Admins only.
 #[utoipa::path(
     tag = "admin",
     params(PageParams),

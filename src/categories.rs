@@ -1,6 +1,6 @@
 //! Categories: each site's tree of news categories, ordered by `position`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
@@ -16,6 +16,10 @@ use crate::db::{AnyConnection, schema::categories};
 use crate::error::{ApiError, Problem};
 use crate::http::{Data, cached_json, field_error, private_json};
 use crate::{sites, text};
+
+/// The deepest a category may sit: a top-level one is at level 1, its sub-categories at 2.
+/// Deeper than a ward's menus go; trees are shown at most this deep.
+pub const MAX_DEPTH: usize = 8;
 
 /// A category as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -105,19 +109,48 @@ impl Tree {
         self.rows.iter().find(|c| c.id == id)
     }
 
-    fn children_of(&self, parent: Option<i64>) -> Vec<CategoryNode> {
-        self.rows
-            .iter()
-            .filter(|c| c.parent_id == parent)
-            .map(|c| CategoryNode {
+    /// The sub-categories of `top` (the top-level ones for `None`), each with its own, at most
+    /// [`MAX_DEPTH`] levels down. Built without recursion, each category once: a tree written
+    /// before the depth limit, or a loop left by two moves at once, can neither overflow the
+    /// stack nor repeat itself (a loop's categories hang under no top-level one, so it shows
+    /// nowhere).
+    fn children_of(&self, top: Option<i64>) -> Vec<CategoryNode> {
+        let mut kids: HashMap<Option<i64>, Vec<&CategoryRow>> = HashMap::new();
+        for c in &self.rows {
+            kids.entry(c.parent_id).or_default().push(c);
+        }
+        let mut seen: HashSet<i64> = top.into_iter().collect();
+        let mut order: Vec<(&CategoryRow, Option<i64>)> = Vec::new();
+        let mut level = vec![top];
+        for _ in 0..MAX_DEPTH {
+            let mut next = Vec::new();
+            for parent in level {
+                for c in kids.get(&parent).map(Vec::as_slice).unwrap_or_default() {
+                    if seen.insert(c.id) {
+                        order.push((c, parent));
+                        next.push(Some(c.id));
+                    }
+                }
+            }
+            level = next;
+        }
+        // Deepest first, so that each category's children are built before it.
+        let mut built: HashMap<Option<i64>, Vec<CategoryNode>> = HashMap::new();
+        for (c, parent) in order.into_iter().rev() {
+            let mut children = built.remove(&Some(c.id)).unwrap_or_default();
+            children.reverse();
+            built.entry(parent).or_default().push(CategoryNode {
                 id: c.id,
                 slug: c.slug.clone(),
                 name: c.name.clone(),
                 description: c.description.clone(),
                 position: c.position,
-                children: self.children_of(Some(c.id)),
-            })
-            .collect()
+                children,
+            });
+        }
+        let mut nodes = built.remove(&top).unwrap_or_default();
+        nodes.reverse();
+        nodes
     }
 
     /// The top-level categories with their sub-categories.
@@ -125,31 +158,64 @@ impl Tree {
         self.children_of(None)
     }
 
-    /// `id` and the ids of every category below it.
+    /// `id` and the ids of the categories below it, at most [`MAX_DEPTH`] levels down (as
+    /// far as the tree shows them).
     pub fn with_descendants(&self, id: i64) -> Vec<i64> {
+        self.below(id, MAX_DEPTH)
+    }
+
+    /// `id` and the ids of the categories below it, `levels` levels down at most.
+    fn below(&self, id: i64, levels: usize) -> Vec<i64> {
         let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
         for c in &self.rows {
             if let Some(p) = c.parent_id {
                 children.entry(p).or_default().push(c.id);
             }
         }
+        let mut seen = HashSet::from([id]);
         let mut ids = vec![id];
-        let mut i = 0;
-        while i < ids.len() {
-            if let Some(kids) = children.get(&ids[i]) {
-                ids.extend(kids.iter().filter(|k| !ids.contains(k)).copied().collect::<Vec<_>>());
+        let mut level = 0..1;
+        for _ in 1..levels {
+            let end = ids.len();
+            for i in level {
+                for kid in children.get(&ids[i]).map(Vec::as_slice).unwrap_or_default() {
+                    if seen.insert(*kid) {
+                        ids.push(*kid);
+                    }
+                }
             }
-            i += 1;
+            if ids.len() == end {
+                break;
+            }
+            level = end..ids.len();
         }
         ids
+    }
+
+    /// How many levels `id` and the categories below it take (1 for one without children).
+    fn height(&self, id: i64) -> usize {
+        let mut seen = HashSet::from([id]);
+        let mut level = vec![id];
+        let mut height = 0;
+        while !level.is_empty() {
+            height += 1;
+            level = self
+                .rows
+                .iter()
+                .filter(|c| c.parent_id.is_some_and(|p| level.contains(&p)) && seen.insert(c.id))
+                .map(|c| c.id)
+                .collect();
+        }
+        height
     }
 
     /// The categories above `row`, from the top down.
     fn ancestors(&self, row: &CategoryRow) -> Vec<CategoryRef> {
         let mut chain = Vec::new();
+        let mut seen = HashSet::from([row.id]);
         let mut parent = row.parent_id;
         while let Some(p) = parent.and_then(|id| self.by_id(id)) {
-            if chain.iter().any(|c: &CategoryRef| c.id == p.id) {
+            if !seen.insert(p.id) {
                 break;
             }
             chain.push(reference(p));
@@ -288,11 +354,23 @@ fn apply(tree: &Tree, row: &mut CategoryRow, input: CategoryInput, creating: boo
         row.parent_id = match parent {
             None => None,
             Some(slug) => match tree.by_slug(&slug) {
-                Some(p) if !creating && tree.with_descendants(row.id).contains(&p.id) => {
+                Some(p) if !creating && tree.below(row.id, usize::MAX).contains(&p.id) => {
                     errors.push(field_error("parent", "must not be the category itself or one below it"));
                     row.parent_id
                 }
-                Some(p) => Some(p.id),
+                Some(p) => {
+                    // Where `p` sits, plus the levels the category brings along.
+                    let levels = tree.ancestors(p).len() + 1 + if creating { 1 } else { tree.height(row.id) };
+                    if levels > MAX_DEPTH {
+                        errors.push(field_error(
+                            "parent",
+                            format!(
+                                "would make the tree {levels} levels deep; categories go at most {MAX_DEPTH} levels deep"
+                            ),
+                        ));
+                    }
+                    Some(p.id)
+                }
                 None => {
                     errors.push(field_error("parent", format!("no category {slug:?} in this site")));
                     None
@@ -331,8 +409,13 @@ where
     F: FnOnce(&mut AnyConnection, &sites::Site, Tree, &Origin) -> Result<T, ApiError> + Send + 'static,
 {
     on_site(state, req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        let tree = Tree::load(conn, site.id)?;
-        conn.transaction(|conn| f(conn, site, tree, origin))
+        // The tree is read under the site's write lock: two moves at once (`a` under `b`, `b`
+        // under `a`) are checked one after the other, and the second sees the loop it would make.
+        crate::db::write(conn, |conn| {
+            crate::db::lock_site(conn, site.id)?;
+            let tree = Tree::load(conn, site.id)?;
+            f(conn, site, tree, origin)
+        })
     })
     .await
 }
@@ -396,7 +479,9 @@ pub async fn create_category(
 
 /// Edit a category
 ///
-/// Renames, moves or reorders. Roles: editors and admins of the site.
+/// Renames, moves or reorders. A category cannot move under itself or one below it, nor
+/// make the tree deeper than 8 levels (422 naming `parent`). Roles: editors and admins of the
+/// site.
 #[utoipa::path(
     tag = "categories",
     params(

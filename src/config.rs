@@ -99,6 +99,57 @@ impl IpNet {
     }
 }
 
+/// The one header a trusted proxy names the client in. Only that header is read: a proxy
+/// passes the others through as the client sent them (nginx appends to `X-Forwarded-For` and
+/// forwards a client's own `Forwarded` untouched), so reading two would let a client choose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProxyHeader {
+    /// `X-Forwarded-For: client, proxy1, proxy2` (nginx's `$proxy_add_x_forwarded_for`).
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded: for=client, for=proxy1`.
+    Forwarded,
+    /// `X-Real-IP: client`, one address set (not appended) by the proxy.
+    XRealIp,
+}
+
+impl ProxyHeader {
+    /// The header's name, lower-case.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ProxyHeader::XForwardedFor => "x-forwarded-for",
+            ProxyHeader::Forwarded => "forwarded",
+            ProxyHeader::XRealIp => "x-real-ip",
+        }
+    }
+}
+
+/// Who may name the client, and in which header.
+#[derive(Debug, Clone, Default)]
+pub struct Proxies {
+    pub trusted: Vec<IpNet>,
+    pub header: ProxyHeader,
+}
+
+/// True for a signing key that could be guessed: fewer than 32 bytes, or a string of few
+/// distinct characters or little entropy (`kkkk...`, `abcabc...`) that a random key of that
+/// length would not be. `openssl rand -hex 32` (64 hex digits, about 256 bits) passes.
+pub fn weak_secret(secret: &str) -> Option<String> {
+    if secret.len() < MIN_JWT_SECRET_BYTES {
+        return Some(format!("too weak ({} bytes)", secret.len()));
+    }
+    let mut counts = std::collections::HashMap::new();
+    for b in secret.bytes() {
+        *counts.entry(b).or_insert(0usize) += 1;
+    }
+    let n = secret.len() as f64;
+    let bits: f64 = counts.values().map(|&c| -(c as f64 / n).log2() * c as f64).sum();
+    if counts.len() < 10 || bits < 128.0 {
+        return Some(format!("too weak ({} distinct characters, about {} bits of entropy)", counts.len(), bits as u64));
+    }
+    None
+}
+
 /// All settings of a running portal.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -125,8 +176,12 @@ pub struct Settings {
     /// The first admin, created on a database without users.
     pub admin_email: Option<String>,
     pub admin_password: Option<Secret>,
-    /// Proxies whose `X-Forwarded-For`/`Forwarded` name the client.
+    /// Proxies whose [`ProxyHeader`] names the client.
     pub trusted_proxies: Vec<IpNet>,
+    /// The header those proxies set.
+    pub proxy_header: ProxyHeader,
+    /// How long a request body may take to arrive, in all.
+    pub body_timeout: Duration,
     /// Where uploaded files are stored.
     pub upload_dir: std::path::PathBuf,
     /// The largest upload accepted, in bytes.
@@ -166,6 +221,8 @@ impl Default for Settings {
             admin_email: None,
             admin_password: None,
             trusted_proxies: Vec::new(),
+            proxy_header: ProxyHeader::XForwardedFor,
+            body_timeout: Duration::from_secs(10),
             upload_dir: "uploads".into(),
             upload_max_bytes: 10 * 1024 * 1024,
             visit_rate_per_minute: 120,
@@ -240,10 +297,9 @@ impl Settings {
             };
         }
         match get("PORTAL_JWT_SECRET") {
-            Some(v) if v.len() < MIN_JWT_SECRET_BYTES => {
+            Some(v) if let Some(why) = weak_secret(&v) => {
                 return Err(format!(
-                    "PORTAL_JWT_SECRET: too weak ({} bytes); use at least {MIN_JWT_SECRET_BYTES} random bytes, e.g. `openssl rand -hex 32`",
-                    v.len()
+                    "PORTAL_JWT_SECRET: {why}; use at least {MIN_JWT_SECRET_BYTES} random bytes, e.g. `openssl rand -hex 32`"
                 ));
             }
             Some(v) => s.jwt_secret = Some(Secret(v)),
@@ -276,6 +332,19 @@ impl Settings {
                 })?;
                 s.trusted_proxies.push(net);
             }
+        }
+        if let Some(v) = get("PORTAL_PROXY_HEADER") {
+            s.proxy_header = match v.trim().to_ascii_lowercase().as_str() {
+                "x-forwarded-for" => ProxyHeader::XForwardedFor,
+                "forwarded" => ProxyHeader::Forwarded,
+                "x-real-ip" => ProxyHeader::XRealIp,
+                _ => {
+                    return Err(format!("PORTAL_PROXY_HEADER: {v:?} is none of x-forwarded-for, forwarded, x-real-ip"));
+                }
+            };
+        }
+        if let Some(v) = get("PORTAL_BODY_TIMEOUT_MS") {
+            s.body_timeout = Duration::from_millis(parse_num("PORTAL_BODY_TIMEOUT_MS", &v, 100, 600_000)?);
         }
         if let Some(v) = get("PORTAL_UPLOAD_DIR") {
             s.upload_dir = v.into();
@@ -370,7 +439,15 @@ mod tests {
         assert!(
             from(&[("PORTAL_JWT_SECRET", "short")]).unwrap_err().starts_with("PORTAL_JWT_SECRET: too weak (5 bytes)")
         );
-        let s = from(&[("PORTAL_ENV", "production"), ("PORTAL_JWT_SECRET", &"k".repeat(32))]).unwrap();
+        // Long enough, but 32 equal characters (or a short pattern repeated) are no key.
+        assert_eq!(
+            from(&[("PORTAL_ENV", "production"), ("PORTAL_JWT_SECRET", &"k".repeat(32))]).unwrap_err(),
+            "PORTAL_JWT_SECRET: too weak (1 distinct characters, about 0 bits of entropy); use at least 32 random \
+             bytes, e.g. `openssl rand -hex 32`"
+        );
+        assert!(from(&[("PORTAL_JWT_SECRET", &"abcd1234".repeat(8))]).is_err());
+        let key = "3f9c2a7e51b04d86c1e9a0b7f4d2c6e8a5b3f1d09e7c8a6b4d2f0e1c3a5b7d9f";
+        let s = from(&[("PORTAL_ENV", "production"), ("PORTAL_JWT_SECRET", key)]).unwrap();
         assert!(s.production && s.jwt_secret.is_some());
         assert_eq!(format!("{:?}", s.jwt_secret), "Some(Secret(***))");
     }

@@ -243,6 +243,16 @@ impl From<diesel::result::Error> for ApiError {
             diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::ForeignKeyViolation, _) => {
                 Self::Conflict("it is still referred to, or refers to something missing".into())
             }
+            // The server went away under a pooled connection (a restart, a network cut): the
+            // client may retry, and the pool drops that connection (see `db::Manager`).
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ClosedConnection
+                | diesel::result::DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => {
+                tracing::warn!(error = info.message(), "the database connection was lost");
+                Self::Unavailable
+            }
             other => Self::internal(format!("database: {other}")),
         }
     }

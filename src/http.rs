@@ -359,33 +359,46 @@ pub fn list_response<T: Serialize>(
     })
 }
 
-/// The client's address: the direct peer, or, when the peer is a trusted proxy, the nearest
-/// address in `X-Forwarded-For` (or `Forwarded: for=`) that is not itself a trusted proxy.
-pub fn client_ip(req: &HttpRequest, trusted: &[crate::config::IpNet]) -> Option<std::net::IpAddr> {
+/// The client's address: the direct peer, or, when the peer is a trusted proxy, the right-most
+/// address in the one header the proxies set ([`crate::config::ProxyHeader`]) that is not
+/// itself a trusted proxy. Every hop left of that was written by the client and is not
+/// believed; no other header is read.
+pub fn client_ip(req: &HttpRequest, proxies: &crate::config::Proxies) -> Option<std::net::IpAddr> {
+    use crate::config::ProxyHeader;
     let peer = req.peer_addr()?.ip();
-    let is_trusted = |ip: std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let is_trusted = |ip: std::net::IpAddr| proxies.trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(peer) {
         return Some(peer);
     }
-    let mut chain: Vec<std::net::IpAddr> = Vec::new();
-    for value in req.headers().get_all("forwarded").filter_map(|v| v.to_str().ok()) {
-        for element in value.split(',') {
-            for pair in element.split(';') {
-                if let Some((k, v)) = pair.trim().split_once('=')
-                    && k.eq_ignore_ascii_case("for")
-                    && let Some(ip) = parse_forwarded_ip(v)
-                {
-                    chain.push(ip);
+    let values = req.headers().get_all(proxies.header.name()).filter_map(|v| v.to_str().ok());
+    let mut chain: Vec<Option<std::net::IpAddr>> = Vec::new();
+    for value in values {
+        match proxies.header {
+            ProxyHeader::XForwardedFor | ProxyHeader::XRealIp => {
+                chain.extend(value.split(',').map(|a| parse_forwarded_ip(a.trim())))
+            }
+            ProxyHeader::Forwarded => {
+                for element in value.split(',') {
+                    let hop = element.split(';').find_map(|pair| {
+                        let (k, v) = pair.trim().split_once('=')?;
+                        k.eq_ignore_ascii_case("for").then(|| parse_forwarded_ip(v))
+                    });
+                    chain.push(hop.flatten());
                 }
             }
         }
     }
-    if chain.is_empty() {
-        for value in req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()) {
-            chain.extend(value.split(',').filter_map(|a| parse_forwarded_ip(a.trim())));
+    // From the right: our proxies are skipped; the first hop they did not write is the client.
+    // A hop that is not an address (`unknown`, garbage) ends the walk at the last proxy.
+    let mut client = peer;
+    for hop in chain.into_iter().rev() {
+        match hop {
+            Some(ip) if is_trusted(ip) => client = ip,
+            Some(ip) => return Some(ip),
+            None => break,
         }
     }
-    Some(chain.into_iter().rev().find(|ip| !is_trusted(*ip)).unwrap_or(peer))
+    Some(client)
 }
 
 /// `1.2.3.4`, `"[2001:db8::1]:443"`, `1.2.3.4:5678` → the address.
@@ -532,9 +545,10 @@ mod tests {
 
     #[test]
     fn client_ip_trusts_only_configured_proxies() {
-        use crate::config::IpNet;
+        use crate::config::{IpNet, Proxies, ProxyHeader};
         let peer = |ip: &str| format!("{ip}:40000").parse::<std::net::SocketAddr>().unwrap();
-        let trusted = [IpNet::parse("10.0.0.0/8").unwrap()];
+        let trusted =
+            Proxies { trusted: vec![IpNet::parse("10.0.0.0/8").unwrap()], header: ProxyHeader::XForwardedFor };
         let req = |from: &str, xff: Option<&str>| {
             let mut r = TestRequest::get().peer_addr(peer(from));
             if let Some(x) = xff {
@@ -551,11 +565,22 @@ mod tests {
             ip("18.207.102.38")
         );
         assert_eq!(client_ip(&req("10.0.0.2", None), &trusted), ip("10.0.0.2"));
+        // Behind nginx a client's own Forwarded header arrives untouched: it is not read.
+        let both = TestRequest::get()
+            .peer_addr(peer("10.0.0.2"))
+            .insert_header(("forwarded", "for=6.6.6.6"))
+            .insert_header(("x-forwarded-for", "18.207.102.38"))
+            .to_http_request();
+        assert_eq!(client_ip(&both, &trusted), ip("18.207.102.38"));
+        // A garbage hop ends the walk: the last proxy is taken, not what the client wrote before it.
+        assert_eq!(client_ip(&req("10.0.0.2", Some("6.6.6.6, unknown")), &trusted), ip("10.0.0.2"));
+        let forwarded = Proxies { header: ProxyHeader::Forwarded, ..trusted.clone() };
         let fwd = TestRequest::get()
             .peer_addr(peer("10.0.0.2"))
-            .insert_header(("forwarded", "for=\"[2001:db8::7]:4711\";proto=https"))
+            .insert_header(("forwarded", "for=6.6.6.6, for=\"[2001:db8::7]:4711\";proto=https"))
+            .insert_header(("x-forwarded-for", "5.5.5.5"))
             .to_http_request();
-        assert_eq!(client_ip(&fwd, &trusted), ip("2001:db8::7"));
+        assert_eq!(client_ip(&fwd, &forwarded), ip("2001:db8::7"));
     }
 
     #[test]

@@ -32,6 +32,14 @@ pub fn parse_date(value: &str) -> Option<NaiveDate> {
     YEARS.contains(&date.year()).then_some(date)
 }
 
+/// An RFC 3339 time, as UTC, whose year both as written and in UTC lies within [`YEARS`]
+/// (`9999-12-31T23:59:59-23:59` is in year 10000 in UTC, which no backend stores alike).
+pub fn parse_instant(value: &str) -> Option<NaiveDateTime> {
+    let t = DateTime::parse_from_rfc3339(value.trim()).ok()?;
+    let utc = t.naive_utc();
+    (YEARS.contains(&t.year()) && YEARS.contains(&utc.year())).then_some(utc)
+}
+
 /// A date (the start of that day in the site's time zone; with `end`, the start of the next
 /// day) or an RFC 3339 time, as UTC, within [`YEARS`].
 pub fn parse_time(
@@ -45,7 +53,7 @@ pub fn parse_time(
     // Bounded by the year as written, whatever the offset makes of it in UTC.
     let parsed = match parse_date(value) {
         Some(date) => Some(site.to_utc((if end { date + Duration::days(1) } else { date }).and_time(NaiveTime::MIN))),
-        None => DateTime::parse_from_rfc3339(value).ok().filter(|t| YEARS.contains(&t.year())).map(|t| t.naive_utc()),
+        None => parse_instant(value),
     };
     if parsed.is_none() {
         errors.push(field_error(
@@ -194,6 +202,13 @@ mod tests {
         assert_eq!(parse_date("1899-12-31"), None);
         assert_eq!(parse_date("2026-2-3"), None);
         assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(parse_instant("9999-12-31T23:59:59-23:59"), None);
+        assert_eq!(parse_instant("2100-12-31T23:00:00-05:00"), None, "2101 in UTC");
+        assert_eq!(parse_instant("1900-01-01T00:30:00+01:00"), None, "1899 in UTC");
+        assert_eq!(
+            parse_instant("2026-12-01T07:00:00+07:00"),
+            NaiveDate::from_ymd_opt(2026, 12, 1).map(|d| d.and_time(NaiveTime::MIN))
+        );
     }
 
     #[test]

@@ -53,11 +53,15 @@ pub struct AppState {
     pub keys: auth::tokens::Keys,
     /// Counts failed sign-ins.
     pub limiter: auth::limiter::LoginLimiter,
-    /// Proxies trusted to name the client.
-    pub trusted_proxies: Vec<config::IpNet>,
+    /// Proxies trusted to name the client, and the header they name it in.
+    pub proxies: config::Proxies,
+    /// `PORTAL_ENV=production`.
+    pub production: bool,
     /// Where uploads are stored, and the largest accepted.
     pub upload_dir: std::path::PathBuf,
     pub upload_max_bytes: usize,
+    /// Where uploaded images are decoded.
+    pub images: uploads::ImagePool,
     /// This node's visit counter.
     pub visits: std::sync::Arc<visits::counter::Counter>,
     /// This node's response cache.
@@ -86,9 +90,12 @@ impl AppState {
             cors_origins: settings.cors_origins.clone(),
             keys: auth::tokens::Keys::new(settings),
             limiter: auth::limiter::LoginLimiter::default(),
-            trusted_proxies: settings.trusted_proxies.clone(),
+            proxies: config::Proxies { trusted: settings.trusted_proxies.clone(), header: settings.proxy_header },
+            production: settings.production,
             upload_dir: settings.upload_dir.clone(),
             upload_max_bytes: settings.upload_max_bytes,
+            // Half the cores: uploads are rare, and reads must not wait behind them.
+            images: uploads::ImagePool::new(settings.workers / 2),
             visits: std::sync::Arc::new(visits::counter::Counter::new(settings.visit_rate_per_minute)),
             responses: cache::ResponseCache::new(settings.cache_bytes),
             sites: sites::SiteMemo::default(),

@@ -36,6 +36,7 @@ impl Metrics {
     /// Counts one answered request. `route` is the matched pattern (`/api/v1/sites/{site}`),
     /// so the label set stays small whatever the paths.
     pub fn observe(&self, method: &str, route: &str, status: u16, took: Duration) {
+        let method = method_label(method);
         let class = status / 100 * 100;
         let record = |s: &RouteStats| {
             s.count.fetch_add(1, Ordering::Relaxed);
@@ -98,6 +99,13 @@ impl Metrics {
     }
 }
 
+/// The label of a request method: the methods HTTP defines, and `OTHER` for any name a client
+/// makes up, so that invented methods cannot grow the series without bound.
+fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 9] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"];
+    KNOWN.into_iter().find(|m| *m == method).unwrap_or("OTHER")
+}
+
 fn gauge(out: &mut String, name: &str, help: &str, kind: &str, value: impl std::fmt::Display) {
     let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
 }
@@ -108,13 +116,16 @@ fn gauge(out: &mut String, name: &str, help: &str, kind: &str, value: impl std::
 /// `portal_http_request_duration_seconds` by method, route and status class; the database
 /// pool; the response cache; the visits counted and not yet written.
 ///
-/// When `PORTAL_METRICS_TOKEN` is set, only with `Authorization: Bearer <that token>`.
+/// When `PORTAL_METRICS_TOKEN` is set, only with `Authorization: Bearer <that token>`; in
+/// production (`PORTAL_ENV=production`) never without it. Unknown request methods are counted
+/// as `OTHER`.
 #[utoipa::path(
     tag = "health",
     security((), ("metrics_token" = [])),
     responses(
         (status = 200, description = "Prometheus text format 0.0.4", content_type = "text/plain", body = String),
         (status = 401, description = "PORTAL_METRICS_TOKEN is set and was not sent", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "In production, PORTAL_METRICS_TOKEN is not set", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/metrics")]
@@ -122,11 +133,22 @@ pub async fn get_metrics(
     state: web::Data<AppState>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, crate::error::ApiError> {
-    if let Some(token) = &state.metrics_token {
-        let sent = req.headers().get(actix_web::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        if sent.and_then(|s| s.strip_prefix("Bearer ")) != Some(token.0.as_str()) {
-            return Err(crate::error::ApiError::Unauthorized("send the metrics token as Authorization: Bearer".into()));
+    match &state.metrics_token {
+        Some(token) => {
+            let sent = req.headers().get(actix_web::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+            let sent = sent.and_then(|s| s.strip_prefix("Bearer ")).unwrap_or("");
+            if !crate::text::same_secret(sent, &token.0) {
+                return Err(crate::error::ApiError::Unauthorized(
+                    "send the metrics token as Authorization: Bearer".into(),
+                ));
+            }
         }
+        None if state.production => {
+            return Err(crate::error::ApiError::Forbidden(
+                "in production /metrics answers only with its token: set PORTAL_METRICS_TOKEN".into(),
+            ));
+        }
+        None => {}
     }
     let mut out = String::with_capacity(8192);
     state.metrics.render(&mut out);

@@ -15,6 +15,11 @@ pub fn words(text: &str) -> Vec<String> {
 /// The longest slug made from a title, in bytes (slugs are ASCII).
 pub const MAX_SLUG_LEN: usize = 80;
 
+/// Compares two secrets (tokens, keys) in a time that does not depend on where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// A URL slug from a title: `Đảng bộ phường Chí Minh` → `dang-bo-phuong-chi-minh`. Never
 /// empty: a title without letters or digits gives `bai-viet`.
 pub fn slugify(title: &str) -> String {

@@ -31,22 +31,68 @@ pub const PUBLIC_PREFIX: &str = "/uploads";
 pub const THUMBNAIL: u32 = 320;
 /// The box a medium variant fits in, in pixels.
 pub const MEDIUM: u32 = 1024;
-/// The largest image side accepted, in pixels (a guard against decompression bombs).
-pub const MAX_IMAGE_SIDE: u32 = 12_000;
+/// The largest image side accepted, in pixels.
+pub const MAX_IMAGE_SIDE: u32 = 20_000;
+/// The most pixels an image may have: a 50-megapixel photo (8660×5773, say). Decoded, that is
+/// 150-200 MB; a PNG of 12000×12000 fits in 420 KB of file and would take 600 MB.
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// The most memory one decoder may ask for.
+const MAX_DECODE_BYTES: u64 = 400 * 1024 * 1024;
+
+/// Where images are decoded: a few threads of their own, one job each at a time, apart from
+/// the blocking pool the database work runs on, so that uploads cannot make reads wait, and a
+/// bound on how many images are in memory at once.
+pub struct ImagePool {
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Images decoded since start (for tests and `/metrics`).
+    pub decoded: std::sync::atomic::AtomicU64,
+}
+
+impl ImagePool {
+    /// A pool decoding `threads` images at once.
+    pub fn new(threads: usize) -> Self {
+        ImagePool {
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(threads.max(1))),
+            decoded: Default::default(),
+        }
+    }
+
+    /// Runs `f` on a thread of the pool once one is free.
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let permit = self.permits.clone().acquire_owned().await.map_err(|_| ApiError::internal("image pool closed"))?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name("image-decode".into())
+            .spawn(move || {
+                let _permit = permit;
+                let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
+            })
+            .map_err(|e| ApiError::internal(format!("starting an image decoder: {e}")))?;
+        self.decoded.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        match rx.await {
+            Ok(Ok(result)) => result,
+            _ => Err(ApiError::internal("an image decoder failed")),
+        }
+    }
+}
 
 /// A type of file accepted, recognised from its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Kind {
     pub content_type: &'static str,
     pub ext: &'static str,
-    /// Set for the images we can decode and resize.
+    /// Set for the images we decode (to check them and read their size) and resize (but
+    /// GIFs, whose animation a still would lose).
     pub image: Option<image::ImageFormat>,
 }
 
 const JPEG: Kind = Kind { content_type: "image/jpeg", ext: "jpg", image: Some(image::ImageFormat::Jpeg) };
 const PNG: Kind = Kind { content_type: "image/png", ext: "png", image: Some(image::ImageFormat::Png) };
 const WEBP: Kind = Kind { content_type: "image/webp", ext: "webp", image: Some(image::ImageFormat::WebP) };
-const GIF: Kind = Kind { content_type: "image/gif", ext: "gif", image: None };
+const GIF: Kind = Kind { content_type: "image/gif", ext: "gif", image: Some(image::ImageFormat::Gif) };
 const PDF: Kind = Kind { content_type: "application/pdf", ext: "pdf", image: None };
 const DOCX: Kind = Kind {
     content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -237,31 +283,47 @@ fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()>
     std::fs::rename(&tmp, &final_path)
 }
 
-/// Hashes, checks, measures and stores a file and its variants.
-fn store(dir: &Path, bytes: &[u8], kind: Kind) -> Result<Stored, ApiError> {
-    let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+/// The SHA-256 of `bytes`, in hex: the name a file is stored under.
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// 422 naming `file`.
+fn bad_file(message: impl Into<String>) -> ApiError {
+    ApiError::Validation(vec![crate::http::field_error("file", message)])
+}
+
+/// Checks, measures and stores a file (hashed `sha256`) and its variants. An image's size is
+/// read from its header first: one of more than [`MAX_PIXELS`] is refused before it is
+/// decoded, and decoding is bounded by [`MAX_DECODE_BYTES`].
+fn store(dir: &Path, bytes: &[u8], kind: Kind, sha256: String) -> Result<Stored, ApiError> {
     let file_name = format!("{sha256}.{}", kind.ext);
     let io = |e: std::io::Error| ApiError::internal(format!("storing an upload: {e}"));
     let mut stored =
         Stored { sha256, file_name, kind, size: bytes.len(), width: None, height: None, thumbnail: None, medium: None };
-    if kind == GIF && bytes.len() >= 10 {
-        stored.width = Some(u32::from(u16::from_le_bytes([bytes[6], bytes[7]])));
-        stored.height = Some(u32::from(u16::from_le_bytes([bytes[8], bytes[9]])));
-    }
     if let Some(format) = kind.image {
-        let unreadable = |e: image::ImageError| {
-            ApiError::Validation(vec![crate::http::field_error("file", format!("not a readable image: {e}"))])
+        let unreadable = |e: image::ImageError| bad_file(format!("not a readable image: {e}"));
+        let reader = || {
+            let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+            let mut limits = image::Limits::default();
+            limits.max_image_width = Some(MAX_IMAGE_SIDE);
+            limits.max_image_height = Some(MAX_IMAGE_SIDE);
+            limits.max_alloc = Some(MAX_DECODE_BYTES);
+            reader.limits(limits);
+            reader
         };
-        let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
-        let mut limits = image::Limits::default();
-        limits.max_image_width = Some(MAX_IMAGE_SIDE);
-        limits.max_image_height = Some(MAX_IMAGE_SIDE);
-        limits.max_alloc = Some(512 * 1024 * 1024);
-        reader.limits(limits);
-        let img = reader.decode().map_err(unreadable)?;
+        let (width, height) = reader().into_dimensions().map_err(unreadable)?;
+        if u64::from(width) * u64::from(height) > MAX_PIXELS {
+            return Err(bad_file(format!(
+                "is {width}×{height} pixels; images may have at most {MAX_PIXELS} pixels (8660×5773, say)"
+            )));
+        }
+        let img = reader().decode().map_err(unreadable)?;
         stored.width = Some(img.width());
         stored.height = Some(img.height());
-        for (bound, suffix) in [(THUMBNAIL, "thumb"), (MEDIUM, "medium")] {
+        let variants: &[(u32, &str)] =
+            if format == image::ImageFormat::Gif { &[] } else { &[(THUMBNAIL, "thumb"), (MEDIUM, "medium")] };
+        for &(bound, suffix) in variants {
             if img.width() <= bound && img.height() <= bound {
                 continue;
             }
@@ -332,7 +394,7 @@ async fn read_file(mut form: Multipart, max: usize) -> Result<(String, Vec<u8>),
         (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than PORTAL_UPLOAD_MAX_BYTES", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not multipart, or a type of file not accepted", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No `file` field, or an unreadable image", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No `file` field, an unreadable image, or one of more than 50,000,000 pixels (named `file`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/sites/{site}/uploads")]
@@ -364,11 +426,25 @@ pub async fn create_upload(
             "accepted: JPEG, PNG, WebP, GIF images; PDF, Word, Excel, PowerPoint documents; MP4, M4A, MP3, WebM, Ogg audio and video".into(),
         )
     })?;
-    let dir = state.upload_dir.clone();
-    let stored =
-        web::block(move || store(&dir, &bytes, kind)).await.map_err(|e| ApiError::internal(e.to_string()))??;
-    let original_name: String = name.chars().filter(|c| !c.is_control()).take(255).collect();
-    let (row, created) = db::run(&state.pool, move |conn| insert(conn, &site, &origin, stored, &original_name)).await?;
+    let sha256 = sha256_hex(&bytes);
+    // The same file again is answered from its row, without decoding it again.
+    let (site_id, hash) = (site.id, sha256.clone());
+    let existing = db::run(&state.pool, move |conn| Ok(existing(conn, site_id, &hash)?)).await?;
+    let (row, created) = match existing {
+        Some(row) => (row, false),
+        None => {
+            let dir = state.upload_dir.clone();
+            let stored = if kind.image.is_some() {
+                state.images.run(move || store(&dir, &bytes, kind, sha256)).await?
+            } else {
+                web::block(move || store(&dir, &bytes, kind, sha256))
+                    .await
+                    .map_err(|e| ApiError::internal(e.to_string()))??
+            };
+            let original_name: String = name.chars().filter(|c| !c.is_control()).take(255).collect();
+            db::run(&state.pool, move |conn| insert(conn, &site, &origin, stored, &original_name)).await?
+        }
+    };
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     let view = UploadView::from(row);
     let url = view.url.clone();
@@ -386,13 +462,8 @@ fn insert(
     s: Stored,
     original_name: &str,
 ) -> Result<(UploadRow, bool), ApiError> {
-    let existing = uploads::table
-        .filter(uploads::site_id.eq(site.id))
-        .filter(uploads::sha256.eq(&s.sha256))
-        .select(UploadRow::as_select())
-        .first(conn)
-        .optional()?;
-    if let Some(row) = existing {
+    // Stored by someone else meanwhile.
+    if let Some(row) = existing(conn, site.id, &s.sha256)? {
         return Ok((row, false));
     }
     conn.transaction::<_, ApiError, _>(|conn| {
@@ -400,6 +471,16 @@ fn insert(
         audit::record(conn, origin, "upload.create", &format!("upload:{id}"), Some(site.id))?;
         Ok((uploads::table.find(id).select(UploadRow::as_select()).first(conn)?, true))
     })
+}
+
+/// The upload of `site_id` with these bytes, if any.
+fn existing(conn: &mut AnyConnection, site_id: i64, sha256: &str) -> QueryResult<Option<UploadRow>> {
+    uploads::table
+        .filter(uploads::site_id.eq(site_id))
+        .filter(uploads::sha256.eq(sha256))
+        .select(UploadRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Writes the row of a stored file and returns its id.
@@ -439,7 +520,7 @@ pub fn import(
     name: &str,
 ) -> Result<UploadView, ApiError> {
     let kind = sniff(bytes, name).ok_or_else(|| ApiError::internal(format!("{name}: not an accepted type")))?;
-    let stored = store(dir, bytes, kind)?;
+    let stored = store(dir, bytes, kind, sha256_hex(bytes))?;
     let id = insert_row(conn, site_id, &stored, name, None)?;
     Ok(UploadView::from(uploads::table.find(id).select(UploadRow::as_select()).first::<UploadRow>(conn)?))
 }

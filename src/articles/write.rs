@@ -650,10 +650,10 @@ pub async fn publish_article(
     let input: PublishInput = optional_body(&body)?;
     let at = match input.published_at.as_deref() {
         None => None,
-        Some(t) => Some(DateTime::parse_from_rfc3339(t).map(|t| t.naive_utc()).map_err(|_| {
+        Some(t) => Some(crate::input::parse_instant(t).ok_or_else(|| {
             ApiError::Validation(vec![field_error(
                 "published_at",
-                "must be an RFC 3339 time such as 2026-12-01T07:00:00+07:00",
+                "must be an RFC 3339 time such as 2026-12-01T07:00:00+07:00, from 1900 to 2100 in UTC",
             )])
         })?),
     };

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::limiter::{PER_ACCOUNT, PER_ADDRESS};
+use super::limiter::{Limit, PER_ACCOUNT, PER_ADDRESS};
 use super::{Actor, Caller, Role, password, tokens};
 use crate::AppState;
 use crate::audit::{self, Origin};
@@ -102,11 +102,18 @@ fn wrong_credentials() -> ApiError {
     ApiError::Unauthorized("the email or the password is wrong".into())
 }
 
+/// The longest email address accepted (RFC 5321: a path of at most 256 octets, less the
+/// angle brackets).
+pub const MAX_EMAIL_BYTES: usize = 254;
+
 /// Sign in
 ///
 /// Trades an email and password for a short-lived access token and a refresh token. A wrong
-/// email and a wrong password get the same answer. Failed attempts are limited per client
-/// address (20) and per account (5) in 15 minutes; beyond that the answer is 429.
+/// email and a wrong password get the same answer. Limits, in 15 minutes: 20 failed attempts
+/// per client address (then 429 with `Retry-After`); past 5 failed attempts on one account,
+/// each further attempt on it waits before it is judged (from half a second, doubling, up to
+/// 8 seconds), but the right password still signs in: no one can lock an account by failing
+/// on purpose. A node takes at most 600 attempts a minute from everyone (then 429).
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -114,8 +121,8 @@ fn wrong_credentials() -> ApiError {
         (status = 200, description = "Signed in", body = TokenPair),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field missing or of the wrong type", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field missing or of the wrong type, or an email longer than 254 bytes", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts from this address, or from everyone; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/login")]
@@ -125,13 +132,22 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
+    if email.len() > MAX_EMAIL_BYTES {
+        return Err(ApiError::Validation(vec![crate::http::field_error(
+            "email",
+            format!("must be at most {MAX_EMAIL_BYTES} bytes"),
+        )]));
+    }
     let email = email.trim().to_lowercase();
     let ip = audit::request_ip(&req, &state);
     let (ip_key, account_key) = (format!("ip:{ip}"), format!("account:{email}"));
     let attempt = state
         .limiter
-        .begin(&[(&ip_key, PER_ADDRESS), (&account_key, PER_ACCOUNT)])
+        .begin_sign_in(&[Limit::refusing(&ip_key, PER_ADDRESS), Limit::slowing(&account_key, PER_ACCOUNT)])
         .map_err(ApiError::TooManyRequests)?;
+    if !attempt.delay.is_zero() {
+        actix_web::rt::time::sleep(attempt.delay).await;
+    }
     let st = state.clone();
     let result = db::run(&state.pool, move |conn| {
         let user: Option<(i64, String)> = users::table
@@ -139,16 +155,18 @@ pub async fn login(
             .select((users::id, users::password_hash))
             .first(conn)
             .optional()?;
-        if password.len() > password::MAX_PASSWORD_BYTES {
-            return Err(wrong_credentials());
-        }
         // An unknown email costs the same hashing as a wrong password.
         let hash = user.as_ref().map_or(password::dummy_hash(), |(_, h)| h.as_str());
-        let valid = password::verify(&password, hash);
-        let Some((id, _)) = user.filter(|_| valid) else {
+        let valid = password.len() <= password::MAX_PASSWORD_BYTES && password::verify(&password, hash);
+        let user_id = user.map(|(id, _)| id);
+        let actor = match user_id.filter(|_| valid) {
+            Some(id) => Actor::load(conn, id)?,
+            None => None,
+        };
+        let Some(actor) = actor else {
+            audit::note(conn, user_id, &email, &ip, "auth.login_failed", &format!("user:{}", user_id.unwrap_or(0)))?;
             return Err(wrong_credentials());
         };
-        let actor = Actor::load(conn, id)?.ok_or_else(wrong_credentials)?;
         conn.transaction(|conn| {
             let pair = issue_pair(conn, &st.keys, &actor, None)?;
             let origin = Origin::of(&actor, ip.clone());
@@ -161,14 +179,14 @@ pub async fn login(
     match result {
         Ok(pair) => {
             state.limiter.reset(&account_key);
-            state.limiter.take_back(&[&ip_key], attempt);
+            state.limiter.take_back(&[&ip_key], attempt.at);
             private_json(&pair, actix_web::http::StatusCode::OK, |_| {})
         }
         // A wrong password stays counted.
         Err(err @ ApiError::Unauthorized(_)) => Err(err),
         // Not judged (no connection in time, say): not counted.
         Err(err) => {
-            state.limiter.take_back(&[&ip_key, &account_key], attempt);
+            state.limiter.take_back(&[&ip_key, &account_key], attempt.at);
             Err(err)
         }
     }
@@ -188,8 +206,13 @@ pub async fn login(
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
     let hash = tokens::hash_refresh_token(body.refresh_token.trim());
+    let ip = audit::request_ip(&req, &state);
     let st = state.clone();
     let pair = db::run(&state.pool, move |conn| {
         let dead = || ApiError::Unauthorized("the refresh token is not valid; sign in again".into());
@@ -212,6 +235,7 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>
         if claimed == 0 {
             revoke_family(conn, &family)?;
             tracing::warn!(user_id, "a used refresh token was presented again: its family is revoked");
+            audit::note(conn, Some(user_id), "", &ip, "auth.refresh_reused", &format!("user:{user_id}"))?;
             return Err(dead());
         }
         if expires_at <= now {
@@ -245,16 +269,23 @@ fn revoke_family(conn: &mut AnyConnection, family: &str) -> QueryResult<usize> {
     )
 )]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
     let hash = tokens::hash_refresh_token(body.refresh_token.trim());
+    let ip = audit::request_ip(&req, &state);
     db::run(&state.pool, move |conn| {
-        let family: Option<String> = refresh_tokens::table
+        let family: Option<(String, i64)> = refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(&hash))
-            .select(refresh_tokens::family)
+            .select((refresh_tokens::family, refresh_tokens::user_id))
             .first(conn)
             .optional()?;
-        if let Some(family) = family {
-            revoke_family(conn, &family)?;
+        if let Some((family, user_id)) = family
+            && revoke_family(conn, &family)? > 0
+        {
+            audit::note(conn, Some(user_id), "", &ip, "auth.logout", &format!("user:{user_id}"))?;
         }
         Ok(())
     })

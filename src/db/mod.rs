@@ -7,6 +7,8 @@
 pub mod backend;
 pub mod schema;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use actix_web::web;
@@ -25,10 +27,88 @@ pub enum AnyConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
-/// The connection pool shared by all workers.
-pub type Pool = r2d2::Pool<Manager>;
 /// A connection borrowed from the pool.
 pub type Conn = PooledConnection<Manager>;
+
+/// The connection pool shared by all workers, with its [`Circuit`].
+#[derive(Clone)]
+pub struct Pool {
+    inner: r2d2::Pool<Manager>,
+    manager: Manager,
+    timeout: Duration,
+}
+
+/// Whether the database takes new connections. It opens when a connect fails (the server is
+/// down, refuses, or cannot be reached): from then on every request that needs a new
+/// connection is answered 503 at once instead of waiting the pool's timeout in a queue, and
+/// one thread tries to connect again every [`Circuit::RETRY`]; the first connect that works
+/// closes it. Nothing needs a restart.
+#[derive(Debug, Default)]
+pub struct Circuit {
+    open: AtomicBool,
+    retrying: AtomicBool,
+}
+
+impl Circuit {
+    /// How often a background connect is tried while the circuit is open.
+    pub const RETRY: Duration = Duration::from_millis(250);
+
+    /// True while connects fail.
+    pub fn is_open(&self) -> bool {
+        self.open.load(Ordering::Acquire)
+    }
+}
+
+impl Pool {
+    /// A connection, waiting up to the pool's timeout (for tests and commands).
+    pub fn get(&self) -> Result<Conn, r2d2::PoolError> {
+        self.inner.get()
+    }
+
+    /// A connection if one is idle now.
+    pub fn try_get(&self) -> Option<Conn> {
+        self.inner.try_get()
+    }
+
+    /// Connections open and idle.
+    pub fn state(&self) -> r2d2::State {
+        self.inner.state()
+    }
+
+    /// The most connections open at once.
+    pub fn max_size(&self) -> u32 {
+        self.inner.max_size()
+    }
+
+    /// True while the database refuses new connections (see [`Circuit`]).
+    pub fn unreachable(&self) -> bool {
+        self.manager.circuit.is_open()
+    }
+
+    /// A connection for a request: at once when one is idle; 503 at once while the circuit is
+    /// open; otherwise waiting at most the pool's timeout, and no longer than it takes the
+    /// circuit to open.
+    pub fn checkout(&self) -> Result<Conn, ApiError> {
+        if self.unreachable() {
+            return Err(ApiError::Unavailable);
+        }
+        if let Some(conn) = self.inner.try_get() {
+            return Ok(conn);
+        }
+        let started = std::time::Instant::now();
+        loop {
+            let left = self.timeout.saturating_sub(started.elapsed());
+            match self.inner.get_timeout(left.min(Duration::from_millis(100)).max(Duration::from_millis(1))) {
+                Ok(conn) => return Ok(conn),
+                Err(e) if self.unreachable() || started.elapsed() >= self.timeout => {
+                    tracing::warn!(error = %e, unreachable = self.unreachable(), "no database connection available");
+                    return Err(ApiError::Unavailable);
+                }
+                Err(_) => {}
+            }
+        }
+    }
+}
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -38,11 +118,48 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
+    circuit: Arc<Circuit>,
 }
 
 impl Manager {
     pub fn new(url: DatabaseUrl) -> Self {
-        Self { url }
+        let url = match url {
+            // A server that takes the TCP connection and never answers must not hold a connect
+            // (and the background retry) forever.
+            DatabaseUrl::Postgres(u) if !u.contains("connect_timeout=") => {
+                let sep = if u.contains('?') { '&' } else { '?' };
+                DatabaseUrl::Postgres(format!("{u}{sep}connect_timeout=2"))
+            }
+            other => other,
+        };
+        Self { url, circuit: Arc::default() }
+    }
+
+    /// Opens the circuit after a failed connect, and starts the one thread that retries.
+    fn connect_failed(&self) {
+        self.circuit.open.store(true, Ordering::Release);
+        if self.circuit.retrying.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        tracing::error!("the database cannot be reached: answering 503 until a connect works again");
+        let manager = self.clone();
+        let spawned = std::thread::Builder::new().name("db-reconnect".into()).spawn(move || {
+            loop {
+                std::thread::sleep(Circuit::RETRY);
+                if let Ok(mut conn) = manager.open()
+                    && ping(&mut conn).is_ok()
+                {
+                    break;
+                }
+            }
+            manager.circuit.retrying.store(false, Ordering::Release);
+            manager.circuit.open.store(false, Ordering::Release);
+            tracing::info!("the database answers again");
+        });
+        if spawned.is_err() {
+            self.circuit.retrying.store(false, Ordering::Release);
+            self.circuit.open.store(false, Ordering::Release);
+        }
     }
 }
 
@@ -51,6 +168,24 @@ impl ManageConnection for Manager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        self.open().inspect_err(|_| self.connect_failed())
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    /// A connection still inside a transaction (a read or write that panicked half-way) is
+    /// dropped rather than handed to the next caller, whose own transaction would otherwise
+    /// become a savepoint that never commits; so is one whose server went away (diesel marks
+    /// it broken when libpq does).
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(conn)
+    }
+}
+
+impl Manager {
+    fn open(&self) -> Result<AnyConnection, r2d2::Error> {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = diesel::SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
@@ -79,27 +214,30 @@ impl ManageConnection for Manager {
             }
         }
     }
-
-    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
-    }
-
-    /// A connection still inside a transaction (a read or write that panicked half-way) is
-    /// dropped rather than handed to the next caller, whose own transaction would otherwise
-    /// become a savepoint that never commits.
-    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
-        diesel::r2d2::R2D2Connection::is_broken(conn)
-    }
 }
 
 /// Builds the pool. Connections are opened lazily, so this never blocks on the database.
 pub fn pool(url: &DatabaseUrl, size: u32, timeout: Duration) -> Pool {
-    r2d2::Pool::builder()
+    let manager = Manager::new(url.clone());
+    let inner = r2d2::Pool::builder()
         .max_size(size)
         .min_idle(Some(0))
         .connection_timeout(timeout)
         .test_on_check_out(false)
-        .build_unchecked(Manager::new(url.clone()))
+        .error_handler(Box::new(QuietErrors))
+        .build_unchecked(manager.clone());
+    Pool { inner, manager, timeout }
+}
+
+/// r2d2 logs every failed connect at error level, several a second during an outage; the
+/// circuit logs the outage once when it begins and once when it ends.
+#[derive(Debug)]
+struct QuietErrors;
+
+impl r2d2::HandleError<r2d2::Error> for QuietErrors {
+    fn handle_error(&self, error: r2d2::Error) {
+        tracing::debug!(%error, "database connect failed");
+    }
 }
 
 /// Runs `f` with a pooled connection on the blocking thread pool. A pool that cannot hand out
@@ -109,12 +247,12 @@ where
     T: Send + 'static,
     F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
 {
+    if pool.unreachable() {
+        return Err(ApiError::Unavailable);
+    }
     let pool = pool.clone();
     web::block(move || {
-        let mut conn = pool.get().map_err(|e| {
-            tracing::warn!(error = %e, "no database connection available");
-            ApiError::Unavailable
-        })?;
+        let mut conn = pool.checkout()?;
         f(&mut conn)
     })
     .await
@@ -132,7 +270,7 @@ where
     T: Send + 'static,
     F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
 {
-    if let Some(mut conn) = pool.try_get()
+    if let Some(mut conn) = pool.try_get().filter(|_| !pool.unreachable())
         && matches!(*conn, AnyConnection::Sqlite(_))
     {
         // One transaction for all its statements: one snapshot (a counted total and its page
@@ -143,6 +281,56 @@ where
             .unwrap_or_else(|_| Err(ApiError::internal("a read panicked")));
     }
     run(pool, f).await
+}
+
+/// Runs `f` in a transaction that writes: on SQLite one begun `IMMEDIATE`, which takes the
+/// write lock first, so that what `f` reads stays true until it commits (a plain `BEGIN`
+/// reads a snapshot, and its first write then fails with "database is locked" when another
+/// writer went first); on PostgreSQL a plain one (lock what must not change with
+/// [`lock_site`] or a conditional `UPDATE`). Inside a transaction already, a savepoint.
+pub fn write<T, E>(conn: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let immediate = match conn {
+        AnyConnection::Sqlite(c) => {
+            let depth = AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?;
+            if depth.is_none() {
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            }
+            depth.is_none()
+        }
+        AnyConnection::Postgresql(_) => false,
+    };
+    if !immediate {
+        return conn.transaction(f);
+    }
+    type Manager = <AnyConnection as Connection>::TransactionManager;
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn).inspect_err(|_| {
+                let _ = Manager::rollback_transaction(conn);
+            })?;
+            Ok(value)
+        }
+        Err(e) => {
+            Manager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
+/// Locks site `site_id` against other writers of its structure (its category tree) until the
+/// transaction ends: on PostgreSQL its row, `FOR NO KEY UPDATE` (rows that refer to the site
+/// are still written meanwhile); on SQLite [`write`] holds the database's write lock already.
+pub fn lock_site(conn: &mut AnyConnection, site_id: i64) -> QueryResult<()> {
+    if matches!(conn, AnyConnection::Postgresql(_)) {
+        diesel::sql_query("SELECT id FROM sites WHERE id = $1 FOR NO KEY UPDATE")
+            .bind::<diesel::sql_types::BigInt, _>(site_id)
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Error raised while migrating.

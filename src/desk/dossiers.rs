@@ -332,7 +332,9 @@ pub fn advance(
         let days = super::procedures_by_id(conn, &[row.procedure_id])?.get(&row.procedure_id).map_or(0, |p| p.2);
         due = deadline(conn, site, at, days)?;
     }
-    diesel::update(dossiers::table.find(row.id))
+    // Only from the status read above: of two moves at once (done and withdrawn, say), the
+    // second finds the status changed and changes nothing.
+    let moved = diesel::update(dossiers::table.find(row.id).filter(dossiers::status.eq(row.status)))
         .set((
             dossiers::status.eq(to),
             dossiers::due_at.eq(due),
@@ -341,6 +343,12 @@ pub fn advance(
             dossiers::updated_at.eq(at),
         ))
         .execute(conn)?;
+    if moved == 0 {
+        return Err(ApiError::Conflict(format!(
+            "the dossier was moved by someone else at the same time (it was {}); read it again",
+            status_of(row.status).0
+        )));
+    }
     diesel::insert_into(dossier_events::table)
         .values((
             dossier_events::dossier_id.eq(row.id),
@@ -367,8 +375,10 @@ pub struct LookupParams {
 ///
 /// By the code and key printed on the receipt: its status, deadline and history, with the
 /// applicant's name shortened. A wrong or missing key is answered as an unknown code, so
-/// codes cannot be tried one after another. Staff of the site (with a token) need no key and
-/// get everything. Both answers are private (`no-store`).
+/// codes cannot be tried one after another; wrong keys are limited to 30 per client address
+/// in 15 minutes (then 429), and past 5 wrong keys for one code each further try waits
+/// before it is answered. Staff of the site (with a token) need no key and get everything;
+/// their reads are kept in the audit log. Both answers are private (`no-store`).
 #[utoipa::path(
     tag = "desk",
     params(
@@ -381,39 +391,66 @@ pub struct LookupParams {
         (status = 200, description = "The dossier", body = Data<Dossier>, headers(("Cache-Control" = String))),
         (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site, or no dossier with that code and key", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong keys from this address; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/dossiers/{code}")]
 pub async fn get_dossier(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     path: web::Path<(String, String)>,
     params: web::Query<LookupParams>,
 ) -> Result<HttpResponse, ApiError> {
+    use crate::auth::limiter::{LOOKUPS_PER_ADDRESS, LOOKUPS_PER_CODE, Limit};
     let (slug, code) = path.into_inner();
     let key = params.into_inner().key.unwrap_or_default().trim().to_ascii_uppercase();
+    let ip = audit::request_ip(&req, &state);
+    // Keys are guessed by anonymous callers: wrong ones are limited per address (then 429) and
+    // slowed down per code (never refused, so no one can keep a citizen from their dossier).
+    let (ip_key, code_key) = (format!("lookup-ip:{ip}"), format!("lookup-code:{slug}/{code}"));
+    let limited = matches!(caller, Caller::Anonymous);
+    let attempt = if limited {
+        let limits = [Limit::refusing(&ip_key, LOOKUPS_PER_ADDRESS), Limit::slowing(&code_key, LOOKUPS_PER_CODE)];
+        let attempt = state.limiter.begin(&limits).map_err(ApiError::TooManyRequests)?;
+        if !attempt.delay.is_zero() {
+            actix_web::rt::time::sleep(attempt.delay).await;
+        }
+        Some(attempt)
+    } else {
+        None
+    };
     let st = state.clone();
-    let dossier = db::run(&state.pool, move |conn| {
+    let result = db::run(&state.pool, move |conn| {
         let context = st.sites.get(conn, &st.responses, &slug)?;
-        let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(context.site.id).is_some());
+        let staff = caller.actor_opt(conn)?.filter(|a| a.role_on(context.site.id).is_some());
         let unknown = || ApiError::not_found(format!("no dossier {code:?} with that key at this desk"));
         let row = match find(conn, context.site.id, &code) {
             Err(ApiError::NotFound(_)) => return Err(unknown()),
             other => other?,
         };
-        if !staff && !same_key(&row.lookup_key, &key) {
-            return Err(unknown());
+        match &staff {
+            // The full dossier names the citizen: who read it is kept.
+            Some(actor) => audit::read(
+                conn,
+                &audit::Origin::of(actor, ip),
+                "dossier.read",
+                &format!("dossier:{code}"),
+                context.site.id,
+            )?,
+            None if !crate::text::same_secret(&row.lookup_key, &key) => return Err(unknown()),
+            None => {}
         }
-        one(conn, &context.site, row, staff)
+        one(conn, &context.site, row, staff.is_some())
     })
-    .await?;
-    private_json(&Data { data: dossier }, StatusCode::OK, |_| {})
-}
-
-/// Compares keys in a time that does not depend on where they differ.
-fn same_key(stored: &str, given: &str) -> bool {
-    stored.len() == given.len() && stored.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    .await;
+    if let Some(attempt) = attempt
+        && !matches!(result, Err(ApiError::NotFound(_)))
+    {
+        state.limiter.take_back(&[&ip_key, &code_key], attempt.at);
+    }
+    private_json(&Data { data: result? }, StatusCode::OK, |_| {})
 }
 
 /// The filters of the staff's dossier list.
@@ -469,24 +506,27 @@ pub async fn list_dossiers(
         }
     };
     check(errors)?;
-    let (data, total) = on_site(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, _, _, _| {
-        let filtered = || {
-            let mut q = dossiers::table.filter(dossiers::site_id.eq(site.id)).into_boxed();
-            if let Some(s) = status {
-                q = q.filter(dossiers::status.eq(s));
-            }
-            q
-        };
-        let total: i64 = filtered().count().get_result(conn)?;
-        let rows = filtered()
-            .order((dossiers::received_at.desc(), dossiers::id.desc()))
-            .limit(page.limit())
-            .offset(page.offset())
-            .select(DossierRow::as_select())
-            .load(conn)?;
-        Ok((views(conn, site, rows, true)?, total))
-    })
-    .await?;
+    let (data, total) =
+        on_site(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, _, _, origin| {
+            // The list names citizens: who read it is kept.
+            audit::read(conn, origin, "dossier.list", &format!("dossiers:{}", site.slug), site.id)?;
+            let filtered = || {
+                let mut q = dossiers::table.filter(dossiers::site_id.eq(site.id)).into_boxed();
+                if let Some(s) = status {
+                    q = q.filter(dossiers::status.eq(s));
+                }
+                q
+            };
+            let total: i64 = filtered().count().get_result(conn)?;
+            let rows = filtered()
+                .order((dossiers::received_at.desc(), dossiers::id.desc()))
+                .limit(page.limit())
+                .offset(page.offset())
+                .select(DossierRow::as_select())
+                .load(conn)?;
+            Ok((views(conn, site, rows, true)?, total))
+        })
+        .await?;
     private_list_response(&req, data, page, total)
 }
 
@@ -641,7 +681,7 @@ pub async fn move_dossier(
     check.finish()?;
     let to = to.ok_or_else(|| ApiError::internal("status"))?;
     let dossier = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, _, origin| {
-        conn.transaction(|conn| {
+        db::write(conn, |conn| {
             advance(conn, site, &code, to, &note, Utc::now().naive_utc(), Some(actor.id))?;
             audit::record(conn, origin, "dossier.move", &format!("dossier:{code}:{}", status_of(to).0), Some(site.id))?;
             let row = find(conn, site.id, &code)?;

@@ -185,7 +185,7 @@ pub async fn record_visit(
         }
     }
     let now = Utc::now();
-    let Some(ip) = client_ip(&req, &state.trusted_proxies) else {
+    let Some(ip) = client_ip(&req, &state.proxies) else {
         return Ok(HttpResponse::NoContent().finish());
     };
     if state.visits.admit(ip, now) {
@@ -235,7 +235,7 @@ pub async fn get_summary(
         total: figures.total,
         visitors_today: figures.visitors_today,
         online: figures.online,
-        client_ip: client_ip(&req, &state.trusted_proxies).map(|ip| ip.to_string()),
+        client_ip: client_ip(&req, &state.proxies).map(|ip| ip.to_string()),
         date: site.day(now),
         time_zone: site.tz.name().to_owned(),
     };
@@ -276,15 +276,16 @@ pub async fn get_history(
     let site = site_clock(&state, &path).await?;
     let mut errors = Vec::new();
     let mut date = |field: &str, v: &Option<String>| {
-        v.as_deref().and_then(|v| match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.push(field_error(field, "must be a date such as 2026-11-26"));
+        v.as_deref().and_then(|v| match crate::input::parse_date(v) {
+            Some(d) => Some(d),
+            None => {
+                errors.push(field_error(field, "must be a date such as 2026-11-26, from 1900 to 2100"));
                 None
             }
         })
     };
     let to = date("to", &params.to).unwrap_or_else(|| site.day(Utc::now()));
+    // Bounded dates: 29 days before 1900-01-01 is still a date.
     let from = date("from", &params.from).unwrap_or(to - Duration::days(29));
     if from > to {
         errors.push(field_error("from", "must not be after to"));

@@ -47,7 +47,7 @@ both!(sign_in_me_and_the_same_answer_for_unknown_emails, |app| {
     assert_eq!(app.call("GET", "/api/v1/me", None, None).await.status, 401);
 });
 
-both!(sign_in_attempts_are_limited_per_account, |app| {
+both!(failures_on_an_account_slow_it_down_but_never_lock_it, |app| {
     app.add_user("bientap@chiminh.gov.vn", portal::auth::Role::Editor, Some("phuong-chi-minh"));
     let attempt = |password: &'static str| {
         app.call(
@@ -60,13 +60,11 @@ both!(sign_in_attempts_are_limited_per_account, |app| {
     for _ in 0..5 {
         assert_eq!(attempt("sai mat khau roi").await.status, 401);
     }
-    // Now even the right password waits.
-    let limited = attempt(PASSWORD).await;
-    assert_eq!(limited.status, 429);
-    assert_eq!(limited.json()["type"], "/problems/too-many-requests");
-    let wait: u64 = limited.header("retry-after").unwrap().parse().unwrap();
-    assert!((1..=900).contains(&wait), "{wait}");
-    // Another account from the same address is not blocked yet.
+    // The right password, after a wait, still signs in (see hardening.rs for the stranger's
+    // failures from another address).
+    let pair = attempt(PASSWORD).await;
+    assert_eq!(pair.status, 200);
+    // Another account from the same address is not blocked.
     let other = app
         .call("POST", "/api/v1/auth/login", None, Some(json!({"email": "khac@chiminh.gov.vn", "password": "x"})))
         .await;
@@ -74,19 +72,6 @@ both!(sign_in_attempts_are_limited_per_account, |app| {
 });
 
 both!(guesses_sent_at_once_are_limited_too, |app| {
-    app.add_user("bientap@chiminh.gov.vn", portal::auth::Role::Editor, Some("phuong-chi-minh"));
-    // Ten wrong passwords in flight together: five are judged, the others wait their turn.
-    let guesses = (0..10).map(|n| {
-        app.call(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"email": "bientap@chiminh.gov.vn", "password": format!("doan sai {n}")})),
-        )
-    });
-    let mut statuses: Vec<u16> = futures_util::future::join_all(guesses).await.iter().map(|r| r.status).collect();
-    statuses.sort();
-    assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
     // A sign-in that succeeds is not counted against its address.
     app.add_user("phongvien@chiminh.gov.vn", portal::auth::Role::Author, Some("phuong-chi-minh"));
     for _ in 0..25 {
@@ -100,6 +85,30 @@ both!(guesses_sent_at_once_are_limited_too, |app| {
             .await;
         assert_eq!(ok.status, 200);
     }
+    // Twenty-five wrong guesses in flight together from one address: twenty are judged, the
+    // others are refused at once.
+    let guesses = (0..25).map(|n| {
+        app.call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": format!("doan{n}@chiminh.gov.vn"), "password": "doan sai"})),
+        )
+    });
+    let mut statuses: Vec<u16> = futures_util::future::join_all(guesses).await.iter().map(|r| r.status).collect();
+    statuses.sort();
+    assert_eq!(statuses, [[401; 20].as_slice(), &[429; 5]].concat());
+    let limited = app
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "phongvien@chiminh.gov.vn", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(limited.json()["type"], "/problems/too-many-requests");
+    let wait: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=900).contains(&wait), "{wait}");
 });
 
 both!(malformed_sign_in_bodies_are_problems, |app| {

@@ -8,6 +8,7 @@ mod auth;
 mod cache;
 mod categories;
 mod desk;
+mod hardening;
 mod http;
 mod library;
 mod openapi;
