@@ -291,6 +291,57 @@ fn compress(body: &[u8]) -> (Bytes, Bytes) {
     (Bytes::from(gzip), Bytes::from(br))
 }
 
+/// The query parameters each `GET` of the OpenAPI document takes. A cacheable read keeps only
+/// those: `?zz=<random>` neither makes a new entry (a flood of them pushed the hot ones out)
+/// nor reaches the handler (or the `Link` it writes).
+pub struct DocumentedQueries {
+    routes: Vec<(actix_web::dev::ResourceDef, Vec<String>)>,
+    /// Path → index in `routes` (`usize::MAX`: none), so that a hot path is matched once.
+    known: moka::sync::Cache<String, usize>,
+}
+
+impl DocumentedQueries {
+    /// Reads the `GET` operations and their query parameters from `doc`.
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .filter_map(|(path, item)| {
+                let names = item
+                    .get
+                    .as_ref()?
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .filter(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
+                    .map(|p| p.name.clone())
+                    .collect();
+                Some((actix_web::dev::ResourceDef::new(path.as_str()), names))
+            })
+            .collect();
+        DocumentedQueries { routes, known: moka::sync::Cache::new(10_000) }
+    }
+
+    /// `query` with only the parameters the route of `path` documents, in the order sent; `None`
+    /// when it keeps them all (or the path is no documented read).
+    fn keep(&self, path: &str, query: &str) -> Option<String> {
+        let route = self.known.get(path).unwrap_or_else(|| {
+            let found = self.routes.iter().position(|(def, _)| def.is_match(path)).unwrap_or(usize::MAX);
+            self.known.insert(path.to_owned(), found);
+            found
+        });
+        let names = &self.routes.get(route)?.1;
+        let documented = |pair: &str| {
+            let name = pair.split('=').next().unwrap_or("");
+            url::form_urlencoded::parse(name.as_bytes()).next().is_some_and(|(n, _)| names.iter().any(|k| *k == n))
+        };
+        let pairs: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
+        let kept: Vec<&str> = pairs.iter().copied().filter(|p| documented(p)).collect();
+        (kept.len() != pairs.len()).then(|| kept.join("&"))
+    }
+}
+
 /// The middleware: answers kept requests from memory, keeps new public answers, and makes a
 /// site's answers stale after a successful write to it.
 pub async fn layer(
@@ -337,6 +388,16 @@ pub async fn layer(
         && !req.headers().contains_key(header::AUTHORIZATION);
     if !cacheable {
         return Ok(next.call(req).await?.map_body(|_, b| EitherBody::left(b.boxed())));
+    }
+    if !req.query_string().is_empty()
+        && let Some(documented) = req.app_data::<web::Data<DocumentedQueries>>()
+        && let Some(kept) = documented.keep(&path, req.query_string())
+    {
+        let uri = if kept.is_empty() { path.clone() } else { format!("{path}?{kept}") };
+        match uri.parse() {
+            Ok(uri) => req.head_mut().uri = uri,
+            Err(_) => return Ok(next.call(req).await?.map_body(|_, b| EitherBody::left(b.boxed()))),
+        }
     }
     let entries = cache.entries.as_ref().expect("enabled");
     let key = format!("{}?{}", path, req.query_string());

@@ -16,6 +16,7 @@ pub mod db;
 pub mod demo;
 pub mod desk;
 pub mod error;
+pub mod guards;
 pub mod health;
 pub mod home;
 pub mod http;
@@ -41,6 +42,11 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::{CorsOrigins, Settings};
 use crate::error::ApiError;
 use crate::http::CachePolicy;
+
+/// The largest JSON body accepted: an article's body may be 500,000 bytes of HTML
+/// (`articles::write::MAX_BODY_BYTES`), which JSON escaping (quotes, `<` as `\u003c` by some
+/// clients) can make several times longer.
+pub const MAX_JSON_BYTES: usize = 4 * 1024 * 1024;
 
 /// What every handler shares.
 pub struct AppState {
@@ -76,6 +82,8 @@ pub struct AppState {
     /// once only add memory (full-text buffers) and hold pooled connections the other reads
     /// need; the rest wait their turn here, outside the pool.
     pub searches: std::sync::Arc<tokio::sync::Semaphore>,
+    /// How long a request body may take to arrive.
+    pub body_timeout: std::time::Duration,
     /// How long a request waits for its turn (the pool's own timeout).
     pub wait_limit: std::time::Duration,
 }
@@ -103,6 +111,7 @@ impl AppState {
             metrics_token: settings.metrics_token.clone(),
             searches: std::sync::Arc::new(tokio::sync::Semaphore::new(settings.workers.max(1))),
             wait_limit: settings.pool_timeout,
+            body_timeout: settings.body_timeout,
         }
     }
 }
@@ -149,22 +158,26 @@ pub fn app(
         .app_data(state)
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
-        .app_data(web::JsonConfig::default().limit(64 * 1024).error_handler(error::json_error))
+        .app_data(web::JsonConfig::default().limit(MAX_JSON_BYTES).error_handler(error::json_error))
         .configure(routes)
         .split_for_parts();
     // validator_url "none": Swagger UI would otherwise load a badge from validator.swagger.io.
     let docs_config = utoipa_swagger_ui::Config::default().validator_url("none").try_it_out_enabled(true);
     let doc = openapi::finish(doc);
     let methods = web::Data::new(error::RouteMethods::from_openapi(&doc));
+    let queries = web::Data::new(cache::DocumentedQueries::from_openapi(&doc));
     app.app_data(methods)
+        .app_data(queries)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", doc).config(docs_config))
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(error::no_route))
+        .wrap(from_fn(guards::body_deadline))
         .wrap(from_fn(cache::layer))
         .wrap(from_fn(accept_json))
         .wrap(Compress::default())
         .wrap(cors)
         .wrap(from_fn(error::problem_errors))
+        .wrap(from_fn(guards::security_headers))
         .wrap(from_fn(head_as_get))
         .wrap(from_fn(telemetry::request_log))
 }

@@ -22,9 +22,11 @@ pub struct Pending {
     pub days: HashMap<(i64, NaiveDate), DayCounts>,
     /// (site, article, local day) → views.
     pub articles: HashMap<(i64, i64, NaiveDate), i64>,
-    /// (site, local day, address, user agent) → last seen. Held in memory until the flush
-    /// hashes it with the day's salt; never written as such.
-    pub visitors: HashMap<(i64, NaiveDate, IpAddr, String), NaiveDateTime>,
+    /// (site, local day, visitor's address) → last seen. Held in memory until the flush
+    /// hashes it with the day's salt; never written as such. A visitor is an address (an
+    /// IPv6 network's /64, see [`visitor_address`]), not an address and a user agent: agents
+    /// are the client's to choose, and one address rotating them made a visitor each.
+    pub visitors: HashMap<(i64, NaiveDate, IpAddr), NaiveDateTime>,
 }
 
 impl Pending {
@@ -54,6 +56,21 @@ impl Pending {
 pub struct DayCounts {
     pub views: i64,
     pub bots: i64,
+}
+
+/// The address a visitor is counted by: an IPv4 address (an IPv4-mapped IPv6 one as IPv4),
+/// or the /64 network of an IPv6 address. One subscriber line or device gets a whole /64 and
+/// picks addresses in it at will (privacy extensions rotate them daily), so counting IPv6
+/// addresses one by one would count one visitor many times, and let one client escape the
+/// per-address rate.
+pub fn visitor_address(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+        },
+        v4 => v4,
+    }
 }
 
 /// What a site needs for counting: its id and time zone.
@@ -187,10 +204,12 @@ impl Counter {
     }
 
     /// False when `ip` has sent more than its share this minute (the visit is then ignored).
+    /// IPv6 addresses share the share of their /64.
     pub fn admit(&self, ip: IpAddr, at: DateTime<Utc>) -> bool {
         if self.per_minute == 0 {
             return true;
         }
+        let ip = visitor_address(ip);
         let minute = at.timestamp() / 60;
         let mut rate = self.rate.lock().unwrap_or_else(|e| e.into_inner());
         if rate.0 != minute {
@@ -202,15 +221,7 @@ impl Counter {
     }
 
     /// Counts one visit.
-    pub fn record(
-        &self,
-        site: SiteClock,
-        article: Option<i64>,
-        ip: IpAddr,
-        user_agent: &str,
-        bot: bool,
-        at: DateTime<Utc>,
-    ) {
+    pub fn record(&self, site: SiteClock, article: Option<i64>, ip: IpAddr, bot: bool, at: DateTime<Utc>) {
         let day = site.day(at);
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         let counts = pending.days.entry((site.id, day)).or_default();
@@ -223,11 +234,7 @@ impl Counter {
             *pending.articles.entry((site.id, article, day)).or_default() += 1;
         }
         let seen = at.naive_utc();
-        pending
-            .visitors
-            .entry((site.id, day, ip, user_agent.to_owned()))
-            .and_modify(|t| *t = (*t).max(seen))
-            .or_insert(seen);
+        pending.visitors.entry((site.id, day, visitor_address(ip))).and_modify(|t| *t = (*t).max(seen)).or_insert(seen);
     }
 
     /// Takes everything pending, leaving nothing.
@@ -326,8 +333,8 @@ mod tests {
         // A flush writes 2 views: kept figures stay exact, and one reader is sent to the database.
         let ip: IpAddr = "1.2.3.4".parse().unwrap();
         let at = "2026-11-26T03:00:00Z".parse::<DateTime<Utc>>().unwrap();
-        c.record(site, None, ip, "Mozilla/5.0", false, at);
-        c.record(site, None, ip, "Mozilla/5.0", false, at);
+        c.record(site, None, ip, false, at);
+        c.record(site, None, ip, false, at);
         let batch = c.take();
         c.add_written(&batch);
         assert!(c.figures_from_memory(site, today).is_none(), "the first reader reads again");

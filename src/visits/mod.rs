@@ -141,7 +141,7 @@ async fn site_clock(state: &web::Data<AppState>, slug: &str) -> Result<SiteClock
         (status = 400, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 4 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A bad path, or an article not of this site", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad path, or an article that is not a published article of this site (drafts and missing ids alike)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/sites/{site}/visits")]
@@ -170,8 +170,17 @@ pub async fn record_visit(
         let owner = match state.visits.cached_article_site(article) {
             Some(owner) => Some(owner),
             None => {
+                // Published ones only: a draft's id is answered as one that does not exist, so
+                // the beacon tells no one which unpublished articles there are.
+                let now = Utc::now().naive_utc();
                 let owner: Option<i64> = db::run(&state.pool, move |conn| {
-                    Ok(articles::table.find(article).select(articles::site_id).first(conn).optional()?)
+                    Ok(articles::table
+                        .find(article)
+                        .filter(articles::status.eq(crate::articles::types::PUBLISHED))
+                        .filter(articles::published_at.le(now))
+                        .select(articles::site_id)
+                        .first(conn)
+                        .optional()?)
                 })
                 .await?;
                 if let Some(o) = owner {
@@ -181,7 +190,10 @@ pub async fn record_visit(
             }
         };
         if owner != Some(site.id) {
-            return Err(ApiError::Validation(vec![field_error("article_id", "is not an article of this site")]));
+            return Err(ApiError::Validation(vec![field_error(
+                "article_id",
+                "is not a published article of this site",
+            )]));
         }
     }
     let now = Utc::now();
@@ -190,7 +202,7 @@ pub async fn record_visit(
     };
     if state.visits.admit(ip, now) {
         let agent = req.headers().get(actix_web::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-        state.visits.record(site, input.article_id, ip, agent, counter::is_bot(agent), now);
+        state.visits.record(site, input.article_id, ip, counter::is_bot(agent), now);
     }
     Ok(HttpResponse::NoContent().insert_header(("Cache-Control", "no-store")).finish())
 }

@@ -66,7 +66,7 @@ fn write(conn: &mut AnyConnection, batch: &Pending) -> QueryResult<i64> {
         .execute(conn)?;
     }
     let mut salts: HashMap<NaiveDate, String> = HashMap::new();
-    for ((site, day, ip, agent), seen) in &batch.visitors {
+    for ((site, day, ip), seen) in &batch.visitors {
         let salt = match salts.get(day) {
             Some(s) => s.clone(),
             None => {
@@ -75,7 +75,7 @@ fn write(conn: &mut AnyConnection, batch: &Pending) -> QueryResult<i64> {
                 s
             }
         };
-        let visitor = visitor_hash(&salt, *site, &ip.to_string(), agent);
+        let visitor = visitor_hash(&salt, *site, &ip.to_string());
         diesel::sql_query(
             "INSERT INTO visitor_days (site_id, day, visitor) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
@@ -106,13 +106,11 @@ fn salt_of(conn: &mut AnyConnection, day: NaiveDate) -> QueryResult<String> {
 }
 
 /// A visitor's pseudonym for one day: nothing links it to the address once the salt is gone.
-fn visitor_hash(salt: &str, site: i64, ip: &str, agent: &str) -> String {
+fn visitor_hash(salt: &str, site: i64, ip: &str) -> String {
     let digest = Sha256::new()
         .chain_update(salt.as_bytes())
         .chain_update(site.to_be_bytes())
         .chain_update(ip.as_bytes())
-        .chain_update([0])
-        .chain_update(agent.as_bytes())
         .finalize();
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }

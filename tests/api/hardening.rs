@@ -399,3 +399,278 @@ both!(images_are_bounded_before_they_are_decoded, |app| {
     assert_eq!(again.status, 200);
     assert_eq!(app.state.images.decoded.load(Ordering::Relaxed), decoded);
 });
+
+// 9. A database that goes away: 503 at once (never 500), `/readyz` says so, and the node
+// heals by itself when the database is back. A proxy between the app and PostgreSQL cuts
+// every connection and refuses new ones, then lets them through again.
+
+struct FaultProxy {
+    addr: std::net::SocketAddr,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    open: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+}
+
+impl FaultProxy {
+    fn to(upstream: std::net::SocketAddr) -> FaultProxy {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let open = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (up2, open2) = (up.clone(), open.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().map_while(Result::ok) {
+                if !up2.load(Ordering::SeqCst) {
+                    drop(client); // accepted, then closed at once: the server "went away"
+                    continue;
+                }
+                let Ok(server) = std::net::TcpStream::connect(upstream) else { continue };
+                let mut conns = open2.lock().unwrap();
+                conns.push(client.try_clone().unwrap());
+                conns.push(server.try_clone().unwrap());
+                for (mut from, mut to) in [(client.try_clone().unwrap(), server.try_clone().unwrap()), (server, client)]
+                {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Both);
+                    });
+                }
+            }
+        });
+        FaultProxy { addr, up, open }
+    }
+
+    /// Cuts every connection and refuses new ones.
+    fn cut(&self) {
+        self.up.store(false, std::sync::atomic::Ordering::SeqCst);
+        for conn in self.open.lock().unwrap().drain(..) {
+            let _ = conn.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
+    fn restore(&self) {
+        self.up.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[actix_web::test]
+async fn a_database_outage_is_503_at_once_and_heals_by_itself() {
+    let Some(base) = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("TEST_DATABASE_URL is not set: PostgreSQL not tested");
+        return;
+    };
+    let upstream = url::Url::parse(&base).unwrap();
+    let upstream = std::net::ToSocketAddrs::to_socket_addrs(&(
+        upstream.host_str().unwrap().to_owned(),
+        upstream.port().unwrap_or(5432),
+    ))
+    .unwrap()
+    .next()
+    .unwrap();
+    let proxy = FaultProxy::to(upstream);
+    let proxied = proxy.addr;
+    let app = spawn_with(Backend::Postgres, move |s| {
+        let portal::config::DatabaseUrl::Postgres(url) = &s.database_url else { unreachable!() };
+        let mut url = url::Url::parse(url).unwrap();
+        url.set_host(Some("127.0.0.1")).unwrap();
+        url.set_port(Some(proxied.port())).unwrap();
+        s.database_url = portal::config::DatabaseUrl::Postgres(url.to_string());
+        s.pool_size = 4;
+        s.pool_timeout = std::time::Duration::from_secs(2);
+        s.cache_bytes = 0;
+    })
+    .await
+    .unwrap();
+    let history = format!("{SITE}/visits/history");
+    let many = |n: usize| futures_util::future::join_all((0..n).map(|_| app.get(&history)));
+    assert!(many(8).await.iter().all(|r| r.status == 200));
+
+    proxy.cut();
+    let started = std::time::Instant::now();
+    let answers = many(40).await;
+    let took = started.elapsed();
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![503; 40], "lost connections are 503, never 500");
+    assert!(answers.iter().all(|r| r.header("retry-after") == Some("1")));
+    assert_eq!(answers[0].json()["type"], "/problems/service-unavailable");
+    // The first connect that fails opens the circuit: nobody waits the pool's 2 s timeout.
+    assert!(took < std::time::Duration::from_millis(1500), "40 requests took {took:?}");
+    let started = std::time::Instant::now();
+    let later = many(40).await;
+    assert!(later.iter().all(|r| r.status == 503));
+    assert!(started.elapsed() < std::time::Duration::from_millis(500), "{:?}", started.elapsed());
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status, 503);
+
+    proxy.restore();
+    let mut healed = false;
+    for _ in 0..100 {
+        if app.get("/readyz").await.status == 200 {
+            healed = true;
+            break;
+        }
+        actix_web::rt::time::sleep(portal::db::Circuit::RETRY / 5).await;
+    }
+    assert!(healed, "the node did not reconnect by itself");
+    assert!(many(8).await.iter().all(|r| r.status == 200));
+}
+
+// 10. The smaller ones.
+
+both!(lookups_are_limited_per_address_and_slowed_per_code, |app| {
+    use portal::auth::limiter::{LOOKUPS_PER_ADDRESS, LOOKUPS_PER_CODE};
+    let staff = app.staff().await;
+    let res = app
+        .call(
+            "POST",
+            format!("{SITE}/dossiers"),
+            Some(&staff.author),
+            Some(json!({"procedure": "1.004194", "applicant_name": "Lê Thị Tra"})),
+        )
+        .await;
+    let d = res.json()["data"].clone();
+    let (code, key) = (d["code"].as_str().unwrap().to_owned(), d["lookup_key"].as_str().unwrap().to_owned());
+    let lookup = |ip: &str, code: &str, key: &str| {
+        let req = TestRequest::get()
+            .uri(&format!("{SITE}/dossiers/{code}?key={key}"))
+            .peer_addr(format!("{ip}:40000").parse().unwrap());
+        app.send(req)
+    };
+    // Wrong keys for this code from many addresses: slowed, never refused; the citizen's own
+    // key still finds the dossier.
+    for i in 0..LOOKUPS_PER_CODE + 1 {
+        assert_eq!(lookup(&format!("5.5.5.{i}"), &code, "AAAAAAAA").await.status, 404);
+    }
+    assert_eq!(lookup("18.207.102.38", &code, &key).await.status, 200);
+    // One address trying codes: refused past its allowance, whatever the code.
+    for i in 0..LOOKUPS_PER_ADDRESS {
+        assert_eq!(lookup("6.6.6.6", &format!("000.00.14.H23-261203-{i:04}"), "AAAAAAAA").await.status, 404);
+    }
+    let refused = lookup("6.6.6.6", &code, &key).await;
+    assert_eq!(refused.status, 429);
+    assert!(refused.header("retry-after").is_some());
+    // Staff reads name the citizen: they are in the audit log.
+    assert_eq!(app.call("GET", format!("{SITE}/dossiers/{code}"), Some(&staff.author), None).await.status, 200);
+    let log = app.call("GET", "/api/v1/audit", Some(&staff.admin), None).await.json();
+    let read = log["data"].as_array().unwrap().iter().find(|e| e["action"] == "dossier.read").cloned();
+    assert_eq!(read.map(|e| e["target"].clone()), Some(json!(format!("dossier:{code}"))));
+});
+
+both!(the_beacon_tells_drafts_and_missing_articles_alike, |app| {
+    let staff = app.staff().await;
+    let draft = app
+        .call(
+            "POST",
+            format!("{SITE}/articles"),
+            Some(&staff.author),
+            Some(json!({"title": "Bản nháp bí mật", "category": "tin-tuc"})),
+        )
+        .await;
+    assert_eq!(draft.status, 201, "{}", String::from_utf8_lossy(&draft.body));
+    let id = draft.json()["data"]["id"].as_i64().unwrap();
+    let beacon = |article: i64| {
+        let req = TestRequest::post()
+            .uri(&format!("{SITE}/visits"))
+            .peer_addr("1.2.3.4:5".parse().unwrap())
+            .insert_header(("content-type", "application/json"))
+            .set_payload(json!({"path": "/x", "article_id": article}).to_string());
+        app.send(req)
+    };
+    let (of_draft, of_nothing) = (beacon(id).await, beacon(987_654).await);
+    assert_eq!((of_draft.status, of_nothing.status), (422, 422));
+    assert_eq!(of_draft.body, of_nothing.body);
+    assert_eq!(of_draft.json()["errors"][0]["field"], "article_id");
+});
+
+both!(unknown_parameters_make_no_new_cache_entries, |app| {
+    use std::sync::atomic::Ordering;
+    let first = app.get(&format!("{SITE}/articles?per_page=5")).await;
+    let misses = app.state.responses.misses.load(Ordering::Relaxed);
+    let (entries, _) = app.state.responses.size();
+    for i in 0..30 {
+        let res = app.get(&format!("{SITE}/articles?zz={i}&per_page=5&cache-buster={i}")).await;
+        assert_eq!(res.status, 200);
+        assert_eq!(res.body, first.body);
+        assert_eq!(res.header("link"), first.header("link"), "the Link names documented parameters only");
+    }
+    assert_eq!(app.state.responses.misses.load(Ordering::Relaxed), misses);
+    assert_eq!(app.state.responses.size().0, entries);
+});
+
+both!(an_article_of_half_a_megabyte_is_taken_and_far_dates_are_not, |app| {
+    let staff = app.staff().await;
+    let body = format!("<p>{}</p>", "Đại hội đại biểu Đảng bộ phường. ".repeat(9_000));
+    assert!(body.len() > 400_000 && body.len() < 500_000, "{}", body.len());
+    let res = app
+        .call(
+            "POST",
+            format!("{SITE}/articles"),
+            Some(&staff.editor),
+            Some(json!({"title": "Văn kiện dài", "category": "tin-tuc", "body_html": body})),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body[..res.body.len().min(300)]));
+    let id = res.json()["data"]["id"].as_i64().unwrap();
+    let publish = app
+        .call(
+            "POST",
+            format!("{SITE}/articles/{id}/publish"),
+            Some(&staff.editor),
+            Some(json!({"published_at": "9999-12-31T23:59:59-23:59"})),
+        )
+        .await;
+    assert_eq!(publish.status, 422);
+    assert_eq!(fields(&publish), ["published_at"]);
+});
+
+both!(answers_cannot_be_sniffed_or_framed, |app| {
+    for path in ["/api/v1/sites", "/api/v1/khong-co", "/docs/", "/healthz"] {
+        let res = app.get(path).await;
+        assert_eq!(res.header("x-content-type-options"), Some("nosniff"), "{path}");
+        assert_eq!(res.header("x-frame-options"), Some("DENY"), "{path}");
+        assert!(res.header("content-security-policy").unwrap().contains("frame-ancestors 'none'"), "{path}");
+    }
+    let docs = app.get("/docs/").await;
+    assert!(docs.header("content-security-policy").unwrap().contains("script-src 'self'"));
+    assert_eq!(
+        app.get("/api/v1/sites").await.header("content-security-policy"),
+        Some("default-src 'none'; frame-ancestors 'none'")
+    );
+});
+
+both!(one_address_is_one_visitor_whatever_its_agents, |app| {
+    let beacon = |peer: &str, agent: String| {
+        let req = TestRequest::post()
+            .uri(&format!("{SITE}/visits"))
+            .peer_addr(peer.parse().unwrap())
+            .insert_header(("user-agent", agent))
+            .set_payload(json!({"path": "/"}).to_string());
+        app.send(req)
+    };
+    for i in 0..40 {
+        assert_eq!(beacon("1.2.3.4:5", format!("Mozilla/5.0 (Windows NT 10.0) Chrome/{i}.0")).await.status, 204);
+    }
+    // Addresses of one IPv6 /64 are one visitor; another /64 is another.
+    for i in 1..=5 {
+        assert_eq!(beacon(&format!("[2001:db8:1:2::{i}]:5"), "Mozilla/5.0".into()).await.status, 204);
+    }
+    assert_eq!(beacon("[2001:db8:1:3::1]:5", "Mozilla/5.0".into()).await.status, 204);
+    portal::visits::flush(&app.state).await.unwrap();
+    let s = app.get_json(&format!("{SITE}/visits/summary")).await["data"].clone();
+    assert_eq!((s["today"].clone(), s["visitors_today"].clone()), (json!(46), json!(3)));
+});
+
+#[actix_web::test]
+async fn an_ipv6_network_shares_one_visit_rate() {
+    let app = spawn_with(Backend::Sqlite, |s| s.visit_rate_per_minute = 3).await.unwrap();
+    for i in 1..=6 {
+        let req = TestRequest::post()
+            .uri(&format!("{SITE}/visits"))
+            .peer_addr(format!("[2001:db8:1:2::{i}]:5").parse().unwrap())
+            .insert_header(("user-agent", "Mozilla/5.0"))
+            .set_payload(json!({"path": "/"}).to_string());
+        assert_eq!(app.send(req).await.status, 204);
+    }
+    portal::visits::flush(&app.state).await.unwrap();
+    assert_eq!(app.get_json(&format!("{SITE}/visits/summary")).await["data"]["today"], 3);
+}

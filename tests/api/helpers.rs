@@ -168,7 +168,7 @@ pub async fn spawn_with(
     let mut settings =
         Settings { database_url: db.url.clone(), upload_dir: uploads.path().to_owned(), ..Settings::default() };
     tweak(&mut settings);
-    let pool = db.pool(settings.pool_size, settings.pool_timeout.as_millis() as u64);
+    let pool = portal::db::pool(&settings.database_url, settings.pool_size, settings.pool_timeout);
     {
         let pool = pool.clone();
         let settings = settings.clone();

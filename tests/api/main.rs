@@ -12,6 +12,7 @@ mod hardening;
 mod http;
 mod library;
 mod openapi;
+mod process;
 mod schema;
 mod sites;
 mod uploads;
