@@ -65,6 +65,16 @@ pub struct Attempt {
     pub delay: Duration,
 }
 
+impl Attempt {
+    /// Waits out the attempt's delay (none for most), before it is judged.
+    pub async fn wait(self) -> Attempt {
+        if !self.delay.is_zero() {
+            actix_web::rt::time::sleep(self.delay).await;
+        }
+        self
+    }
+}
+
 type Hashed = u128;
 
 /// Counts attempts by key (`ip:...`, `account:...`, `code:...`).

@@ -144,10 +144,9 @@ pub async fn login(
     let attempt = state
         .limiter
         .begin_sign_in(&[Limit::refusing(&ip_key, PER_ADDRESS), Limit::slowing(&account_key, PER_ACCOUNT)])
-        .map_err(ApiError::TooManyRequests)?;
-    if !attempt.delay.is_zero() {
-        actix_web::rt::time::sleep(attempt.delay).await;
-    }
+        .map_err(ApiError::TooManyRequests)?
+        .wait()
+        .await;
     let st = state.clone();
     let result = db::run(&state.pool, move |conn| {
         let user: Option<(i64, String)> = users::table

@@ -35,7 +35,6 @@ pub type Conn = PooledConnection<Manager>;
 pub struct Pool {
     inner: r2d2::Pool<Manager>,
     manager: Manager,
-    timeout: Duration,
 }
 
 /// Whether the database takes new connections. It opens when a connect fails (the server is
@@ -96,11 +95,12 @@ impl Pool {
             return Ok(conn);
         }
         let started = std::time::Instant::now();
+        let timeout = self.inner.connection_timeout();
         loop {
-            let left = self.timeout.saturating_sub(started.elapsed());
+            let left = timeout.saturating_sub(started.elapsed());
             match self.inner.get_timeout(left.min(Duration::from_millis(100)).max(Duration::from_millis(1))) {
                 Ok(conn) => return Ok(conn),
-                Err(e) if self.unreachable() || started.elapsed() >= self.timeout => {
+                Err(e) if self.unreachable() || started.elapsed() >= timeout => {
                     tracing::warn!(error = %e, unreachable = self.unreachable(), "no database connection available");
                     return Err(ApiError::Unavailable);
                 }
@@ -226,7 +226,7 @@ pub fn pool(url: &DatabaseUrl, size: u32, timeout: Duration) -> Pool {
         .test_on_check_out(false)
         .error_handler(Box::new(QuietErrors))
         .build_unchecked(manager.clone());
-    Pool { inner, manager, timeout }
+    Pool { inner, manager }
 }
 
 /// r2d2 logs every failed connect at error level, several a second during an outage; the

@@ -413,11 +413,7 @@ pub async fn get_dossier(
     let limited = matches!(caller, Caller::Anonymous);
     let attempt = if limited {
         let limits = [Limit::refusing(&ip_key, LOOKUPS_PER_ADDRESS), Limit::slowing(&code_key, LOOKUPS_PER_CODE)];
-        let attempt = state.limiter.begin(&limits).map_err(ApiError::TooManyRequests)?;
-        if !attempt.delay.is_zero() {
-            actix_web::rt::time::sleep(attempt.delay).await;
-        }
-        Some(attempt)
+        Some(state.limiter.begin(&limits).map_err(ApiError::TooManyRequests)?.wait().await)
     } else {
         None
     };
