@@ -13,11 +13,11 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::audit;
 use crate::auth::{Caller, Role, on_site};
+use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{albums, photos};
 use crate::db::{AnyConnection, MultiBackend};
-use crate::error::{ApiError, Problem};
+use crate::http::input::{Checker, Need, free_slug};
 use crate::http::{Data, List, Page, PageParams, cached_json, list_response, list_total, private_json};
-use crate::input::{Checker, Need, free_slug};
 use crate::sites::Site;
 
 /// The most photos an album holds.
@@ -254,7 +254,7 @@ pub async fn list_albums(
 ) -> Result<HttpResponse, ApiError> {
     let page = Page::from_params(&params)?;
     let slug = path.into_inner();
-    let (data, total) = crate::sites::read(&state, slug, move |conn, context| {
+    let (data, total) = crate::sites::context::read(&state, slug, move |conn, context| {
         Ok(self::page(conn, &context.site, page.limit(), page.offset(), true)?)
     })
     .await?;
@@ -284,7 +284,7 @@ pub async fn get_album(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, slug) = path.into_inner();
-    let album = crate::sites::read(&state, site_slug, move |conn, context| {
+    let album = crate::sites::context::read(&state, site_slug, move |conn, context| {
         let row = find(conn, context.site.id, &slug)?;
         Ok(detail(conn, &context.site, row)?)
     })
@@ -338,7 +338,7 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut AlbumRow, input: Album
     row.slug = match slug {
         Some(slug) => slug,
         None if creating => {
-            free_slug(&row.title, &taken_slugs(conn, site.id, row.id, &crate::text::slugify(&row.title))?)
+            free_slug(&row.title, &taken_slugs(conn, site.id, row.id, &crate::core::text::slugify(&row.title))?)
         }
         None => row.slug.clone(),
     };

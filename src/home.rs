@@ -8,11 +8,11 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::albums::AlbumSummary;
+use crate::articles::search::SearchScope;
 use crate::articles::{queries, types::ArticleSummary};
-use crate::categories::CategoryNode;
-use crate::db::backend::SearchScope;
+use crate::categories::tree::CategoryNode;
+use crate::core::error::{ApiError, Problem};
 use crate::desk::Desk;
-use crate::error::{ApiError, Problem};
 use crate::http::{Data, cached_json};
 use crate::links::LinkGroup;
 use crate::media::MediaItem;
@@ -87,7 +87,7 @@ pub async fn get_home(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
-    let home = crate::sites::read(&state, slug, move |conn, context| {
+    let home = crate::sites::context::read(&state, slug, move |conn, context| {
         let site = &context.site;
         let scope = SearchScope::public(site.id, Utc::now().naive_utc());
         let latest_articles = queries::newest(conn, site, &context.categories, &scope, ARTICLES)?;

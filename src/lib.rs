@@ -11,23 +11,18 @@ pub mod audit;
 pub mod auth;
 pub mod cache;
 pub mod categories;
-pub mod config;
+pub mod core;
 pub mod db;
 pub mod demo;
 pub mod desk;
-pub mod error;
-pub mod guards;
 pub mod health;
 pub mod home;
 pub mod http;
-pub mod input;
 pub mod links;
 pub mod media;
-pub mod metrics;
 pub mod openapi;
+pub mod publishing;
 pub mod sites;
-pub mod telemetry;
-pub mod text;
 pub mod uploads;
 pub mod visits;
 
@@ -39,9 +34,11 @@ use actix_web::{App, HttpServer, ResponseError, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::config::{CorsOrigins, Settings};
-use crate::error::ApiError;
+use crate::core::config::{CorsOrigins, Settings};
+use crate::core::error::ApiError;
+use crate::core::{config, error, metrics, telemetry};
 use crate::http::CachePolicy;
+use diesel::RunQueryDsl;
 
 /// The largest JSON body accepted: an article's body may be 500,000 bytes of HTML
 /// (`articles::write::MAX_BODY_BYTES`), which JSON escaping (quotes, `<` as `\u003c` by some
@@ -71,11 +68,11 @@ pub struct AppState {
     /// This node's visit counter.
     pub visits: std::sync::Arc<visits::counter::Counter>,
     /// This node's response cache.
-    pub responses: cache::ResponseCache,
+    pub responses: web::Data<cache::ResponseCache>,
     /// Sites and their categories as last read (kept while their generation holds).
-    pub sites: sites::SiteMemo,
+    pub sites: sites::context::SiteMemo,
     /// Request counts and latencies.
-    pub metrics: metrics::Metrics,
+    pub metrics: std::sync::Arc<metrics::Metrics>,
     /// The bearer token `/metrics` wants, if any.
     pub metrics_token: Option<config::Secret>,
     /// Searches running at once: one per core. A search is CPU-bound in the database, so more at
@@ -88,7 +85,17 @@ pub struct AppState {
     pub wait_limit: std::time::Duration,
 }
 
+/// What schedules publications: the cache sync makes a site's kept answers stale when one of
+/// their times passes.
+const DUE_TIMES: &[cache::DueTimes] = &[articles::queries::coming_publications];
+
 impl AppState {
+    /// Reads the other nodes' writes and the publication times that have come, once (the
+    /// server does it every [`cache::SYNC_EVERY`]).
+    pub fn sync_cache(&self, conn: &mut db::AnyConnection) -> diesel::QueryResult<()> {
+        cache::sync(conn, &self.responses, DUE_TIMES)
+    }
+
     /// The state for `settings` over `pool`.
     pub fn new(settings: &Settings, pool: db::Pool) -> Self {
         AppState {
@@ -105,9 +112,9 @@ impl AppState {
             // Half the cores: uploads are rare, and reads must not wait behind them.
             images: uploads::ImagePool::new(settings.workers / 2),
             visits: std::sync::Arc::new(visits::counter::Counter::new(settings.visit_rate_per_minute)),
-            responses: cache::ResponseCache::new(settings.cache_bytes),
-            sites: sites::SiteMemo::default(),
-            metrics: metrics::Metrics::default(),
+            responses: web::Data::new(cache::ResponseCache::new(settings.cache_bytes)),
+            sites: sites::context::SiteMemo::default(),
+            metrics: std::sync::Arc::default(),
             metrics_token: settings.metrics_token.clone(),
             searches: std::sync::Arc::new(tokio::sync::Semaphore::new(settings.workers.max(1))),
             wait_limit: settings.pool_timeout,
@@ -131,10 +138,10 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(auth::routes::configure)
             .configure(uploads::configure)
             .configure(visits::configure)
-            .service(audit::list_audit),
+            .service(audit::routes::list_audit),
     )
     .configure(health::configure)
-    .service(metrics::get_metrics)
+    .service(health::get_metrics)
     .service(uploads::get_upload);
 }
 
@@ -152,6 +159,9 @@ pub fn app(
     >,
 > {
     let cors = cors(&state.cors_origins);
+    let metrics = state.metrics.clone();
+    let (responses, pool) = (state.responses.clone(), web::Data::new(state.pool.clone()));
+    let body_timeout = web::Data::new(http::guards::BodyTimeout(state.body_timeout));
     let (app, doc) = App::new()
         .into_utoipa_app()
         .openapi(<openapi::ApiDoc as utoipa::OpenApi>::openapi())
@@ -168,16 +178,20 @@ pub fn app(
     let queries = web::Data::new(cache::DocumentedQueries::from_openapi(&doc));
     app.app_data(methods)
         .app_data(queries)
+        .app_data(web::Data::from(metrics))
+        .app_data(responses)
+        .app_data(pool)
+        .app_data(body_timeout)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", doc).config(docs_config))
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(error::no_route))
-        .wrap(from_fn(guards::body_deadline))
+        .wrap(from_fn(http::guards::body_deadline))
         .wrap(from_fn(cache::layer))
         .wrap(from_fn(accept_json))
         .wrap(Compress::default())
         .wrap(cors)
         .wrap(from_fn(error::problem_errors))
-        .wrap(from_fn(guards::security_headers))
+        .wrap(from_fn(http::guards::security_headers))
         .wrap(from_fn(head_as_get))
         .wrap(from_fn(telemetry::request_log))
 }
@@ -252,13 +266,41 @@ pub fn accepts_json(accept: Option<&actix_web::http::header::HeaderValue>) -> bo
     })
 }
 
+/// Applies every pending migration, then rebuilds the search index if a migration asked for
+/// it (and tells the nodes already serving, whose kept searches may find otherwise now).
+/// Returns how many migrations were applied.
+pub fn migrate(conn: &mut db::AnyConnection) -> Result<usize, db::MigrationError> {
+    db::migrate_then(conn, |conn| {
+        let started = std::time::Instant::now();
+        if let Some(articles @ 1..) = articles::search::rebuild_index_if_asked(conn)? {
+            tracing::info!(articles, seconds = started.elapsed().as_secs_f64(), "search index rebuilt");
+            db::versions::bump(conn, 0)?;
+        }
+        Ok(())
+    })
+}
+
+/// Rebuilds the whole search index from the articles now (`portal reindex`), for articles a
+/// node of an older version saved after a newer one had rebuilt the index. Migrates first;
+/// returns how many articles were indexed.
+pub fn reindex(conn: &mut db::AnyConnection) -> Result<usize, db::MigrationError> {
+    migrate(conn)?;
+    db::with_migration_lock(conn, |conn| {
+        diesel::sql_query("INSERT INTO search_rebuild (reason) VALUES ('portal reindex')").execute(conn)?;
+        let indexed = articles::search::rebuild_index_if_asked(conn)?.unwrap_or(0);
+        // Searches kept by nodes already serving may find otherwise now.
+        db::versions::bump(conn, 0)?;
+        Ok(indexed)
+    })
+}
+
 /// Prepares the database for serving: applies pending migrations, creates the first admin
 /// when asked and there is no user, and, when asked and the database holds no site yet, loads
 /// the demo content.
 pub fn prepare_database(pool: &db::Pool, settings: &Settings) -> Result<(), String> {
     let seed_demo = settings.seed_demo;
     let mut conn = pool.get().map_err(|e| format!("database: cannot connect: {e}"))?;
-    let applied = db::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
+    let applied = migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
     if applied > 0 {
         tracing::info!(applied, "migrations applied");
     }
@@ -307,7 +349,7 @@ pub async fn run(
     flush_every: std::time::Duration,
 ) -> Result<(), String> {
     let flusher = actix_web::rt::spawn(visits::flush_forever(state.clone(), flush_every));
-    let syncer = actix_web::rt::spawn(cache::sync_forever(state.clone()));
+    let syncer = actix_web::rt::spawn(cache::sync_forever(state.pool.clone(), state.responses.clone(), DUE_TIMES));
     let result = server.await.map_err(|e| format!("server: {e}"));
     flusher.abort();
     syncer.abort();

@@ -11,10 +11,10 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::audit;
 use crate::auth::{Caller, Role, on_site};
+use crate::core::error::{ApiError, Problem};
 use crate::db::{AnyConnection, schema::links};
-use crate::error::{ApiError, Problem};
+use crate::http::input::{Checker, Need};
 use crate::http::{Data, cached_json, private_json};
-use crate::input::{Checker, Need};
 
 /// A link as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -107,7 +107,8 @@ pub async fn list_links(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
-    let groups = crate::sites::read(&state, slug, move |conn, context| Ok(groups(conn, context.site.id)?)).await?;
+    let groups =
+        crate::sites::context::read(&state, slug, move |conn, context| Ok(groups(conn, context.site.id)?)).await?;
     cached_json(&req, &Data { data: groups }, state.cache)
 }
 
@@ -132,8 +133,10 @@ pub async fn get_link(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
-    let link =
-        crate::sites::read(&state, slug, move |conn, context| Ok(Link::from(find(conn, context.site.id, id)?))).await?;
+    let link = crate::sites::context::read(&state, slug, move |conn, context| {
+        Ok(Link::from(find(conn, context.site.id, id)?))
+    })
+    .await?;
     cached_json(&req, &Data { data: link }, state.cache)
 }
 

@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use portal::auth::{Role, accounts};
-use portal::config::Settings;
-use portal::{db, demo, openapi, telemetry};
+use portal::core::config::Settings;
+use portal::core::telemetry;
+use portal::{db, demo, openapi};
 
 /// Headless JSON API for the web portals of Vietnamese wards and communes.
 ///
@@ -138,7 +139,7 @@ fn connect(settings: &Settings) -> Result<db::Conn, String> {
 
 fn migrate(settings: &Settings) -> Result<(), String> {
     let mut conn = connect(settings)?;
-    let applied = db::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
+    let applied = portal::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
     println!("{applied} migration(s) applied");
     Ok(())
 }
@@ -146,7 +147,7 @@ fn migrate(settings: &Settings) -> Result<(), String> {
 fn reindex(settings: &Settings) -> Result<(), String> {
     let mut conn = connect(settings)?;
     let started = std::time::Instant::now();
-    let indexed = db::reindex(&mut conn).map_err(|e| format!("database: reindex failed: {e}"))?;
+    let indexed = portal::reindex(&mut conn).map_err(|e| format!("database: reindex failed: {e}"))?;
     println!("search index rebuilt: {indexed} articles in {:.1}s", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -191,7 +192,7 @@ fn read_password() -> Result<String, String> {
 
 fn generate(settings: &Settings, sites: usize, articles: usize, seed: u64) -> Result<(), String> {
     let mut conn = connect(settings)?;
-    db::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
+    portal::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
     let started = std::time::Instant::now();
     let made =
         demo::generate::generate(&mut conn, sites.max(1), articles, seed).map_err(|e| format!("database: {e}"))?;
@@ -201,7 +202,7 @@ fn generate(settings: &Settings, sites: usize, articles: usize, seed: u64) -> Re
 
 fn seed_demo(settings: &Settings) -> Result<(), String> {
     let mut conn = connect(settings)?;
-    db::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
+    portal::migrate(&mut conn).map_err(|e| format!("database: migration failed: {e}"))?;
     if !demo::seed_if_empty(&mut conn, &settings.upload_dir).map_err(|e| format!("database: {e}"))? {
         return Err("the database already holds sites; the demo loads only into an empty one".into());
     }

@@ -12,11 +12,11 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::audit;
 use crate::auth::{Caller, Role, on_site};
+use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
 use crate::db::schema::media_items as media;
-use crate::error::{ApiError, Problem};
+use crate::http::input::{Checker, Need, free_slug};
 use crate::http::{Data, List, Page, cached_json, check, list_response, list_total, private_json};
-use crate::input::{Checker, Need, free_slug};
 use crate::sites::Site;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -173,7 +173,7 @@ pub async fn list_media(
     }
     check(errors)?;
     let slug = path.into_inner();
-    let (data, total) = crate::sites::read(&state, slug, move |conn, context| {
+    let (data, total) = crate::sites::context::read(&state, slug, move |conn, context| {
         Ok(self::page(conn, &context.site, kind.as_deref(), page.limit(), page.offset(), true)?)
     })
     .await?;
@@ -201,7 +201,7 @@ pub async fn get_media(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, slug) = path.into_inner();
-    let item = crate::sites::read(&state, site_slug, move |conn, context| {
+    let item = crate::sites::context::read(&state, site_slug, move |conn, context| {
         let row = find(conn, context.site.id, &slug)?;
         Ok(MediaItem::new(&context.site, row))
     })
@@ -293,7 +293,7 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut MediaRow, input: Media
                 row.file_url = check.url("file_url", input.file_url, true, Need::Required);
             }
             if let Some(url) = input.embed_url.map(|u| u.trim().to_owned()) {
-                if !url.starts_with("https://") || !crate::input::is_url(&url, false) {
+                if !url.starts_with("https://") || !crate::http::input::is_url(&url, false) {
                     check.reject("embed_url", "must be an https URL");
                 }
                 row.embed_url = Some(url);
@@ -316,7 +316,7 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut MediaRow, input: Media
     row.slug = match slug {
         Some(slug) => slug,
         None if creating => {
-            free_slug(&row.title, &taken_slugs(conn, site.id, row.id, &crate::text::slugify(&row.title))?)
+            free_slug(&row.title, &taken_slugs(conn, site.id, row.id, &crate::core::text::slugify(&row.title))?)
         }
         None => row.slug.clone(),
     };

@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, RefOr, ResponseBuilder};
 
-use crate::error::Problem;
+use crate::core::error::Problem;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -80,7 +80,7 @@ pub fn add_common_errors(doc: &mut Document) {
             ResponseBuilder::new()
                 .description(description)
                 .content(
-                    crate::error::PROBLEM_JSON,
+                    crate::core::error::PROBLEM_JSON,
                     ContentBuilder::new()
                         .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem"))))
                         .build(),

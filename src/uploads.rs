@@ -19,9 +19,9 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::audit::{self, Origin};
 use crate::auth::{Caller, Role, on_site};
+use crate::core::error::{ApiError, Problem};
 use crate::db::schema::uploads;
 use crate::db::{self, AnyConnection};
-use crate::error::{ApiError, Problem};
 use crate::http::{Data, List, Page, PageParams, private_json, private_list_response};
 use crate::sites::{self, Site};
 
@@ -623,6 +623,7 @@ pub async fn get_upload(
     res.headers_mut()
         .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("public, max-age=31536000, immutable"));
     res.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    res.extensions_mut().insert(crate::http::guards::Embeddable);
     Ok(res)
 }
 

@@ -2,6 +2,7 @@
 //! previous/next.
 
 pub mod queries;
+pub mod search;
 pub mod types;
 
 pub mod write;
@@ -10,14 +11,15 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{NaiveDateTime, Utc};
 
 use crate::AppState;
+use crate::articles::search::{SearchOrder, SearchScope};
 use crate::auth::{Caller, Role};
-use crate::db::{self, backend::SearchOrder, backend::SearchScope};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::core::error::{ApiError, FieldError, Problem};
+use crate::core::text;
+use crate::db;
 use crate::http::{
     Data, List, Page, cached_json, check, field_error, list_response, private_json, private_list_response,
 };
 use crate::sites::Site;
-use crate::text;
 use types::{ArticleDetail, ArticleSummary, ListParams, StatusFilter};
 
 /// The longest `q` accepted, in characters.
@@ -38,8 +40,8 @@ impl ListRequest {
     fn parse(params: &ListParams, site: &Site) -> Result<Self, ApiError> {
         let mut errors: Vec<FieldError> = Vec::new();
         let page = Page::parse_parts(params.page.as_deref(), params.per_page.as_deref(), &mut errors);
-        let from = crate::input::parse_time("from", params.from.as_deref(), site, false, &mut errors);
-        let to = crate::input::parse_time("to", params.to.as_deref(), site, true, &mut errors);
+        let from = crate::http::input::parse_time("from", params.from.as_deref(), site, false, &mut errors);
+        let to = crate::http::input::parse_time("to", params.to.as_deref(), site, true, &mut errors);
         if let (Some(f), Some(t)) = (from, to)
             && t <= f
         {
@@ -214,7 +216,7 @@ pub async fn get_article(
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, key) = path.into_inner();
     let related_limit = state.related_limit;
-    let (detail, staff_etag) = crate::sites::read(&state, site_slug.clone(), move |conn, context| {
+    let (detail, staff_etag) = crate::sites::context::read(&state, site_slug.clone(), move |conn, context| {
         let site = &context.site;
         let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id).is_some());
         let scope = SearchScope {

@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
 use super::types::*;
-use crate::categories::CategoryRef;
-use crate::db::backend::{SearchOrder, SearchScope, search_articles};
+use crate::articles::search::{SearchOrder, SearchScope, search_articles};
+use crate::categories::tree::CategoryRef;
 use crate::db::schema::{article_counts, articles, categories};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::sites::Site;
@@ -143,7 +143,7 @@ fn summaries(
         .collect()
 }
 
-/// The site's categories by id, as the caller knows them (see [`crate::sites::SiteMemo`]).
+/// The site's categories by id, as the caller knows them (see [`crate::sites::context::SiteMemo`]).
 pub type Categories = HashMap<i64, CategoryRef>;
 
 /// Category `id` from `known`, or from the database when it is newer than what is known.
@@ -465,11 +465,25 @@ fn neighbour(
 
 /// A slug for `title` not yet taken in the site: `dang-bo`, then `dang-bo-2`, `dang-bo-3`...
 pub fn unique_slug(conn: &mut AnyConnection, site_id: i64, title: &str) -> QueryResult<String> {
-    let base = crate::text::slugify(title);
+    let base = crate::core::text::slugify(title);
     let taken: Vec<String> = articles::table
         .filter(articles::site_id.eq(site_id))
         .filter(articles::slug.eq(&base).or(articles::slug.like(format!("{base}-%"))))
         .select(articles::slug)
         .load(conn)?;
-    Ok(crate::input::free_slug(title, &taken))
+    Ok(crate::http::input::free_slug(title, &taken))
+}
+
+/// The next publication time still to come of each site with a scheduled article: the cache
+/// sync makes a site's kept lists stale when it passes (see [`crate::cache::DueTimes`]).
+pub fn coming_publications(
+    conn: &mut AnyConnection,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<Vec<(i64, Option<chrono::NaiveDateTime>)>> {
+    articles::table
+        .filter(articles::status.eq(super::types::PUBLISHED))
+        .filter(articles::published_at.gt(now))
+        .group_by(articles::site_id)
+        .select((articles::site_id, diesel::dsl::min(articles::published_at)))
+        .load(conn)
 }

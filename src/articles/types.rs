@@ -5,18 +5,11 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::categories::CategoryRef;
+use crate::categories::tree::CategoryRef;
 use crate::db::schema::articles;
 use crate::sites::Site;
 
-/// The status of a public article; drafts are never shown to anonymous readers.
-pub const PUBLISHED: &str = "published";
-/// The status of an article still being written.
-pub const DRAFT: &str = "draft";
-/// The status of an article submitted for an editor's review.
-pub const REVIEW: &str = "review";
-/// The status of an article in the trash.
-pub const TRASHED: &str = "trashed";
+pub use crate::publishing::{DRAFT, PUBLISHED, REVIEW, TRASHED};
 
 /// An article as stored, without its body (lists).
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -30,9 +23,9 @@ pub struct ArticleListRow {
     pub cover_image_url: Option<String>,
     pub author_name: Option<String>,
     pub status: String,
-    #[diesel(deserialize_as = crate::db::backend::OptStamp)]
+    #[diesel(deserialize_as = crate::db::stamp::OptStamp)]
     pub published_at: Option<NaiveDateTime>,
-    #[diesel(deserialize_as = crate::db::backend::Stamp)]
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -50,9 +43,9 @@ pub struct ArticleRow {
     pub cover_image_url: Option<String>,
     pub author_name: Option<String>,
     pub status: String,
-    #[diesel(deserialize_as = crate::db::backend::OptStamp)]
+    #[diesel(deserialize_as = crate::db::stamp::OptStamp)]
     pub published_at: Option<NaiveDateTime>,
-    #[diesel(deserialize_as = crate::db::backend::Stamp)]
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
     pub created_by: Option<i64>,
     pub version: i32,
@@ -72,7 +65,7 @@ pub struct ArticleLinkRow {
     pub id: i64,
     pub title: String,
     pub slug: String,
-    #[diesel(deserialize_as = crate::db::backend::OptStamp)]
+    #[diesel(deserialize_as = crate::db::stamp::OptStamp)]
     pub published_at: Option<NaiveDateTime>,
 }
 

@@ -19,16 +19,16 @@ use utoipa::ToSchema;
 use super::queries;
 use super::types::*;
 use crate::AppState;
+use crate::articles::search::{SearchScope, index_article};
 use crate::audit::{self, Origin};
 use crate::auth::{Actor, Caller, Role, on_site};
-use crate::categories::Tree;
-use crate::db::backend::{SearchScope, index_article};
+use crate::categories::tree::Tree;
+use crate::core::error::{ApiError, FieldError, Problem};
+use crate::core::text;
 use crate::db::schema::{article_related, article_revisions, articles};
 use crate::db::{self, AnyConnection};
-use crate::error::{ApiError, FieldError, Problem};
 use crate::http::{Data, List, Page, PageParams, field_error, private_json, private_list_response};
 use crate::sites::Site;
-use crate::text;
 
 /// The longest title, in characters.
 pub const MAX_TITLE_CHARS: usize = 300;
@@ -202,7 +202,7 @@ fn apply(
         row.body_html = text::sanitize_html(&body);
     }
     if let Some(url) = input.cover_image_url.map(|u| u.trim().to_owned()) {
-        if !url.is_empty() && !crate::input::is_url(&url, true) {
+        if !url.is_empty() && !crate::http::input::is_url(&url, true) {
             errors.push(field_error("cover_image_url", "must be an http(s) URL or a path starting with /"));
         }
         row.cover_image_url = (!url.is_empty()).then_some(url);
@@ -563,7 +563,7 @@ fn optional_body<T: Default + serde::de::DeserializeOwned>(body: &web::Bytes) ->
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body).map_err(|e| crate::error::body_error(&e))
+    serde_json::from_slice(body).map_err(|e| crate::core::error::body_error(&e))
 }
 
 macro_rules! step_route {
@@ -650,7 +650,7 @@ pub async fn publish_article(
     let input: PublishInput = optional_body(&body)?;
     let at = match input.published_at.as_deref() {
         None => None,
-        Some(t) => Some(crate::input::parse_instant(t).ok_or_else(|| {
+        Some(t) => Some(crate::http::input::parse_instant(t).ok_or_else(|| {
             ApiError::Validation(vec![field_error(
                 "published_at",
                 "must be an RFC 3339 time such as 2026-12-01T07:00:00+07:00, from 1900 to 2100 in UTC",

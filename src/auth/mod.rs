@@ -19,9 +19,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::core::error::ApiError;
 use crate::db::AnyConnection;
 use crate::db::schema::{memberships, sites, users};
-use crate::error::ApiError;
 
 /// A role, from least to most powerful.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
@@ -121,7 +121,18 @@ pub struct Actor {
     pub roles: Vec<(i64, String, Role)>,
 }
 
+/// The client address of a request, for the audit log (also of an action without an actor
+/// yet: a sign-in).
+pub fn request_ip(req: &HttpRequest, state: &AppState) -> String {
+    crate::http::client_ip(req, &state.proxies).map(|ip| ip.to_string()).unwrap_or_default()
+}
+
 impl Actor {
+    /// This actor acting from `client_ip`: what the audit log records.
+    pub fn origin(&self, client_ip: String) -> crate::audit::Origin {
+        crate::audit::Origin { user_id: self.id, email: self.email.clone(), client_ip }
+    }
+
     /// Loads user `id` with their roles.
     pub fn load(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Actor>> {
         let Some((email, is_admin)) =
@@ -180,12 +191,12 @@ where
         + Send
         + 'static,
 {
-    let client_ip = crate::audit::request_ip(req, state);
+    let client_ip = crate::auth::request_ip(req, state);
     crate::db::run(&state.pool, move |conn| {
         let site = crate::sites::find(conn, &site)?;
         let actor = caller.actor(conn)?;
         let role = actor.require(site.id, needed)?;
-        let origin = crate::audit::Origin::of(&actor, client_ip);
+        let origin = actor.origin(client_ip);
         f(conn, &site, &actor, role, &origin)
     })
     .await

@@ -11,10 +11,10 @@ use utoipa::ToSchema;
 use super::limiter::{Limit, PER_ACCOUNT, PER_ADDRESS};
 use super::{Actor, Caller, Role, password, tokens};
 use crate::AppState;
-use crate::audit::{self, Origin};
+use crate::audit::{self};
+use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{refresh_tokens, users};
 use crate::db::{self, AnyConnection};
-use crate::error::{ApiError, Problem};
 use crate::http::private_json;
 
 /// Email and password.
@@ -139,7 +139,7 @@ pub async fn login(
         )]));
     }
     let email = email.trim().to_lowercase();
-    let ip = audit::request_ip(&req, &state);
+    let ip = crate::auth::request_ip(&req, &state);
     let (ip_key, account_key) = (format!("ip:{ip}"), format!("account:{email}"));
     let attempt = state
         .limiter
@@ -168,7 +168,7 @@ pub async fn login(
         };
         conn.transaction(|conn| {
             let pair = issue_pair(conn, &st.keys, &actor, None)?;
-            let origin = Origin::of(&actor, ip.clone());
+            let origin = actor.origin(ip.clone());
             audit::record(conn, &origin, "auth.login", &format!("user:{}", actor.id), None)?;
             Ok::<_, diesel::result::Error>(pair)
         })
@@ -211,7 +211,7 @@ pub async fn refresh(
     body: web::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let hash = tokens::hash_refresh_token(body.refresh_token.trim());
-    let ip = audit::request_ip(&req, &state);
+    let ip = crate::auth::request_ip(&req, &state);
     let st = state.clone();
     let pair = db::run(&state.pool, move |conn| {
         let dead = || ApiError::Unauthorized("the refresh token is not valid; sign in again".into());
@@ -274,7 +274,7 @@ pub async fn logout(
     body: web::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let hash = tokens::hash_refresh_token(body.refresh_token.trim());
-    let ip = audit::request_ip(&req, &state);
+    let ip = crate::auth::request_ip(&req, &state);
     db::run(&state.pool, move |conn| {
         let family: Option<(String, i64)> = refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(&hash))

@@ -4,8 +4,9 @@
 //! Queries are written once against [`AnyConnection`]; the few statements that differ between
 //! SQLite and PostgreSQL (full-text search) live in [`backend`].
 
-pub mod backend;
 pub mod schema;
+pub mod stamp;
+pub mod versions;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,8 +18,8 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, PooledConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::config::DatabaseUrl;
-use crate::error::ApiError;
+use crate::core::config::DatabaseUrl;
+use crate::core::error::ApiError;
 
 /// A connection to either backend; the backend is chosen from the URL scheme.
 #[derive(diesel::MultiConnection)]
@@ -336,31 +337,28 @@ pub fn lock_site(conn: &mut AnyConnection, site_id: i64) -> QueryResult<()> {
 /// Error raised while migrating.
 pub type MigrationError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Applies every pending migration of the connection's backend, then rebuilds the search index
-/// if a migration asked for it. On PostgreSQL an advisory lock keeps several nodes starting
-/// together from migrating (or rebuilding) at the same time.
-pub fn migrate(conn: &mut AnyConnection) -> Result<usize, MigrationError> {
-    with_migration_lock(conn, migrate_and_rebuild)
-}
-
-/// Rebuilds the whole search index from the articles now (`portal reindex`), for articles a
-/// node of an older version saved after a newer one had rebuilt the index. Migrates first;
-/// returns how many articles were indexed.
-pub fn reindex(conn: &mut AnyConnection) -> Result<usize, MigrationError> {
-    migrate(conn)?;
+/// Applies every pending migration of the connection's backend, then runs `after` (what a
+/// migration may ask of the layers above: the search index rebuilt), both under the migration
+/// lock: on PostgreSQL an advisory lock keeps several nodes starting together from migrating
+/// (or rebuilding) at the same time. Returns how many migrations were applied.
+pub fn migrate_then(
+    conn: &mut AnyConnection,
+    after: impl FnOnce(&mut AnyConnection) -> Result<(), MigrationError>,
+) -> Result<usize, MigrationError> {
     with_migration_lock(conn, |conn| {
-        diesel::sql_query("INSERT INTO search_rebuild (reason) VALUES ('portal reindex')").execute(conn)?;
-        let indexed = backend::rebuild_index_if_asked(conn)?.unwrap_or(0);
-        // Searches kept by nodes already serving may find otherwise now.
-        crate::cache::tell_other_nodes(conn, 0)?;
-        Ok(indexed)
+        let applied = match conn {
+            AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS)?.len(),
+            AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS)?.len(),
+        };
+        after(conn)?;
+        Ok(applied)
     })
 }
 
 /// Runs `f` holding the migration lock: on PostgreSQL an advisory lock, so that of several
 /// nodes starting together one migrates (or rebuilds) at a time; SQLite's own write lock does
 /// that there.
-fn with_migration_lock<T>(
+pub fn with_migration_lock<T>(
     conn: &mut AnyConnection,
     f: impl FnOnce(&mut AnyConnection) -> Result<T, MigrationError>,
 ) -> Result<T, MigrationError> {
@@ -376,20 +374,6 @@ fn with_migration_lock<T>(
         return result.and_then(|v| unlocked.map(|()| v).map_err(Into::into));
     }
     result
-}
-
-fn migrate_and_rebuild(conn: &mut AnyConnection) -> Result<usize, MigrationError> {
-    let applied = match conn {
-        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS)?.len(),
-        AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS)?.len(),
-    };
-    let started = std::time::Instant::now();
-    if let Some(articles @ 1..) = backend::rebuild_index_if_asked(conn)? {
-        tracing::info!(articles, seconds = started.elapsed().as_secs_f64(), "search index rebuilt");
-        // Searches kept by nodes already serving may find otherwise now.
-        crate::cache::tell_other_nodes(conn, 0)?;
-    }
-    Ok(applied)
 }
 
 /// Reverts every applied migration (used by the migration tests).
@@ -427,4 +411,13 @@ pub fn migration_names() -> (Vec<String>, Vec<String>) {
 /// True when the database answers a trivial query.
 pub fn ping(conn: &mut AnyConnection) -> QueryResult<()> {
     conn.batch_execute("SELECT 1")
+}
+
+/// Refreshes the planner's statistics after a bulk load (and, on PostgreSQL, the visibility
+/// map that lets counts use the indexes alone).
+pub fn optimize(conn: &mut AnyConnection) -> QueryResult<()> {
+    match conn {
+        AnyConnection::Sqlite(_) => conn.batch_execute("ANALYZE"),
+        AnyConnection::Postgresql(_) => conn.batch_execute("VACUUM ANALYZE"),
+    }
 }

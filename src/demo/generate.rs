@@ -8,9 +8,10 @@ use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::articles::search;
+use crate::core::error::ApiError;
+use crate::db::AnyConnection;
 use crate::db::schema::{albums, articles, categories, links, media_items, photos, sites};
-use crate::db::{AnyConnection, backend};
-use crate::error::ApiError;
 
 /// Per ward: links (in three groups), albums of photos, media items and dossiers.
 const LINKS: usize = 12;
@@ -290,8 +291,8 @@ const CATEGORY_NAMES: &[(&str, Option<usize>)] = &[
 /// The filler words: [`WORDS`] without any syllable of a topic.
 fn filler() -> Vec<&'static str> {
     let topic_syllables: std::collections::HashSet<String> =
-        TOPICS.iter().flat_map(|t| t.split(' ')).map(crate::text::fold).collect();
-    WORDS.iter().copied().filter(|w| !topic_syllables.contains(&crate::text::fold(w))).collect()
+        TOPICS.iter().flat_map(|t| t.split(' ')).map(crate::core::text::fold).collect();
+    WORDS.iter().copied().filter(|w| !topic_syllables.contains(&crate::core::text::fold(w))).collect()
 }
 
 fn sentence(rng: &mut StdRng, words: &[&'static str], min: usize, max: usize) -> String {
@@ -331,7 +332,7 @@ pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, see
                 .values((
                     categories::site_id.eq(site_id),
                     categories::parent_id.eq(parent.map(|p| category_ids[p])),
-                    categories::slug.eq(crate::text::slugify(name)),
+                    categories::slug.eq(crate::core::text::slugify(name)),
                     categories::name.eq(*name),
                     categories::description.eq(""),
                     categories::position.eq(i as i32 + 1),
@@ -364,7 +365,7 @@ pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, see
                     .collect();
                 let draft = rng.random_range(0..100) < 2;
                 let published_at = start + Duration::seconds(rng.random_range(0..span));
-                let slug = format!("{}-{n}", crate::text::slugify(&title));
+                let slug = format!("{}-{n}", crate::core::text::slugify(&title));
                 let category = category_ids[rng.random_range(0..category_ids.len())];
                 let id: i64 = diesel::insert_into(articles::table)
                     .values((
@@ -382,7 +383,7 @@ pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, see
                     ))
                     .returning(articles::id)
                     .get_result(conn)?;
-                backend::index_article(conn, id, site_id, &title, &summary, &body)?;
+                search::index_article(conn, id, site_id, &title, &summary, &body)?;
                 // A third of the articles name one to three earlier ones as related (the
                 // editor's choice, shown before the nearest articles of the category).
                 if !made_here.is_empty() && rng.random_range(0..3) == 0 {
@@ -403,9 +404,9 @@ pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, see
         let site = crate::sites::find(conn, &slug)?;
         conn.transaction(|conn| library(conn, &mut rng, &words, &site))?;
     }
-    backend::optimize(conn)?;
+    crate::db::optimize(conn)?;
     // Nodes already serving this database answer anew.
-    crate::cache::tell_other_nodes(conn, 0)?;
+    crate::db::versions::bump(conn, 0)?;
     Ok(made)
 }
 
@@ -437,7 +438,7 @@ fn library(
         let album: i64 = diesel::insert_into(albums::table)
             .values((
                 albums::site_id.eq(site.id),
-                albums::slug.eq(format!("{}-{a}", crate::text::slugify(&title))),
+                albums::slug.eq(format!("{}-{a}", crate::core::text::slugify(&title))),
                 albums::title.eq(&title),
                 albums::description.eq(sentence(rng, words, 10, 20)),
                 albums::published_at.eq(year_ago + Duration::days(rng.random_range(0..365))),
@@ -469,7 +470,7 @@ fn library(
         diesel::insert_into(media_items::table)
             .values((
                 media_items::site_id.eq(site.id),
-                media_items::slug.eq(format!("{}-{m}", crate::text::slugify(&title))),
+                media_items::slug.eq(format!("{}-{m}", crate::core::text::slugify(&title))),
                 media_items::title.eq(&title),
                 media_items::description.eq(sentence(rng, words, 8, 16)),
                 media_items::kind.eq(if video { "video" } else { "audio" }),

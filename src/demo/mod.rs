@@ -12,10 +12,11 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::articles::queries::unique_slug;
+use crate::articles::search;
 use crate::articles::types::{DRAFT, PUBLISHED};
+use crate::core::error::ApiError;
+use crate::db::AnyConnection;
 use crate::db::schema::{albums, articles, categories, links, media_items, photos, sites};
-use crate::db::{AnyConnection, backend};
-use crate::error::ApiError;
 
 /// The slug of the demo ward.
 pub const DEMO_SITE: &str = "phuong-chi-minh";
@@ -278,7 +279,7 @@ pub fn seed(conn: &mut AnyConnection, upload_dir: &Path) -> Result<(), ApiError>
         let second = crate::sites::find(conn, SECOND_SITE)?;
         insert_desk(conn, &second, "Lê Lợi", "000.00.15.H23", now)?;
         // Nodes already serving (from an empty database) answer anew.
-        crate::cache::tell_other_nodes(conn, 0)?;
+        crate::db::versions::bump(conn, 0)?;
         Ok(())
     })
 }
@@ -374,7 +375,7 @@ fn insert_article(conn: &mut AnyConnection, site_id: i64, a: &Demo, now: NaiveDa
         ))
         .returning(articles::id)
         .get_result(conn)?;
-    backend::index_article(conn, id, site_id, a.title, a.summary, a.body)?;
+    search::index_article(conn, id, site_id, a.title, a.summary, a.body)?;
     Ok(id)
 }
 

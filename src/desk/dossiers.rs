@@ -17,11 +17,11 @@ use super::calendar::Calendar;
 use crate::AppState;
 use crate::audit;
 use crate::auth::{Caller, Role, on_site};
+use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{dossier_events, dossiers};
 use crate::db::{self, AnyConnection};
-use crate::error::{ApiError, Problem};
+use crate::http::input::{Checker, Need};
 use crate::http::{Data, List, Page, check, field_error, fresh_json, private_json, private_list_response};
-use crate::input::{Checker, Need};
 use crate::sites::Site;
 
 /// The national status codes: (code, key, name).
@@ -406,7 +406,7 @@ pub async fn get_dossier(
     use crate::auth::limiter::{LOOKUPS_PER_ADDRESS, LOOKUPS_PER_CODE, Limit};
     let (slug, code) = path.into_inner();
     let key = params.into_inner().key.unwrap_or_default().trim().to_ascii_uppercase();
-    let ip = audit::request_ip(&req, &state);
+    let ip = crate::auth::request_ip(&req, &state);
     // Keys are guessed by anonymous callers: wrong ones are limited per address (then 429) and
     // slowed down per code (never refused, so no one can keep a citizen from their dossier).
     let (ip_key, code_key) = (format!("lookup-ip:{ip}"), format!("lookup-code:{slug}/{code}"));
@@ -428,14 +428,10 @@ pub async fn get_dossier(
         };
         match &staff {
             // The full dossier names the citizen: who read it is kept.
-            Some(actor) => audit::read(
-                conn,
-                &audit::Origin::of(actor, ip),
-                "dossier.read",
-                &format!("dossier:{code}"),
-                context.site.id,
-            )?,
-            None if !crate::text::same_secret(&row.lookup_key, &key) => return Err(unknown()),
+            Some(actor) => {
+                audit::read(conn, &actor.origin(ip), "dossier.read", &format!("dossier:{code}"), context.site.id)?
+            }
+            None if !crate::core::text::same_secret(&row.lookup_key, &key) => return Err(unknown()),
             None => {}
         }
         one(conn, &context.site, row, staff.is_some())
@@ -887,7 +883,7 @@ pub async fn get_statistics(
         let mut errors = Vec::new();
         let mut day = |field: &str, value: Option<&str>, default: NaiveDate| match value.filter(|v| !v.is_empty()) {
             None => default,
-            Some(v) => crate::input::parse_date(v).unwrap_or_else(|| {
+            Some(v) => crate::http::input::parse_date(v).unwrap_or_else(|| {
                 errors.push(field_error(field, "must be a date like 2026-11-01, from 1900 to 2100"));
                 default
             }),

@@ -15,11 +15,11 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::audit;
 use crate::auth::{Caller, Role, on_site};
+use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{desks, dossiers as dossier_rows, holidays, procedures};
 use crate::db::{self, AnyConnection};
-use crate::error::{ApiError, Problem};
+use crate::http::input::{Checker, Need};
 use crate::http::{Data, List, Page, cached_json, check, field_error, list_response, private_json};
-use crate::input::{Checker, Need};
 
 /// A time the desk is open: these weekdays (1 = Monday … 7 = Sunday), from `opens` to
 /// `closes` (local `HH:MM`).
@@ -103,7 +103,7 @@ pub fn find_desk(conn: &mut AnyConnection, site_id: i64) -> Result<Option<Desk>,
         .map(|(name, procedures)| FieldCount { name, procedures })
         .collect();
     // In Vietnamese order (Đ with D), the same on every backend whatever its collation.
-    fields.sort_by_cached_key(|f| (crate::text::fold(&f.name), f.name.clone()));
+    fields.sort_by_cached_key(|f| (crate::core::text::fold(&f.name), f.name.clone()));
     Ok(Some(Desk {
         name: row.name,
         address: row.address,
@@ -135,7 +135,7 @@ pub async fn get_desk(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let slug = path.into_inner();
-    let desk = crate::sites::read(&state, slug, move |conn, context| load_desk(conn, context.site.id)).await?;
+    let desk = crate::sites::context::read(&state, slug, move |conn, context| load_desk(conn, context.site.id)).await?;
     cached_json(&req, &Data { data: desk }, state.cache)
 }
 
@@ -306,7 +306,8 @@ pub async fn list_holidays(
     req: HttpRequest,
     params: web::Query<HolidayParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let year = params.into_inner().year.and_then(|y| y.parse::<i32>().ok()).filter(|y| crate::input::YEARS.contains(y));
+    let year =
+        params.into_inner().year.and_then(|y| y.parse::<i32>().ok()).filter(|y| crate::http::input::YEARS.contains(y));
     let year =
         year.ok_or_else(|| ApiError::InvalidParameters(vec![field_error("year", "must be a year from 1900 to 2100")]))?;
     let days = db::run(&state.pool, move |conn| {
@@ -332,7 +333,8 @@ pub struct HolidayInput {
 }
 
 fn parse_day(day: &str) -> Result<NaiveDate, ApiError> {
-    crate::input::parse_date(day).ok_or_else(|| ApiError::not_found(format!("{day:?} is not a date like 2026-11-24")))
+    crate::http::input::parse_date(day)
+        .ok_or_else(|| ApiError::not_found(format!("{day:?} is not a date like 2026-11-24")))
 }
 
 /// Set a holiday
@@ -364,7 +366,7 @@ pub async fn put_holiday(
     let mut check = Checker::default();
     let name = check.text("name", body.into_inner().name, 200, Need::Required).unwrap_or_default();
     check.finish()?;
-    let client_ip = audit::request_ip(&req, &state);
+    let client_ip = crate::auth::request_ip(&req, &state);
     let holiday = db::run(&state.pool, move |conn| {
         let actor = caller.actor(conn)?;
         actor.require_admin()?;
@@ -375,7 +377,7 @@ pub async fn put_holiday(
                     .values((holidays::day.eq(day), holidays::name.eq(&name)))
                     .execute(conn)?;
             }
-            audit::record(conn, &audit::Origin::of(&actor, client_ip), "holiday.set", &format!("holiday:{day}"), None)?;
+            audit::record(conn, &actor.origin(client_ip), "holiday.set", &format!("holiday:{day}"), None)?;
             Ok(Holiday { day, name })
         })
     })
@@ -405,7 +407,7 @@ pub async fn delete_holiday(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let day = parse_day(&path.into_inner())?;
-    let client_ip = audit::request_ip(&req, &state);
+    let client_ip = crate::auth::request_ip(&req, &state);
     db::run(&state.pool, move |conn| {
         let actor = caller.actor(conn)?;
         actor.require_admin()?;
@@ -413,7 +415,7 @@ pub async fn delete_holiday(
             if diesel::delete(holidays::table.find(day)).execute(conn)? == 0 {
                 return Err(ApiError::not_found(format!("{day} is not a holiday")));
             }
-            let origin = audit::Origin::of(&actor, client_ip);
+            let origin = actor.origin(client_ip);
             Ok(audit::record(conn, &origin, "holiday.delete", &format!("holiday:{day}"), None)?)
         })
     })
@@ -523,7 +525,7 @@ pub struct ProcedureParams {
 
 /// The text a procedure is found by.
 fn search_text(code: &str, name: &str, field: &str) -> String {
-    crate::text::words(&format!("{code} {name} {field}")).join(" ")
+    crate::core::text::words(&format!("{code} {name} {field}")).join(" ")
 }
 
 /// List a desk's procedures
@@ -552,7 +554,7 @@ pub async fn list_procedures(
     let params = params.into_inner();
     let mut errors = Vec::new();
     let page = Page::parse_parts(params.page.as_deref(), params.per_page.as_deref(), &mut errors);
-    let words = crate::text::words(params.q.as_deref().unwrap_or(""));
+    let words = crate::core::text::words(params.q.as_deref().unwrap_or(""));
     if words.len() > 10 {
         errors.push(field_error("q", "must have at most 10 words"));
     }
@@ -611,9 +613,10 @@ pub async fn get_procedure(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, code) = path.into_inner();
-    let procedure =
-        crate::sites::read(&state, slug, move |conn, context| Ok(find_procedure(conn, context.site.id, &code)?.1))
-            .await?;
+    let procedure = crate::sites::context::read(&state, slug, move |conn, context| {
+        Ok(find_procedure(conn, context.site.id, &code)?.1)
+    })
+    .await?;
     cached_json(&req, &Data { data: procedure }, state.cache)
 }
 
@@ -634,7 +637,7 @@ pub struct ProcedureInput {
     /// 0 to 365 working days.
     pub processing_days: Option<i32>,
     /// 0 or more đồng; null when the province sets it.
-    #[serde(default, deserialize_with = "crate::input::present")]
+    #[serde(default, deserialize_with = "crate::http::input::present")]
     #[schema(value_type = Option<i64>)]
     pub fee_vnd: Option<Option<i64>>,
     /// Up to 500 characters.

@@ -19,9 +19,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::audit;
 use crate::auth::{Caller, Role, on_site};
+use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{articles, sites};
 use crate::db::{self};
-use crate::error::{ApiError, Problem};
 use crate::http::{Data, cached_json, check, client_ip, field_error, private_json};
 use counter::SiteClock;
 
@@ -112,7 +112,7 @@ pub struct ImportedTotal {
     pub imported_total: i64,
 }
 
-/// The site's clock, from the site memo (see [`crate::sites::SiteMemo`]); the database only
+/// The site's clock, from the site memo (see [`crate::sites::context::SiteMemo`]); the database only
 /// when the memo does not hold the site or a write has made it stale.
 async fn site_clock(state: &web::Data<AppState>, slug: &str) -> Result<SiteClock, ApiError> {
     let context = match state.sites.cached(&state.responses, slug) {
@@ -155,7 +155,7 @@ pub async fn record_visit(
         return Err(ApiError::PayloadTooLarge(format!("a visit is at most {MAX_BEACON_BYTES} bytes")));
     }
     let site = site_clock(&state, &path).await?;
-    let input: VisitInput = serde_json::from_slice(&body).map_err(|e| crate::error::body_error(&e))?;
+    let input: VisitInput = serde_json::from_slice(&body).map_err(|e| crate::core::error::body_error(&e))?;
     let mut errors = Vec::new();
     if !input.path.starts_with('/') || input.path.len() > 2048 {
         errors.push(field_error("path", "must be a path starting with / of at most 2048 bytes"));
@@ -288,7 +288,7 @@ pub async fn get_history(
     let site = site_clock(&state, &path).await?;
     let mut errors = Vec::new();
     let mut date = |field: &str, v: &Option<String>| {
-        v.as_deref().and_then(|v| match crate::input::parse_date(v) {
+        v.as_deref().and_then(|v| match crate::http::input::parse_date(v) {
             Some(d) => Some(d),
             None => {
                 errors.push(field_error(field, "must be a date such as 2026-11-26, from 1900 to 2100"));
@@ -407,7 +407,7 @@ pub async fn get_article_views(
     let (site_slug, key) = path.into_inner();
     let clock = site_clock(&state, &site_slug).await?;
     let views = db::run(&state.pool, move |conn| {
-        let scope = crate::db::backend::SearchScope::public(clock.id, Utc::now().naive_utc());
+        let scope = crate::articles::search::SearchScope::public(clock.id, Utc::now().naive_utc());
         let row = crate::articles::queries::find(conn, &scope, &key)?
             .ok_or_else(|| ApiError::not_found(format!("no published article {key:?} in site {site_slug:?}")))?;
         let (today, this_week, total) = store::article_views(conn, clock, row.id, Utc::now())?;

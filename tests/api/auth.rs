@@ -181,7 +181,8 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 async fn token_attacks(backend: Backend) {
-    let Some(app) = spawn_with(backend, |s| s.jwt_secret = Some(portal::config::Secret(SECRET.into()))).await else {
+    let Some(app) = spawn_with(backend, |s| s.jwt_secret = Some(portal::core::config::Secret(SECRET.into()))).await
+    else {
         return;
     };
     app.add_user("admin@portal.vn", portal::auth::Role::Admin, None);

@@ -324,7 +324,7 @@ both!(a_holiday_makes_every_site_fresh, |app| {
 const SECRET: &str = "a-signing-key-shared-by-both-nodes-32b";
 
 async fn two_nodes(backend: crate::helpers::Backend) {
-    let secret = || Some(portal::config::Secret(SECRET.into()));
+    let secret = || Some(portal::core::config::Secret(SECRET.into()));
     let Some(app) = crate::helpers::spawn_with(backend, |s| s.jwt_secret = secret()).await else { return };
     let staff = app.staff().await;
     // A second node on the same database, with its own cache.
@@ -332,7 +332,7 @@ async fn two_nodes(backend: crate::helpers::Backend) {
     let created =
         app.call("POST", LIST, Some(&staff.editor), Some(json!({"title": "Bản nháp", "category": "thong-bao"}))).await;
     let draft = created.json()["data"]["id"].as_i64().unwrap();
-    let sync = || portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
+    let sync = || app.state.sync_cache(&mut app.conn()).unwrap();
     // Both nodes know the current versions.
     sync();
     let holiday = ("PUT", "/api/v1/holidays/2026-11-24".to_owned(), Some(json!({"name": "Ngày Văn hóa Việt Nam"})));
@@ -383,12 +383,12 @@ both!(a_scheduled_article_freshens_the_kept_lists_when_its_time_comes, |app| {
         )
         .await;
     assert_eq!(res.status, 200);
-    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
+    app.state.sync_cache(&mut app.conn()).unwrap();
     assert_ne!(app.get_json(LIST).await["data"][0]["id"], id);
     assert_eq!(app.get(LIST).await.header("x-cache"), Some("hit"));
     let wait = (at - chrono::Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(50);
     std::thread::sleep(wait);
-    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
+    app.state.sync_cache(&mut app.conn()).unwrap();
     let list = app.get(LIST).await;
     assert_eq!(list.header("x-cache"), Some("miss"));
     assert_eq!(list.json()["data"][0]["id"], id);
@@ -397,14 +397,14 @@ both!(a_scheduled_article_freshens_the_kept_lists_when_its_time_comes, |app| {
 both!(a_reindex_beside_the_nodes_makes_their_searches_fresh, |app| {
     let search = format!("{LIST}?q=hai+duong");
     // The node knows the current versions first (the demo's seed told them).
-    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
+    app.state.sync_cache(&mut app.conn()).unwrap();
     app.get(&search).await;
     assert_eq!(app.get(&search).await.header("x-cache"), Some("hit"));
-    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
+    app.state.sync_cache(&mut app.conn()).unwrap();
     assert_eq!(app.get(&search).await.header("x-cache"), Some("hit"), "a sync alone keeps it");
     // `portal reindex` (a command, not a node) on the same database.
-    portal::db::reindex(&mut app.conn()).unwrap();
-    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
+    portal::reindex(&mut app.conn()).unwrap();
+    app.state.sync_cache(&mut app.conn()).unwrap();
     assert_eq!(app.get(&search).await.header("x-cache"), Some("miss"));
 });
 
@@ -421,7 +421,7 @@ async fn the_cache_can_be_turned_off() {
 /// a category renamed through one node shows in its articles at once there, and on a second
 /// node after its sync; so does a new article in the lists' totals.
 async fn renamed_category(backend: crate::helpers::Backend) {
-    let secret = || Some(portal::config::Secret(SECRET.into()));
+    let secret = || Some(portal::core::config::Secret(SECRET.into()));
     let Some(app) = crate::helpers::spawn_with(backend, |s| {
         s.jwt_secret = secret();
         s.cache_bytes = 0;
@@ -450,8 +450,8 @@ async fn renamed_category(backend: crate::helpers::Backend) {
         list.iter().map(|a| a["category"]["name"].as_str().unwrap().to_owned()).collect()
     };
     let in_category = format!("{LIST}?category=thong-bao");
-    portal::cache::sync(&mut app.conn(), &app.state.responses).unwrap();
-    portal::cache::sync(&mut app.conn(), &other.responses).unwrap();
+    app.state.sync_cache(&mut app.conn()).unwrap();
+    other.sync_cache(&mut app.conn()).unwrap();
     let before = app.get_json(&in_category).await;
     assert!(!names(&before).is_empty());
     let first = before["data"][0]["id"].as_i64().unwrap();
@@ -463,7 +463,7 @@ async fn renamed_category(backend: crate::helpers::Backend) {
     assert!(names(&app.get_json(&in_category).await).iter().all(|n| n == "Thông báo mới"));
     let detail = app.get_json(&format!("{LIST}/{first}")).await;
     assert_eq!(detail["data"]["category"]["name"], "Thông báo mới");
-    portal::cache::sync(&mut app.conn(), &other.responses).unwrap();
+    other.sync_cache(&mut app.conn()).unwrap();
     assert!(names(&node.get_json(&in_category).await).iter().all(|n| n == "Thông báo mới"));
     let detail = node.get_json(&format!("{LIST}/{first}")).await;
     assert_eq!(detail["data"]["category"]["name"], "Thông báo mới");
@@ -485,7 +485,7 @@ async fn renamed_category(backend: crate::helpers::Backend) {
     let parent_after = app.get_json(&parent).await;
     assert_eq!((total(&parent_after), listed(&parent_after)), (total(&parent_before) + 1, listed(&parent_before) + 1));
     assert!(kept_totals(&app.state));
-    portal::cache::sync(&mut app.conn(), &other.responses).unwrap();
+    other.sync_cache(&mut app.conn()).unwrap();
     assert_eq!(total(&node.get_json(&in_category).await), before + 1);
     assert_eq!(total(&node.get_json(&parent).await), total(&parent_before) + 1);
     assert!(kept_totals(&other));

@@ -50,7 +50,7 @@ both!(a_deep_or_looping_category_tree_cannot_abort_a_read, |app| {
         levels += 1;
         node = child;
     }
-    assert_eq!(levels, portal::categories::MAX_DEPTH);
+    assert_eq!(levels, portal::categories::tree::MAX_DEPTH);
     assert!(!tree.to_string().contains("vong-"));
     assert_eq!(app.get(&format!("{SITE}/home")).await.status, 200);
     let looped = app.get_json(&format!("{SITE}/categories/vong-{}", first + DEEP)).await;
@@ -212,10 +212,10 @@ async fn invented_methods_share_one_series_and_production_wants_the_token() {
 
     let key = "3f9c2a7e51b04d86c1e9a0b7f4d2c6e8a5b3f1d09e7c8a6b4d2f0e1c3a5b7d9f";
     let production = |token: Option<&str>| {
-        let token = token.map(|t| portal::config::Secret(t.into()));
-        move |s: &mut portal::config::Settings| {
+        let token = token.map(|t| portal::core::config::Secret(t.into()));
+        move |s: &mut portal::core::config::Settings| {
             s.production = true;
-            s.jwt_secret = Some(portal::config::Secret(key.into()));
+            s.jwt_secret = Some(portal::core::config::Secret(key.into()));
             s.metrics_token = token;
         }
     };
@@ -269,9 +269,9 @@ both!(two_moves_of_a_dossier_at_once_make_one, |app| {
 
 #[actix_web::test]
 async fn a_client_cannot_choose_its_address_behind_the_proxy() {
-    let proxies = |header: portal::config::ProxyHeader| {
-        move |s: &mut portal::config::Settings| {
-            s.trusted_proxies = vec![portal::config::IpNet::parse("10.0.0.0/8").unwrap()];
+    let proxies = |header: portal::core::config::ProxyHeader| {
+        move |s: &mut portal::core::config::Settings| {
+            s.trusted_proxies = vec![portal::core::config::IpNet::parse("10.0.0.0/8").unwrap()];
             s.proxy_header = header;
         }
     };
@@ -283,10 +283,10 @@ async fn a_client_cannot_choose_its_address_behind_the_proxy() {
             // ...and what nginx appended to the client's own list.
             .insert_header(("x-forwarded-for", "7.7.7.7, 18.207.102.38"))
     };
-    let app = spawn_with(Backend::Sqlite, proxies(portal::config::ProxyHeader::XForwardedFor)).await.unwrap();
+    let app = spawn_with(Backend::Sqlite, proxies(portal::core::config::ProxyHeader::XForwardedFor)).await.unwrap();
     let res = app.send(ask(TestRequest::get())).await;
     assert_eq!(res.json()["data"]["client_ip"], "18.207.102.38");
-    let app = spawn_with(Backend::Sqlite, proxies(portal::config::ProxyHeader::Forwarded)).await.unwrap();
+    let app = spawn_with(Backend::Sqlite, proxies(portal::core::config::ProxyHeader::Forwarded)).await.unwrap();
     let res = app.send(ask(TestRequest::get())).await;
     assert_eq!(res.json()["data"]["client_ip"], "6.6.6.6");
 }
@@ -470,11 +470,11 @@ async fn a_database_outage_is_503_at_once_and_heals_by_itself() {
     let proxy = FaultProxy::to(upstream);
     let proxied = proxy.addr;
     let app = spawn_with(Backend::Postgres, move |s| {
-        let portal::config::DatabaseUrl::Postgres(url) = &s.database_url else { unreachable!() };
+        let portal::core::config::DatabaseUrl::Postgres(url) = &s.database_url else { unreachable!() };
         let mut url = url::Url::parse(url).unwrap();
         url.set_host(Some("127.0.0.1")).unwrap();
         url.set_port(Some(proxied.port())).unwrap();
-        s.database_url = portal::config::DatabaseUrl::Postgres(url.to_string());
+        s.database_url = portal::core::config::DatabaseUrl::Postgres(url.to_string());
         s.pool_size = 4;
         s.pool_timeout = std::time::Duration::from_secs(2);
         s.cache_bytes = 0;

@@ -10,7 +10,7 @@ use actix_web::test::{self, TestRequest};
 use actix_web::web;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
-use portal::config::{DatabaseUrl, Settings};
+use portal::core::config::{DatabaseUrl, Settings};
 use portal::{AppState, db};
 
 /// Which database a test runs on.

@@ -193,7 +193,7 @@ both!(cors_preflight_and_simple_requests, |app| {
 #[actix_web::test]
 async fn cors_origins_can_be_restricted() {
     let app = spawn_with(Backend::Sqlite, |s| {
-        s.cors_origins = portal::config::CorsOrigins::List(vec!["https://phuongchiminh.gov.vn".into()]);
+        s.cors_origins = portal::core::config::CorsOrigins::List(vec!["https://phuongchiminh.gov.vn".into()]);
     })
     .await
     .unwrap();
@@ -267,9 +267,9 @@ async fn body_errors_are_problems() {
     }
     let app = actix_web::test::init_service(
         App::new()
-            .app_data(web::JsonConfig::default().limit(64).error_handler(portal::error::json_error))
+            .app_data(web::JsonConfig::default().limit(64).error_handler(portal::core::error::json_error))
             .route("/echo", web::post().to(|_: web::Json<Beacon>| async { "ok" }))
-            .wrap(from_fn(portal::error::problem_errors)),
+            .wrap(from_fn(portal::core::error::problem_errors)),
     )
     .await;
     let cases = [
@@ -340,7 +340,7 @@ both!(metrics_count_requests_per_route, |app| {
 #[actix_web::test]
 async fn metrics_can_require_a_token() {
     let app = crate::helpers::spawn_with(crate::helpers::Backend::Sqlite, |s| {
-        s.metrics_token = Some(portal::config::Secret("metrics-secret".into()))
+        s.metrics_token = Some(portal::core::config::Secret("metrics-secret".into()))
     })
     .await
     .unwrap();
@@ -354,7 +354,7 @@ async fn metrics_can_require_a_token() {
 async fn head_over_a_socket(backend: crate::helpers::Backend) {
     use std::io::{BufRead, BufReader, Read, Write};
     let Some(db) = crate::helpers::TestDb::new(backend) else { return };
-    let settings = portal::config::Settings { workers: 1, ..crate::helpers::settings(db.url.clone()) };
+    let settings = portal::core::config::Settings { workers: 1, ..crate::helpers::settings(db.url.clone()) };
     let pool = db.pool(2, 5000);
     portal::prepare_database(&pool, &settings).unwrap();
     let state = actix_web::web::Data::new(portal::AppState::new(&settings, pool));

@@ -32,8 +32,8 @@ fn free_port() -> u16 {
 /// Starts the binary on `db` with `env`, and waits for the line that says it is serving.
 fn start(db: &TestDb, uploads: &std::path::Path, env: &[(&str, &str)]) -> Node {
     let url = match &db.url {
-        portal::config::DatabaseUrl::Sqlite(path) => format!("sqlite://{path}"),
-        portal::config::DatabaseUrl::Postgres(url) => url.clone(),
+        portal::core::config::DatabaseUrl::Sqlite(path) => format!("sqlite://{path}"),
+        portal::core::config::DatabaseUrl::Postgres(url) => url.clone(),
     };
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_portal"))

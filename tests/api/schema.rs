@@ -22,11 +22,11 @@ fn round_trip(backend: Backend) {
     };
     let pool = db.pool(1, 5000);
     let mut conn = pool.get().unwrap();
-    let applied = portal::db::migrate(&mut conn).unwrap();
+    let applied = portal::migrate(&mut conn).unwrap();
     assert_eq!(applied, portal::db::migration_names().0.len());
     portal::db::revert_all(&mut conn).unwrap();
-    assert_eq!(portal::db::migrate(&mut conn).unwrap(), applied, "up, down, up again");
-    assert_eq!(portal::db::migrate(&mut conn).unwrap(), 0, "nothing left to apply");
+    assert_eq!(portal::migrate(&mut conn).unwrap(), applied, "up, down, up again");
+    assert_eq!(portal::migrate(&mut conn).unwrap(), 0, "nothing left to apply");
     // Every column of every table loads through the shared schema.
     assert!(portal::demo::seed_if_empty(&mut conn, tempfile::tempdir().unwrap().path()).unwrap());
     assert!(
@@ -198,7 +198,7 @@ fn read_path_migrations_keep_existing_articles(backend: Backend) {
     };
     let pool = db.pool(1, 5000);
     let mut conn = pool.get().unwrap();
-    portal::db::migrate(&mut conn).unwrap();
+    portal::migrate(&mut conn).unwrap();
     assert!(portal::demo::seed_if_empty(&mut conn, tempfile::tempdir().unwrap().path()).unwrap());
     type Row = (i64, i64, String, String, Option<chrono::NaiveDateTime>, String);
     let load = |conn: &mut portal::db::Conn| -> Vec<Row> {
@@ -222,7 +222,7 @@ fn read_path_migrations_keep_existing_articles(backend: Backend) {
     portal::db::revert_last(&mut conn, later_than_5).unwrap();
     // Written while the schema had no counts: the upgrade must count it too.
     diesel::sql_query("UPDATE articles SET status = 'trashed' WHERE id = 2").execute(&mut *conn).unwrap();
-    assert_eq!(portal::db::migrate(&mut conn).unwrap(), later_than_5);
+    assert_eq!(portal::migrate(&mut conn).unwrap(), later_than_5);
     let mut expected = before.clone();
     expected[1].2 = "trashed".into();
     assert_eq!(load(&mut conn), expected);
@@ -266,9 +266,9 @@ fn public_articles(conn: &mut portal::db::Conn) -> Vec<(i64, i64, String)> {
 
 /// A public search of `text` in site `site_id`, best first: (ids, total).
 fn search_public(conn: &mut portal::db::Conn, site_id: i64, text: &str) -> (Vec<i64>, i64) {
-    use portal::db::backend::{SearchOrder, SearchScope, search_articles};
+    use portal::articles::search::{SearchOrder, SearchScope, search_articles};
     let scope = SearchScope::public(site_id, chrono::Utc::now().naive_utc());
-    search_articles(conn, &portal::text::words(text), &scope, SearchOrder::Relevance, 100, 0).unwrap()
+    search_articles(conn, &portal::core::text::words(text), &scope, SearchOrder::Relevance, 100, 0).unwrap()
 }
 
 /// Migration 10 (search tokens carry their site) on a database that already holds articles:
@@ -278,7 +278,7 @@ fn search_index_rebuilt_by_migration(backend: Backend) {
     let Some(db) = TestDb::new(backend) else { return };
     let pool = db.pool(1, 5000);
     let mut conn = pool.get().unwrap();
-    portal::db::migrate(&mut conn).unwrap();
+    portal::migrate(&mut conn).unwrap();
     assert!(portal::demo::seed_if_empty(&mut conn, tempfile::tempdir().unwrap().path()).unwrap());
     let published = public_articles(&mut conn);
     assert!(published.len() > 5);
@@ -301,14 +301,14 @@ fn search_index_rebuilt_by_migration(backend: Backend) {
     // Back to before migration 10 (which asks for the rebuild), and forward again.
     let since_10 = portal::db::migration_names().0.len() - 9;
     portal::db::revert_last(&mut conn, since_10).unwrap();
-    assert_eq!(portal::db::migrate(&mut conn).unwrap(), since_10);
+    assert_eq!(portal::migrate(&mut conn).unwrap(), since_10);
     let after = all(&mut conn);
     assert_eq!(after, before);
     let asked: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT COUNT(*) FROM search_rebuild")
         .get_result(&mut *conn)
         .unwrap();
     assert_eq!(asked, 0, "the rebuild clears its request");
-    assert_eq!(portal::db::migrate(&mut conn).unwrap(), 0);
+    assert_eq!(portal::migrate(&mut conn).unwrap(), 0);
 }
 
 #[test]
@@ -326,7 +326,7 @@ fn generated_dataset(backend: Backend) {
     let Some(db) = TestDb::new(backend) else { return };
     let pool = db.pool(1, 30_000);
     let mut conn = pool.get().unwrap();
-    portal::db::migrate(&mut conn).unwrap();
+    portal::migrate(&mut conn).unwrap();
     assert_eq!(portal::demo::generate::generate(&mut conn, 2, 50, 7).unwrap(), 50);
     let mut count = |table: &str| -> i64 {
         #[derive(QueryableByName)]
@@ -401,15 +401,15 @@ fn reindex_restores_lost_entries(backend: Backend) {
     let Some(db) = TestDb::new(backend) else { return };
     let pool = db.pool(1, 5000);
     let mut conn = pool.get().unwrap();
-    portal::db::migrate(&mut conn).unwrap();
+    portal::migrate(&mut conn).unwrap();
     assert!(portal::demo::seed_if_empty(&mut conn, tempfile::tempdir().unwrap().path()).unwrap());
     let (id, site, title) = public_articles(&mut conn).remove(0);
     let found = |conn: &mut portal::db::Conn| search_public(conn, site, &title).0;
     assert!(found(&mut conn).contains(&id));
-    portal::db::backend::remove_from_index(&mut conn, id).unwrap();
+    portal::articles::search::remove_from_index(&mut conn, id).unwrap();
     assert!(!found(&mut conn).contains(&id));
     let all: i64 = articles::table.count().get_result(&mut *conn).unwrap();
-    assert_eq!(portal::db::reindex(&mut conn).unwrap(), all as usize);
+    assert_eq!(portal::reindex(&mut conn).unwrap(), all as usize);
     assert!(found(&mut conn).contains(&id));
 }
 

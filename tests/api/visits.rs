@@ -112,7 +112,8 @@ both!(bad_beacons_are_problems_and_not_counted, |app| {
 
 async fn forwarded_for(backend: Backend) {
     let Some(app) =
-        spawn_with(backend, |s| s.trusted_proxies = vec![portal::config::IpNet::parse("10.0.0.0/8").unwrap()]).await
+        spawn_with(backend, |s| s.trusted_proxies = vec![portal::core::config::IpNet::parse("10.0.0.0/8").unwrap()])
+            .await
     else {
         return;
     };
@@ -278,8 +279,11 @@ fn post_beacon(addr: std::net::SocketAddr, i: usize) -> u16 {
 /// N concurrent beacons over real sockets, then a graceful stop: every one is written.
 async fn exact_after_graceful_stop(backend: Backend) {
     let Some(db) = TestDb::new(backend) else { return };
-    let settings =
-        portal::config::Settings { visit_rate_per_minute: 0, workers: 2, ..crate::helpers::settings(db.url.clone()) };
+    let settings = portal::core::config::Settings {
+        visit_rate_per_minute: 0,
+        workers: 2,
+        ..crate::helpers::settings(db.url.clone())
+    };
     let pool = db.pool(4, 5000);
     portal::prepare_database(&pool, &settings).unwrap();
     let state = actix_web::web::Data::new(portal::AppState::new(&settings, pool.clone()));

@@ -10,7 +10,7 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use tracing::Instrument;
 
-use crate::config::LogFormat;
+use crate::core::config::LogFormat;
 
 /// The header that carries the request id, in and out.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -66,7 +66,7 @@ pub async fn request_log(
     match result {
         Ok(mut res) => {
             let status = res.status().as_u16();
-            if let Some(state) = res.request().app_data::<actix_web::web::Data<crate::AppState>>() {
+            if let Some(metrics) = res.request().app_data::<actix_web::web::Data<crate::core::metrics::Metrics>>() {
                 // match_pattern() walks every route's regex again: a tenth of a cached answer's cost.
                 let known = res.request().extensions().get::<MatchedRoute>().cloned();
                 let route = match &known {
@@ -75,7 +75,7 @@ pub async fn request_log(
                         std::borrow::Cow::Owned(res.request().match_pattern().unwrap_or_else(|| "(none)".to_owned()))
                     }
                 };
-                state.metrics.observe(method.as_str(), &route, status, started.elapsed());
+                metrics.observe(method.as_str(), &route, status, started.elapsed());
             }
             tracing::info!(target: "portal::access", request_id = %id, %method, %path, status, elapsed_us, "request");
             if let Ok(value) = HeaderValue::from_str(&id) {

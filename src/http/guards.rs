@@ -15,8 +15,17 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, ResponseError, web};
 use futures_util::Stream;
 
-use crate::AppState;
-use crate::error::ApiError;
+use crate::core::error::ApiError;
+
+/// How long a request body may take to arrive in all (`PORTAL_BODY_TIMEOUT_MS`), as the app
+/// hands it to [`body_deadline`].
+#[derive(Clone, Copy, Debug)]
+pub struct BodyTimeout(pub std::time::Duration);
+
+/// Put in an answer's extensions by a handler whose answers other sites may frame (uploads,
+/// which ward frontends embed): [`security_headers`] then adds only `nosniff`.
+#[derive(Clone, Copy, Debug)]
+pub struct Embeddable;
 
 /// A request body that has not arrived in full by its deadline ends in an error; the flag
 /// tells the middleware why the handler failed.
@@ -55,7 +64,7 @@ pub async fn body_deadline(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let bodiless = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let limit = req.app_data::<web::Data<AppState>>().map(|s| s.body_timeout);
+    let limit = req.app_data::<web::Data<BodyTimeout>>().map(|t| t.0);
     let (Some(limit), false) = (limit, bodiless) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
@@ -89,22 +98,16 @@ const DOCS_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src '
 /// The policy of every JSON answer: nothing in it may load or run, and no one may frame it.
 const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Adds to every answer `X-Content-Type-Options: nosniff`; to all but uploads (which ward
-/// frontends embed) frame protection (`X-Frame-Options: DENY` and CSP `frame-ancestors
+/// Adds to every answer `X-Content-Type-Options: nosniff`; to all but [`Embeddable`] ones
+/// frame protection (`X-Frame-Options: DENY` and CSP `frame-ancestors
 /// 'none'`) and a content security policy: the docs page's own, or one that lets nothing run.
 pub async fn security_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let path = req.path();
-    let policy = if path.starts_with("/docs") {
-        Some(DOCS_POLICY)
-    } else if path.starts_with(crate::uploads::PUBLIC_PREFIX) {
-        None
-    } else {
-        Some(API_POLICY)
-    };
+    let policy = if req.path().starts_with("/docs") { DOCS_POLICY } else { API_POLICY };
     let mut res = next.call(req).await?;
+    let policy = (!res.response().extensions().contains::<Embeddable>()).then_some(policy);
     let headers = res.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if let Some(policy) = policy {

@@ -3,10 +3,15 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
-use crate::error::{ApiError, FieldError};
+use crate::core::error::{ApiError, FieldError};
+use crate::core::text;
 use crate::http::field_error;
-use crate::sites::Site;
-use crate::text;
+
+/// What turns a wall-clock time into UTC: a site, in its time zone. Times and dates sent
+/// without an offset are read on it.
+pub trait LocalClock {
+    fn to_utc(&self, local: NaiveDateTime) -> NaiveDateTime;
+}
 
 /// The longest URL accepted.
 pub const MAX_URL_LEN: usize = 2000;
@@ -45,7 +50,7 @@ pub fn parse_instant(value: &str) -> Option<NaiveDateTime> {
 pub fn parse_time(
     field: &str,
     value: Option<&str>,
-    site: &Site,
+    site: &impl LocalClock,
     end: bool,
     errors: &mut Vec<FieldError>,
 ) -> Option<NaiveDateTime> {
@@ -133,7 +138,7 @@ impl Checker {
     }
 
     /// A date or RFC 3339 time (see [`parse_time`]); an empty string is rejected too.
-    pub fn time(&mut self, field: &str, value: Option<String>, site: &Site) -> Option<NaiveDateTime> {
+    pub fn time(&mut self, field: &str, value: Option<String>, site: &impl LocalClock) -> Option<NaiveDateTime> {
         let value = value?;
         if value.trim().is_empty() {
             self.reject(field, "must be a date (2014-08-19) or an RFC 3339 time (2014-08-19T08:00:00+07:00)");

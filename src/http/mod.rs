@@ -1,5 +1,10 @@
 //! What every public read shares: the `{"data": ...}` envelopes, pagination with its `Link`
-//! header, and cacheable JSON answers with a strong `ETag` that `If-None-Match` turns into 304.
+//! header, and cacheable JSON answers with a strong `ETag` that `If-None-Match` turns into 304;
+//! the checks of input ([`input`]) and the guards every request passes ([`guards`]). This
+//! layer knows no site, account or resource.
+
+pub mod guards;
+pub mod input;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
@@ -7,7 +12,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::ApiError;
+use crate::core::error::ApiError;
 
 /// One object: `{"data": {...}}`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -73,7 +78,7 @@ pub struct Page {
 
 impl Page {
     /// Checks `page` and `per_page`, naming each bad one.
-    pub fn parse(params: &PageParams, errors: &mut Vec<crate::error::FieldError>) -> Page {
+    pub fn parse(params: &PageParams, errors: &mut Vec<crate::core::error::FieldError>) -> Page {
         Self::parse_parts(params.page.as_deref(), params.per_page.as_deref(), errors)
     }
 
@@ -89,7 +94,7 @@ impl Page {
     pub fn parse_parts(
         page_param: Option<&str>,
         per_page_param: Option<&str>,
-        errors: &mut Vec<crate::error::FieldError>,
+        errors: &mut Vec<crate::core::error::FieldError>,
     ) -> Page {
         let mut page = Page { page: 1, per_page: DEFAULT_PER_PAGE };
         if let Some(v) = page_param {
@@ -152,9 +157,9 @@ pub fn list_total(
     if offset == 0 && (found as i64) < limit { Ok(found as i64) } else { count() }
 }
 
-/// A [`FieldError`](crate::error::FieldError) for `field`.
-pub fn field_error(field: &str, message: impl Into<String>) -> crate::error::FieldError {
-    crate::error::FieldError { field: field.into(), message: message.into() }
+/// A [`FieldError`](crate::core::error::FieldError) for `field`.
+pub fn field_error(field: &str, message: impl Into<String>) -> crate::core::error::FieldError {
+    crate::core::error::FieldError { field: field.into(), message: message.into() }
 }
 
 /// How long shared caches and browsers may keep a public answer.
@@ -360,11 +365,11 @@ pub fn list_response<T: Serialize>(
 }
 
 /// The client's address: the direct peer, or, when the peer is a trusted proxy, the right-most
-/// address in the one header the proxies set ([`crate::config::ProxyHeader`]) that is not
+/// address in the one header the proxies set ([`crate::core::config::ProxyHeader`]) that is not
 /// itself a trusted proxy. Every hop left of that was written by the client and is not
 /// believed; no other header is read.
-pub fn client_ip(req: &HttpRequest, proxies: &crate::config::Proxies) -> Option<std::net::IpAddr> {
-    use crate::config::ProxyHeader;
+pub fn client_ip(req: &HttpRequest, proxies: &crate::core::config::Proxies) -> Option<std::net::IpAddr> {
+    use crate::core::config::ProxyHeader;
     let peer = req.peer_addr()?.ip();
     let is_trusted = |ip: std::net::IpAddr| proxies.trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(peer) {
@@ -441,7 +446,7 @@ pub fn private_json<T: Serialize>(
 }
 
 /// Fails with 400 when any parameter was bad.
-pub fn check(errors: Vec<crate::error::FieldError>) -> Result<(), ApiError> {
+pub fn check(errors: Vec<crate::core::error::FieldError>) -> Result<(), ApiError> {
     if errors.is_empty() { Ok(()) } else { Err(ApiError::InvalidParameters(errors)) }
 }
 
@@ -545,7 +550,7 @@ mod tests {
 
     #[test]
     fn client_ip_trusts_only_configured_proxies() {
-        use crate::config::{IpNet, Proxies, ProxyHeader};
+        use crate::core::config::{IpNet, Proxies, ProxyHeader};
         let peer = |ip: &str| format!("{ip}:40000").parse::<std::net::SocketAddr>().unwrap();
         let trusted =
             Proxies { trusted: vec![IpNet::parse("10.0.0.0/8").unwrap()], header: ProxyHeader::XForwardedFor };

@@ -1,8 +1,7 @@
-//! The statements that differ between SQLite and PostgreSQL, all in one place: the full-text
-//! index of articles (SQLite FTS5 vs a PostgreSQL `tsvector` with a GIN index) and the search
-//! over it.
+//! The full-text index of articles and the search over it: SQLite FTS5 on one backend, a
+//! PostgreSQL `tsvector` with a GIN index on the other.
 //!
-//! Both index the words of text folded by [`crate::text::fold`] (FTS5's `remove_diacritics`
+//! Both index the words of text folded by [`crate::core::text::fold`] (FTS5's `remove_diacritics`
 //! alone would keep `đ` apart from `d`), each marked with its site (see [`site_word`]), and both
 //! are queried with such words only, so no user input can be an operator or a syntax error.
 
@@ -10,9 +9,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
-use super::{AnyConnection, MultiBackend};
-use crate::articles::types::StatusFilter;
-use crate::text::{html_to_text, words};
+use super::types::StatusFilter;
+use crate::core::text::{html_to_text, words};
+use crate::db::{AnyConnection, MultiBackend};
 
 /// The index token of `word` in site `site_id`: `s3whai` is `hai` in site 3. Every token
 /// carries its site, so a search reads only that site's postings (not every ward's postings of
@@ -22,7 +21,7 @@ fn site_word(site_id: i64, word: &str) -> String {
     format!("s{site_id}w{word}")
 }
 
-/// The words of `text` (folded, see [`crate::text::words`]) as index tokens of site `site_id`,
+/// The words of `text` (folded, see [`crate::core::text::words`]) as index tokens of site `site_id`,
 /// separated by spaces, in order (phrases still match adjacent words).
 fn site_text(site_id: i64, text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
@@ -89,7 +88,7 @@ struct IndexRow {
 
 /// Rebuilds the whole search index when a migration asked for it (a row in `search_rebuild`),
 /// in one transaction that also clears the request; returns how many articles were indexed.
-/// Called by [`super::migrate`], under its lock on PostgreSQL, so nodes starting together
+/// Called by [`crate::migrate`], under its lock on PostgreSQL, so nodes starting together
 /// rebuild once.
 pub fn rebuild_index_if_asked(conn: &mut AnyConnection) -> QueryResult<Option<usize>> {
     conn.transaction(|conn| {
@@ -128,95 +127,6 @@ pub fn remove_from_index(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
     diesel::sql_query(sql).bind::<BigInt, _>(id).execute(conn).map(drop)
 }
 
-/// Refreshes the planner's statistics after a bulk load (and, on PostgreSQL, the visibility
-/// map that lets counts use the indexes alone).
-pub fn optimize(conn: &mut AnyConnection) -> QueryResult<()> {
-    use diesel::connection::SimpleConnection;
-    match conn {
-        AnyConnection::Sqlite(_) => conn.batch_execute("ANALYZE"),
-        AnyConnection::Postgresql(_) => conn.batch_execute("VACUUM ANALYZE"),
-    }
-}
-
-/// A stored time, read faster than diesel reads it from SQLite: SQLite keeps times as text,
-/// and diesel tries chrono's format-string parser on it, which was a fourteenth of an uncached
-/// list's CPU time. The text portal writes (`2026-11-26 07:30:00` with an optional fraction)
-/// is read here directly; anything else goes to diesel's own reading, and PostgreSQL's binary
-/// times are read as diesel reads them. Used on the article rows with
-/// `#[diesel(deserialize_as = Stamp)]`.
-#[derive(diesel::deserialize::FromSqlRow)]
-pub struct Stamp(NaiveDateTime);
-
-impl From<Stamp> for NaiveDateTime {
-    fn from(s: Stamp) -> Self {
-        s.0
-    }
-}
-
-impl diesel::deserialize::FromSql<Timestamp, MultiBackend> for Stamp {
-    fn from_sql(value: super::MultiRawValue<'_>) -> diesel::deserialize::Result<Self> {
-        use diesel::deserialize::FromSql;
-        match value {
-            super::MultiRawValue::Sqlite(mut v) => match parse_stored_time(v.read_text()) {
-                Some(t) => Ok(Stamp(t)),
-                None => <NaiveDateTime as FromSql<Timestamp, diesel::sqlite::Sqlite>>::from_sql(v).map(Stamp),
-            },
-            super::MultiRawValue::Postgresql(v) => {
-                <NaiveDateTime as FromSql<Timestamp, diesel::pg::Pg>>::from_sql(v).map(Stamp)
-            }
-        }
-    }
-}
-
-/// [`Stamp`] for a time that may be missing.
-#[derive(diesel::deserialize::FromSqlRow)]
-pub struct OptStamp(Option<NaiveDateTime>);
-
-impl From<OptStamp> for Option<NaiveDateTime> {
-    fn from(s: OptStamp) -> Self {
-        s.0
-    }
-}
-
-impl diesel::deserialize::FromSql<diesel::sql_types::Nullable<Timestamp>, MultiBackend> for OptStamp {
-    fn from_sql(value: super::MultiRawValue<'_>) -> diesel::deserialize::Result<Self> {
-        <Stamp as diesel::deserialize::FromSql<Timestamp, MultiBackend>>::from_sql(value).map(|s| OptStamp(Some(s.0)))
-    }
-
-    fn from_nullable_sql(value: Option<super::MultiRawValue<'_>>) -> diesel::deserialize::Result<Self> {
-        match value {
-            Some(v) => Self::from_sql(v),
-            None => Ok(OptStamp(None)),
-        }
-    }
-}
-
-/// `YYYY-MM-DD HH:MM:SS` (or with `T`), with an optional fraction of 1-9 digits: what diesel
-/// writes. `None` for anything else, including impossible dates.
-fn parse_stored_time(text: &str) -> Option<NaiveDateTime> {
-    let b = text.as_bytes();
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b' ' | b'T') || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let num = |from: usize, to: usize| -> Option<u32> {
-        b[from..to].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
-    };
-    let mut nanos = 0;
-    if b.len() > 19 {
-        let digits = &b[20..];
-        if b[19] != b'.' || digits.is_empty() || digits.len() > 9 {
-            return None;
-        }
-        nanos = num(20, b.len())? * 10u32.pow(9 - digits.len() as u32);
-    }
-    chrono::NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 7)?, num(8, 10)?)?.and_hms_nano_opt(
-        num(11, 13)?,
-        num(14, 16)?,
-        num(17, 19)?,
-        nanos,
-    )
-}
-
 /// Which articles a list or search looks at.
 #[derive(Debug, Clone)]
 pub struct SearchScope {
@@ -232,7 +142,7 @@ pub struct SearchScope {
     /// Published before (UTC).
     pub to: Option<NaiveDateTime>,
     /// Known: the site's public articles per category, when it has no published article whose
-    /// time is still to come (see [`crate::sites::SiteContext`]). A public total without a
+    /// time is still to come (see [`crate::sites::context::SiteContext`]). A public total without a
     /// time range is then added up from these, with no statement.
     pub public_counts: Option<std::sync::Arc<std::collections::HashMap<i64, i64>>>,
 }
@@ -471,33 +381,11 @@ mod tests {
 
     #[test]
     fn queries_are_words_only() {
-        let words = crate::text::words("Đảng \"bộ\" OR*");
+        let words = crate::core::text::words("Đảng \"bộ\" OR*");
         assert_eq!(fts5_query(&words), "\"dang bo or\" OR (\"dang\" AND \"bo\" AND \"or\")");
         assert_eq!(tsquery(&words), "(dang <-> bo <-> or) | (dang & bo & or)");
         assert_eq!(fts5_query(&words[..1]), "\"dang\"");
         assert_eq!(tsquery(&words[..1]), "dang");
-    }
-
-    #[test]
-    fn stored_times_read_as_diesel_reads_them() {
-        let t = |s: &str| parse_stored_time(s).map(|t| t.to_string());
-        assert_eq!(t("2026-11-26 07:30:00").as_deref(), Some("2026-11-26 07:30:00"));
-        assert_eq!(t("2026-11-26T07:30:00.5").as_deref(), Some("2026-11-26 07:30:00.500"));
-        assert_eq!(t("2026-11-26 07:30:00.123456789").as_deref(), Some("2026-11-26 07:30:00.123456789"));
-        assert_eq!(t("2026-11-26 07:30:00.000123").as_deref(), Some("2026-11-26 07:30:00.000123"));
-        for other in [
-            "2026-02-30 07:30:00",
-            "2026-11-26 24:00:00",
-            "2026-11-26 07:30",
-            "2026-11-26 07:30:00.",
-            "2026-11-26 07:30:00.1234567890",
-            "2026-11-26 07:30:00Z",
-            "2461005.5",
-            "2026-11-2a 07:30:00",
-            "+2026-1-26 07:30:00",
-        ] {
-            assert_eq!(t(other), None, "{other}");
-        }
     }
 
     #[test]

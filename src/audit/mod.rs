@@ -1,0 +1,81 @@
+//! The audit log: every write through the API, who made it, when and from which address;
+//! readable by admins ([`routes`]).
+
+pub mod routes;
+
+use chrono::Utc;
+use diesel::prelude::*;
+
+use crate::db::schema::audit_log;
+use crate::db::{self, AnyConnection};
+
+/// Who is writing and from where: what every audit entry records.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub user_id: i64,
+    pub email: String,
+    pub client_ip: String,
+}
+
+/// Records one action (`article.publish`) on one target (`article:12`), in the caller's
+/// transaction so the log and the change stand or fall together; for a write public reads show
+/// (to a site, but a dossier's; to the holidays) it also tells the other nodes' caches, in the
+/// same transaction.
+pub fn record(
+    conn: &mut AnyConnection,
+    origin: &Origin,
+    action: &str,
+    target: &str,
+    site_id: Option<i64>,
+) -> QueryResult<()> {
+    insert(conn, Some(origin.user_id), &origin.email, &origin.client_ip, action, target, site_id)?;
+    // Every audited write to a site but a dossier's changes what its public reads answer; of
+    // the writes to no site, the public holidays do (0: every site's answers).
+    match site_id {
+        Some(site) if !action.starts_with("dossier.") => db::versions::bump(conn, site),
+        None if action.starts_with("holiday.") => db::versions::bump(conn, 0),
+        _ => Ok(()),
+    }
+}
+
+/// Records an event that changes nothing public, by someone who may not be signed in: a
+/// failed sign-in (`email` as typed), a refresh token used twice, a sign-out.
+pub fn note(
+    conn: &mut AnyConnection,
+    user_id: Option<i64>,
+    email: &str,
+    client_ip: &str,
+    action: &str,
+    target: &str,
+) -> QueryResult<()> {
+    insert(conn, user_id, email, client_ip, action, target, None)
+}
+
+/// Records a staff member's read of personal data (a dossier's applicant): who read what,
+/// from where. Changes nothing public.
+pub fn read(conn: &mut AnyConnection, origin: &Origin, action: &str, target: &str, site_id: i64) -> QueryResult<()> {
+    insert(conn, Some(origin.user_id), &origin.email, &origin.client_ip, action, target, Some(site_id))
+}
+
+fn insert(
+    conn: &mut AnyConnection,
+    user_id: Option<i64>,
+    email: &str,
+    client_ip: &str,
+    action: &str,
+    target: &str,
+    site_id: Option<i64>,
+) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::user_id.eq(user_id),
+            audit_log::user_email.eq(email),
+            audit_log::action.eq(action),
+            audit_log::target.eq(target),
+            audit_log::site_id.eq(site_id),
+            audit_log::client_ip.eq(client_ip),
+            audit_log::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)
+        .map(drop)
+}
