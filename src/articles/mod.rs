@@ -5,6 +5,8 @@ pub mod queries;
 pub mod search;
 pub mod types;
 
+pub mod revisions;
+pub mod workflow;
 pub mod write;
 
 use actix_web::{HttpRequest, HttpResponse, get, web};

@@ -10,10 +10,10 @@
 //! for search and writes the audit log, all in one transaction.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use actix_web::{HttpRequest, HttpResponse, patch, post, web};
+use chrono::Utc;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::queries;
@@ -27,7 +27,7 @@ use crate::core::error::{ApiError, FieldError, Problem};
 use crate::core::text;
 use crate::db::schema::{article_related, article_revisions, articles};
 use crate::db::{self, AnyConnection};
-use crate::http::{Data, List, Page, PageParams, field_error, private_json, private_list_response};
+use crate::http::{Data, field_error, private_json};
 use crate::sites::Site;
 
 /// The longest title, in characters.
@@ -81,68 +81,8 @@ pub struct RelatedInput {
     pub article_ids: Vec<i64>,
 }
 
-/// One saved state of an article.
-#[derive(Debug, Serialize, ToSchema, Queryable)]
-#[schema(example = json!({
-    "id": 12, "action": "update", "user_id": 3, "created_at": "2026-11-26T15:04:05+07:00",
-    "category_id": 2, "title": "Phường Chí Minh tổ chức Ngày hội Đại đoàn kết", "slug": "phuong-chi-minh-to-chuc-ngay-hoi-dai-doan-ket",
-    "summary": "", "body_html": "<p>...</p>", "cover_image_url": null, "author_name": null, "status": "draft", "published_at": null
-}))]
-pub struct Revision {
-    pub id: i64,
-    /// `create`, `update`, `submit`, `publish`, `unpublish`, `trash`, `restore` or `revert`.
-    pub action: String,
-    pub user_id: Option<i64>,
-    pub created_at: DateTime<Utc>,
-    pub category_id: i64,
-    pub title: String,
-    pub slug: String,
-    pub summary: String,
-    pub body_html: String,
-    pub cover_image_url: Option<String>,
-    pub author_name: Option<String>,
-    pub status: String,
-    pub published_at: Option<DateTime<Utc>>,
-}
-
-type RevisionRow = (
-    i64,
-    String,
-    Option<i64>,
-    NaiveDateTime,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<NaiveDateTime>,
-);
-
-impl From<RevisionRow> for Revision {
-    fn from(r: RevisionRow) -> Self {
-        Revision {
-            id: r.0,
-            action: r.1,
-            user_id: r.2,
-            created_at: r.3.and_utc(),
-            category_id: r.4,
-            title: r.5,
-            slug: r.6,
-            summary: r.7,
-            body_html: r.8,
-            cover_image_url: r.9,
-            author_name: r.10,
-            status: r.11,
-            published_at: r.12.map(|t| t.and_utc()),
-        }
-    }
-}
-
 /// Loads any article of the site (every status) for a writer.
-fn load(conn: &mut AnyConnection, site: &Site, key: &str) -> Result<ArticleRow, ApiError> {
+pub(super) fn load(conn: &mut AnyConnection, site: &Site, key: &str) -> Result<ArticleRow, ApiError> {
     let scope = SearchScope { status: StatusFilter::All, ..SearchScope::public(site.id, Utc::now().naive_utc()) };
     queries::find(conn, &scope, key)?
         .ok_or_else(|| ApiError::not_found(format!("no article {key:?} in site {:?}", site.slug)))
@@ -150,7 +90,7 @@ fn load(conn: &mut AnyConnection, site: &Site, key: &str) -> Result<ArticleRow, 
 
 /// 403 unless `actor` (with `role` on the site) may change `row`: editors any, authors their
 /// own until published.
-fn may_edit(actor: &Actor, role: Role, row: &ArticleRow) -> Result<(), ApiError> {
+pub(super) fn may_edit(actor: &Actor, role: Role, row: &ArticleRow) -> Result<(), ApiError> {
     if role >= Role::Editor {
         return Ok(());
     }
@@ -164,7 +104,7 @@ fn may_edit(actor: &Actor, role: Role, row: &ArticleRow) -> Result<(), ApiError>
 }
 
 /// Checks `input` and applies it to `row` (a new article when `creating`).
-fn apply(
+pub(super) fn apply(
     conn: &mut AnyConnection,
     site: &Site,
     row: &mut ArticleRow,
@@ -239,7 +179,7 @@ fn apply(
 
 /// Writes `new` over `old` if no one saved in between, then keeps a revision, re-indexes and
 /// logs, in one transaction. Returns the saved row.
-fn save(
+pub(super) fn save(
     conn: &mut AnyConnection,
     origin: &Origin,
     old: &ArticleRow,
@@ -272,7 +212,7 @@ fn save(
 }
 
 /// Revision, search index and audit entry of a saved article; returns it as stored.
-fn after_save(
+pub(super) fn after_save(
     conn: &mut AnyConnection,
     origin: &Origin,
     site_id: i64,
@@ -305,13 +245,18 @@ fn after_save(
 /// The article a write saved, as staff see it, with its new ETag: read back on the write's own
 /// connection, since a second trip to the pool could time out after the commit and answer 503
 /// to a write that was made (a retried create would then make a second draft).
-struct Saved {
-    detail: ArticleDetail,
-    etag: String,
-    location: String,
+pub(super) struct Saved {
+    pub(super) detail: ArticleDetail,
+    pub(super) etag: String,
+    pub(super) location: String,
 }
 
-fn read_back(conn: &mut db::AnyConnection, site: &Site, row: ArticleRow, limit: usize) -> Result<Saved, ApiError> {
+pub(super) fn read_back(
+    conn: &mut db::AnyConnection,
+    site: &Site,
+    row: ArticleRow,
+    limit: usize,
+) -> Result<Saved, ApiError> {
     let etag = row.etag();
     let location = format!("/api/v1/sites/{}/articles/{}", site.slug, row.id);
     let detail = queries::detail(conn, site, &queries::Categories::new(), row, limit)?;
@@ -319,7 +264,7 @@ fn read_back(conn: &mut db::AnyConnection, site: &Site, row: ArticleRow, limit: 
 }
 
 /// The answer to a write.
-fn written(saved: Saved, status: StatusCode) -> Result<HttpResponse, ApiError> {
+pub(super) fn written(saved: Saved, status: StatusCode) -> Result<HttpResponse, ApiError> {
     let Saved { detail, etag, location } = saved;
     private_json(&Data { data: detail }, status, |res| {
         res.insert_header((header::ETAG, etag));
@@ -416,7 +361,7 @@ pub fn relate(conn: &mut AnyConnection, article_id: i64, related: &[i64]) -> Que
     Ok(())
 }
 
-fn check_if_match(if_match: Option<&str>, row: &ArticleRow) -> Result<(), ApiError> {
+pub(super) fn check_if_match(if_match: Option<&str>, row: &ArticleRow) -> Result<(), ApiError> {
     let header = if_match.ok_or(ApiError::PreconditionRequired)?;
     let current = row.etag();
     if header.split(',').map(str::trim).any(|tag| tag == "*" || tag == current) {
@@ -475,382 +420,12 @@ pub async fn update_article(
     written(saved, StatusCode::OK)
 }
 
-/// A workflow step: who may take it, and what it does to the article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
-    Submit,
-    Publish,
-    Unpublish,
-    Trash,
-    Restore,
-}
-
-impl Step {
-    fn action(self) -> &'static str {
-        match self {
-            Step::Submit => "submit",
-            Step::Publish => "publish",
-            Step::Unpublish => "unpublish",
-            Step::Trash => "trash",
-            Step::Restore => "restore",
-        }
-    }
-
-    fn needed(self) -> Role {
-        match self {
-            Step::Submit | Step::Trash => Role::Author,
-            Step::Publish | Step::Unpublish | Step::Restore => Role::Editor,
-        }
-    }
-
-    /// The article after this step, or 409 when its status does not allow it.
-    fn apply(self, row: &ArticleRow, publish_at: Option<NaiveDateTime>) -> Result<ArticleRow, ApiError> {
-        let mut new = row.clone();
-        let conflict = |wanted: &str| {
-            ApiError::Conflict(format!(
-                "only {wanted} can be {}ed; this article is {}",
-                self.action().trim_end_matches('e'),
-                row.status
-            ))
-        };
-        match self {
-            Step::Submit if row.status == DRAFT => new.status = REVIEW.into(),
-            Step::Submit => return Err(conflict("a draft")),
-            Step::Publish if row.status != TRASHED => {
-                new.status = PUBLISHED.into();
-                new.published_at = Some(publish_at.unwrap_or_else(|| Utc::now().naive_utc()));
-            }
-            Step::Publish => return Err(conflict("an article out of the trash")),
-            Step::Unpublish if row.status == PUBLISHED => {
-                new.status = DRAFT.into();
-                new.published_at = None;
-            }
-            Step::Unpublish => return Err(conflict("a published article")),
-            Step::Trash if row.status != TRASHED => new.status = TRASHED.into(),
-            Step::Trash => return Err(conflict("an article out of the trash")),
-            Step::Restore if row.status == TRASHED => {
-                new.status = DRAFT.into();
-                new.published_at = None;
-            }
-            Step::Restore => return Err(conflict("a trashed article")),
-        }
-        Ok(new)
-    }
-}
-
-async fn step(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    (site, key): (String, String),
-    step: Step,
-    publish_at: Option<NaiveDateTime>,
-) -> Result<HttpResponse, ApiError> {
-    let limit = state.related_limit;
-    let saved = on_site(&state, &req, caller, site, step.needed(), move |conn, site, actor, role, origin| {
-        let old = load(conn, site, &key)?;
-        may_edit(actor, role, &old)?;
-        let new = step.apply(&old, publish_at)?;
-        let row = save(conn, origin, &old, new, step.action())?;
-        read_back(conn, site, row, limit)
-    })
-    .await?;
-    written(saved, StatusCode::OK)
-}
-
-/// Parses an optional JSON body: empty is the default, anything else must be valid.
-fn optional_body<T: Default + serde::de::DeserializeOwned>(body: &web::Bytes) -> Result<T, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(T::default());
-    }
-    serde_json::from_slice(body).map_err(|e| crate::core::error::body_error(&e))
-}
-
-macro_rules! step_route {
-    ($(#[$doc:meta])* $name:ident, $path:literal, $step:expr, $roles:literal) => {
-        $(#[$doc])*
-        #[utoipa::path(
-            tag = "articles",
-            description = $roles,
-            params(
-                ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
-                ("article" = String, Path, description = "Article id or slug", example = "19"),
-            ),
-            security(("bearer" = [])),
-            responses(
-                (status = 200, description = "Done", body = Data<ArticleDetail>, headers(("ETag" = String))),
-                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such site or article", body = Problem, content_type = "application/problem+json"),
-                (status = 409, description = "The article's status does not allow it", body = Problem, content_type = "application/problem+json"),
-            )
-        )]
-        #[post($path)]
-        pub async fn $name(
-            state: web::Data<AppState>,
-            req: HttpRequest,
-            caller: Caller,
-            path: web::Path<(String, String)>,
-        ) -> Result<HttpResponse, ApiError> {
-            step(state, req, caller, path.into_inner(), $step, None).await
-        }
-    };
-}
-
-step_route!(
-    /// Submit an article for review
-    submit_article, "/sites/{site}/articles/{article}/submit", Step::Submit,
-    "A draft goes to the editors. Roles: the author of the draft, editors, admins."
-);
-step_route!(
-    /// Unpublish an article
-    unpublish_article, "/sites/{site}/articles/{article}/unpublish", Step::Unpublish,
-    "A published (or scheduled) article goes back to draft. Roles: editors, admins."
-);
-step_route!(
-    /// Move an article to the trash
-    trash_article, "/sites/{site}/articles/{article}/trash", Step::Trash,
-    "Hidden from readers; can be restored. Roles: editors and admins any article; authors their own unpublished ones."
-);
-step_route!(
-    /// Restore an article from the trash
-    restore_article, "/sites/{site}/articles/{article}/restore", Step::Restore,
-    "It comes back as a draft. Roles: editors, admins."
-);
-
-/// Publish an article
-///
-/// Now, or at `published_at`: a time to come schedules it, and it appears by itself then,
-/// with nothing to run. Publishing a published article moves its time. Roles: editors, admins.
-#[utoipa::path(
-    tag = "articles",
-    params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
-        ("article" = String, Path, description = "Article id or slug", example = "19"),
-    ),
-    request_body(content = Option<PublishInput>, description = "Optional: when to publish"),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Published or scheduled", body = Data<ArticleDetail>, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site or article", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The article is in the trash", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A bad published_at", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/sites/{site}/articles/{article}/publish")]
-pub async fn publish_article(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    path: web::Path<(String, String)>,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let input: PublishInput = optional_body(&body)?;
-    let at = match input.published_at.as_deref() {
-        None => None,
-        Some(t) => Some(crate::http::input::parse_instant(t).ok_or_else(|| {
-            ApiError::Validation(vec![field_error(
-                "published_at",
-                "must be an RFC 3339 time such as 2026-12-01T07:00:00+07:00, from 1900 to 2100 in UTC",
-            )])
-        })?),
-    };
-    step(state, req, caller, path.into_inner(), Step::Publish, at).await
-}
-
-/// Choose related articles
-///
-/// Replaces the editor's choice, in order; the rest of the related list still fills from the
-/// category. Roles: editors, admins.
-#[utoipa::path(
-    tag = "articles",
-    params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
-        ("article" = String, Path, description = "Article id or slug", example = "1"),
-    ),
-    request_body = RelatedInput,
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Saved", body = Data<ArticleDetail>, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site or article", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown, repeated or too many articles", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[put("/sites/{site}/articles/{article}/related")]
-pub async fn set_related(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    path: web::Path<(String, String)>,
-    body: web::Json<RelatedInput>,
-) -> Result<HttpResponse, ApiError> {
-    let (site, key) = path.into_inner();
-    let ids = body.into_inner().article_ids;
-    let limit = state.related_limit;
-    let saved = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        let row = load(conn, site, &key)?;
-        let mut errors = Vec::new();
-        if ids.len() > MAX_RELATED {
-            errors.push(field_error("article_ids", format!("at most {MAX_RELATED}")));
-        }
-        let mut unique = ids.clone();
-        unique.sort_unstable();
-        unique.dedup();
-        if unique.len() != ids.len() {
-            errors.push(field_error("article_ids", "names an article twice"));
-        }
-        if ids.contains(&row.id) {
-            errors.push(field_error("article_ids", "names the article itself"));
-        }
-        let found: i64 = articles::table
-            .filter(articles::site_id.eq(site.id))
-            .filter(articles::id.eq_any(&unique))
-            .count()
-            .get_result(conn)?;
-        if found as usize != unique.len() {
-            errors.push(field_error("article_ids", "names an article that is not in this site"));
-        }
-        if !errors.is_empty() {
-            return Err(ApiError::Validation(errors));
-        }
-        conn.transaction::<_, ApiError, _>(|conn| {
-            diesel::delete(article_related::table.filter(article_related::article_id.eq(row.id))).execute(conn)?;
-            relate(conn, row.id, &ids)?;
-            audit::record(conn, origin, "article.related", &format!("article:{}", row.id), Some(site.id))?;
-            Ok(())
-        })?;
-        read_back(conn, site, row, limit)
-    })
-    .await?;
-    written(saved, StatusCode::OK)
-}
-
-/// List an article's revisions
-///
-/// Every saved state, newest first. Roles: editors and admins; authors for their own articles.
-#[utoipa::path(
-    tag = "articles",
-    params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
-        ("article" = String, Path, description = "Article id or slug", example = "19"),
-        PageParams,
-    ),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "A page of revisions", body = List<Revision>, headers(("Link" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site or article", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/sites/{site}/articles/{article}/revisions")]
-pub async fn list_revisions(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    path: web::Path<(String, String)>,
-    params: web::Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
-    let (site, key) = path.into_inner();
-    let page = Page::from_params(&params)?;
-    let (rows, total) = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, _| {
-        let row = load(conn, site, &key)?;
-        if role < Role::Editor && row.created_by != Some(actor.id) {
-            return Err(ApiError::Forbidden("authors see the revisions of their own articles".into()));
-        }
-        let total: i64 =
-            article_revisions::table.filter(article_revisions::article_id.eq(row.id)).count().get_result(conn)?;
-        let rows: Vec<RevisionRow> = revision_query(row.id).limit(page.limit()).offset(page.offset()).load(conn)?;
-        Ok((rows, total))
-    })
-    .await?;
-    private_list_response(&req, rows.into_iter().map(Revision::from).collect(), page, total)
-}
-
-#[diesel::dsl::auto_type(no_type_alias)]
-fn revision_query(article_id: i64) -> _ {
-    article_revisions::table
-        .filter(article_revisions::article_id.eq(article_id))
-        .order(article_revisions::id.desc())
-        .select((
-            article_revisions::id,
-            article_revisions::action,
-            article_revisions::user_id,
-            article_revisions::created_at,
-            article_revisions::category_id,
-            article_revisions::title,
-            article_revisions::slug,
-            article_revisions::summary,
-            article_revisions::body_html,
-            article_revisions::cover_image_url,
-            article_revisions::author_name,
-            article_revisions::status,
-            article_revisions::published_at,
-        ))
-}
-
-/// Restore a revision
-///
-/// The article's content (title, slug, category, summary, body, cover, author name) becomes
-/// that of the revision; its status stays. Roles: editors and admins; authors for their own
-/// unpublished articles.
-#[utoipa::path(
-    tag = "articles",
-    params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
-        ("article" = String, Path, description = "Article id or slug", example = "19"),
-        ("revision" = i64, Path, description = "Revision id", example = 42),
-    ),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Restored", body = Data<ArticleDetail>, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site, article or revision", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The revision's slug is taken by another article now", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/sites/{site}/articles/{article}/revisions/{revision}/restore")]
-pub async fn restore_revision(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    path: web::Path<(String, String, i64)>,
-) -> Result<HttpResponse, ApiError> {
-    let (site, key, revision) = path.into_inner();
-    let limit = state.related_limit;
-    let saved = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
-        let old = load(conn, site, &key)?;
-        may_edit(actor, role, &old)?;
-        let rev: Revision = revision_query(old.id)
-            .filter(article_revisions::id.eq(revision))
-            .first::<RevisionRow>(conn)
-            .optional()?
-            .map(Revision::from)
-            .ok_or_else(|| ApiError::not_found(format!("no revision {revision} of this article")))?;
-        let new = ArticleRow {
-            category_id: rev.category_id,
-            title: rev.title,
-            slug: rev.slug,
-            summary: rev.summary,
-            body_html: rev.body_html,
-            cover_image_url: rev.cover_image_url,
-            author_name: rev.author_name,
-            ..old.clone()
-        };
-        let row = save(conn, origin, &old, new, "revert")?;
-        read_back(conn, site, row, limit)
-    })
-    .await?;
-    written(saved, StatusCode::OK)
-}
-
 /// Registers the writing routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    use super::revisions::{list_revisions, restore_revision};
+    use super::workflow::{
+        publish_article, restore_article, set_related, submit_article, trash_article, unpublish_article,
+    };
     cfg.service(create_article)
         .service(update_article)
         .service(submit_article)

@@ -313,7 +313,7 @@ pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, see
     let start = NaiveDate::from_ymd_opt(2016, 1, 1).expect("valid date").and_hms_opt(0, 0, 0).expect("valid time");
     let span = (now - start).num_seconds().max(1);
     let mut made = 0;
-    super::insert_holidays(conn)?;
+    super::desk::insert_holidays(conn)?;
     for w in 1..=sites_n {
         let slug = format!("phuong-{w}");
         let site_id: i64 = diesel::insert_into(sites::table)
@@ -485,7 +485,7 @@ fn library(
             .execute(conn)?;
     }
     let unit = format!("000.00.{:02}.H23", site.id % 100);
-    super::insert_desk(conn, site, &site.name, &unit, now)?;
+    super::desk::insert_desk(conn, site, &site.name, &unit, now)?;
     let catalogue: Vec<(i64, i32)> = {
         use crate::db::schema::procedures;
         procedures::table

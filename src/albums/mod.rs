@@ -1,0 +1,311 @@
+//! The photo library ("Thư viện ảnh"): albums of captioned photos, newest album first, photos
+//! by `position`. A photo is an image uploaded to the site (its thumbnail and medium variants
+//! come with it) or an image elsewhere given by URL. An album's cover is its first photo.
+
+pub mod model;
+pub mod photos;
+
+pub use model::{AlbumSummary, MAX_PHOTOS, Photo, page};
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::Utc;
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::audit;
+use crate::auth::{Caller, Role, on_site};
+use crate::core::error::{ApiError, Problem};
+use crate::db::AnyConnection;
+use crate::db::schema::{albums, photos as photo_rows};
+use crate::http::input::{Checker, Need, free_slug};
+use crate::http::{Data, List, Page, PageParams, cached_json, list_response, private_json};
+use crate::sites::Site;
+
+use model::*;
+use photos::{add_photo, delete_photo, update_photo};
+
+/// List a site's albums
+///
+/// Newest first (by `published_at`), each with its cover (the first photo) and photo count.
+#[utoipa::path(
+    tag = "albums",
+    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), PageParams),
+    responses(
+        (status = 200, description = "A page of albums", body = List<AlbumSummary>,
+         headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 first/prev/next/last"))),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "A bad parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/sites/{site}/albums")]
+pub async fn list_albums(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    params: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = Page::from_params(&params)?;
+    let slug = path.into_inner();
+    let (data, total) = crate::sites::context::read(&state, slug, move |conn, context| {
+        Ok(self::page(conn, &context.site, page.limit(), page.offset(), true)?)
+    })
+    .await?;
+    list_response(&req, data, page, total, state.cache)
+}
+
+/// Get an album
+///
+/// The album with all its photos in order.
+#[utoipa::path(
+    tag = "albums",
+    params(
+        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
+        ("album" = String, Path, description = "Album slug", example = "le-hoi-con-son-kiep-bac"),
+    ),
+    responses(
+        (status = 200, description = "The album", body = Data<AlbumDetail>, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 404, description = "No such site or album", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/sites/{site}/albums/{album}")]
+pub async fn get_album(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (site_slug, slug) = path.into_inner();
+    let album = crate::sites::context::read(&state, site_slug, move |conn, context| {
+        let row = find(conn, context.site.id, &slug)?;
+        Ok(detail(conn, &context.site, row)?)
+    })
+    .await?;
+    cached_json(&req, &Data { data: album }, state.cache)
+}
+
+/// The fields of an album an editor sets. On create `title` is required; on update only the
+/// fields sent change.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Lễ hội Côn Sơn - Kiếp Bạc", "description": "Ảnh lễ hội mùa xuân", "published_at": "2014-08-19"}))]
+pub struct AlbumInput {
+    /// 1 to 200 characters.
+    pub title: Option<String>,
+    /// Made from the title when left out on create.
+    pub slug: Option<String>,
+    /// Up to 2000 characters.
+    pub description: Option<String>,
+    /// A date or RFC 3339 time; now when left out on create.
+    pub published_at: Option<String>,
+}
+
+/// The slugs of the site's other albums that `slug` or `slug-N` would clash with.
+fn taken_slugs(conn: &mut AnyConnection, site_id: i64, except: i64, slug: &str) -> QueryResult<Vec<String>> {
+    albums::table
+        .filter(albums::site_id.eq(site_id))
+        .filter(albums::id.ne(except))
+        .filter(albums::slug.eq(slug).or(albums::slug.like(format!("{slug}-%"))))
+        .select(albums::slug)
+        .load(conn)
+}
+
+/// Checks `input` and applies it to `row`.
+fn apply(conn: &mut AnyConnection, site: &Site, row: &mut AlbumRow, input: AlbumInput) -> Result<(), ApiError> {
+    let creating = row.id == 0;
+    let mut check = Checker::default();
+    let title = check.text("title", input.title, 200, Need::on_create(creating));
+    let slug = check.slug("slug", input.slug);
+    let description = check.text("description", input.description, 2000, Need::Optional);
+    let published_at = check.time("published_at", input.published_at, site);
+    if let Some(s) = &slug
+        && taken_slugs(conn, site.id, row.id, s)?.contains(s)
+    {
+        check.reject("slug", "is taken by another album of this site");
+    }
+    check.finish()?;
+    if let Some(title) = title {
+        row.title = title;
+    }
+    row.slug = match slug {
+        Some(slug) => slug,
+        None if creating => {
+            free_slug(&row.title, &taken_slugs(conn, site.id, row.id, &crate::core::text::slugify(&row.title))?)
+        }
+        None => row.slug.clone(),
+    };
+    row.description = description.unwrap_or(std::mem::take(&mut row.description));
+    row.published_at = published_at.unwrap_or(row.published_at);
+    Ok(())
+}
+
+fn location(site: &str, album: &str) -> String {
+    format!("/api/v1/sites/{site}/albums/{album}")
+}
+
+/// Create an album
+///
+/// An empty album; add photos with `POST .../albums/{album}/photos`. Roles: editors and admins
+/// of the site.
+#[utoipa::path(
+    tag = "albums",
+    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
+    request_body = AlbumInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = Data<AlbumDetail>, headers(("Location" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/sites/{site}/albums")]
+pub async fn create_album(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<String>,
+    body: web::Json<AlbumInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner();
+    let (site, album) =
+        on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+            let now = Utc::now().naive_utc();
+            let mut row = AlbumRow {
+                id: 0,
+                slug: String::new(),
+                title: String::new(),
+                description: String::new(),
+                published_at: now,
+            };
+            conn.transaction(|conn| {
+                apply(conn, site, &mut row, input)?;
+                row.id = diesel::insert_into(albums::table)
+                    .values((
+                        albums::site_id.eq(site.id),
+                        albums::slug.eq(&row.slug),
+                        albums::title.eq(&row.title),
+                        albums::description.eq(&row.description),
+                        albums::published_at.eq(row.published_at),
+                        albums::created_at.eq(now),
+                        albums::updated_at.eq(now),
+                    ))
+                    .returning(albums::id)
+                    .get_result(conn)?;
+                audit::record(conn, origin, "album.create", &format!("album:{}", row.slug), Some(site.id))?;
+                Ok((site.slug.clone(), detail(conn, site, row)?))
+            })
+        })
+        .await?;
+    let location = location(&site, &album.slug);
+    private_json(&Data { data: album }, StatusCode::CREATED, |res| {
+        res.insert_header((header::LOCATION, location));
+    })
+}
+
+/// Edit an album
+///
+/// Roles: editors and admins of the site.
+#[utoipa::path(
+    tag = "albums",
+    params(
+        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
+        ("album" = String, Path, description = "Album slug", example = "le-hoi-con-son-kiep-bac"),
+    ),
+    request_body = AlbumInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved", body = Data<AlbumDetail>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site or album", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/sites/{site}/albums/{album}")]
+pub async fn update_album(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: web::Json<AlbumInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (site, slug) = path.into_inner();
+    let input = body.into_inner();
+    let album = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        conn.transaction(|conn| {
+            let mut row = find(conn, site.id, &slug)?;
+            apply(conn, site, &mut row, input)?;
+            diesel::update(albums::table.find(row.id))
+                .set((
+                    albums::slug.eq(&row.slug),
+                    albums::title.eq(&row.title),
+                    albums::description.eq(&row.description),
+                    albums::published_at.eq(row.published_at),
+                    albums::updated_at.eq(Utc::now().naive_utc()),
+                ))
+                .execute(conn)?;
+            audit::record(conn, origin, "album.update", &format!("album:{}", row.slug), Some(site.id))?;
+            Ok(detail(conn, site, row)?)
+        })
+    })
+    .await?;
+    private_json(&Data { data: album }, StatusCode::OK, |_| {})
+}
+
+/// Delete an album
+///
+/// The album and its photos (uploaded images stay in the uploads). Roles: editors and admins
+/// of the site.
+#[utoipa::path(
+    tag = "albums",
+    params(
+        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
+        ("album" = String, Path, description = "Album slug", example = "le-hoi-con-son-kiep-bac"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site or album", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/sites/{site}/albums/{album}")]
+pub async fn delete_album(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (site, slug) = path.into_inner();
+    on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        conn.transaction(|conn| {
+            let row = find(conn, site.id, &slug)?;
+            diesel::delete(photo_rows::table.filter(photo_rows::album_id.eq(row.id))).execute(conn)?;
+            diesel::delete(albums::table.find(row.id)).execute(conn)?;
+            audit::record(conn, origin, "album.delete", &format!("album:{slug}"), Some(site.id))?;
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Registers the album routes.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_albums)
+        .service(get_album)
+        .service(create_album)
+        .service(update_album)
+        .service(delete_album)
+        .service(add_photo)
+        .service(update_photo)
+        .service(delete_photo);
+}
