@@ -85,6 +85,11 @@ pub struct AppState {
     pub wait_limit: std::time::Duration,
 }
 
+/// What each resource tells the response cache of its routes (reads never kept, writes no kept
+/// answer shows); every other public read is kept and every other write makes its site's kept
+/// answers stale.
+const CACHE_RULES: &[cache::Rules] = &[visits::CACHE, desk::dossiers::CACHE, auth::routes::CACHE];
+
 /// What schedules publications: the cache sync makes a site's kept answers stale when one of
 /// their times passes.
 const DUE_TIMES: &[cache::DueTimes] = &[articles::queries::coming_publications];
@@ -160,7 +165,7 @@ pub fn app(
 > {
     let cors = cors(&state.cors_origins);
     let metrics = state.metrics.clone();
-    let (responses, pool) = (state.responses.clone(), web::Data::new(state.pool.clone()));
+    let responses = state.responses.clone();
     let body_timeout = web::Data::new(http::guards::BodyTimeout(state.body_timeout));
     let (app, doc) = App::new()
         .into_utoipa_app()
@@ -175,12 +180,12 @@ pub fn app(
     let docs_config = utoipa_swagger_ui::Config::default().validator_url("none").try_it_out_enabled(true);
     let doc = openapi::finish(doc);
     let methods = web::Data::new(error::RouteMethods::from_openapi(&doc));
-    let queries = web::Data::new(cache::DocumentedQueries::from_openapi(&doc));
+    let routes =
+        web::Data::new(cache::Routes::new(&doc, CACHE_RULES).expect("every cache rule names a documented route"));
     app.app_data(methods)
-        .app_data(queries)
+        .app_data(routes)
         .app_data(web::Data::from(metrics))
         .app_data(responses)
-        .app_data(pool)
         .app_data(body_timeout)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", doc).config(docs_config))
         .service(web::redirect("/docs", "/docs/"))

@@ -17,10 +17,10 @@ pub struct Origin {
     pub client_ip: String,
 }
 
-/// Records one action (`article.publish`) on one target (`article:12`), in the caller's
-/// transaction so the log and the change stand or fall together; for a write public reads show
-/// (to a site, but a dossier's; to the holidays) it also tells the other nodes' caches, in the
-/// same transaction.
+/// Records one write (`article.publish`) on one target (`article:12`) that public reads show:
+/// of site `site_id`, or of every site (`None`: the holidays). In the caller's transaction, so
+/// the log and the change stand or fall together; it also bumps the site's `cache_versions`
+/// row there, so every node's kept answers of it go stale.
 pub fn record(
     conn: &mut AnyConnection,
     origin: &Origin,
@@ -29,13 +29,20 @@ pub fn record(
     site_id: Option<i64>,
 ) -> QueryResult<()> {
     insert(conn, Some(origin.user_id), &origin.email, &origin.client_ip, action, target, site_id)?;
-    // Every audited write to a site but a dossier's changes what its public reads answer; of
-    // the writes to no site, the public holidays do (0: every site's answers).
-    match site_id {
-        Some(site) if !action.starts_with("dossier.") => db::versions::bump(conn, site),
-        None if action.starts_with("holiday.") => db::versions::bump(conn, 0),
-        _ => Ok(()),
-    }
+    db::versions::bump(conn, site_id.unwrap_or(0))
+}
+
+/// Records a write that no public read shows (a dossier received or moved, a sign-in): kept
+/// answers stay as they are. Its route is one of its resource's quiet writes
+/// ([`crate::cache::Rules`]).
+pub fn record_private(
+    conn: &mut AnyConnection,
+    origin: &Origin,
+    action: &str,
+    target: &str,
+    site_id: Option<i64>,
+) -> QueryResult<()> {
+    insert(conn, Some(origin.user_id), &origin.email, &origin.client_ip, action, target, site_id)
 }
 
 /// Records an event that changes nothing public, by someone who may not be signed in: a

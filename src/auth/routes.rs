@@ -169,7 +169,7 @@ pub async fn login(
         conn.transaction(|conn| {
             let pair = issue_pair(conn, &st.keys, &actor, None)?;
             let origin = actor.origin(ip.clone());
-            audit::record(conn, &origin, "auth.login", &format!("user:{}", actor.id), None)?;
+            audit::record_private(conn, &origin, "auth.login", &format!("user:{}", actor.id), None)?;
             Ok::<_, diesel::result::Error>(pair)
         })
         .map_err(ApiError::from)
@@ -314,6 +314,10 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
     };
     private_json(&crate::http::Data { data: me }, actix_web::http::StatusCode::OK, |_| {})
 }
+
+/// What the response cache must know of the sign-in routes: no kept answer shows a session.
+pub const CACHE: crate::cache::Rules =
+    crate::cache::Rules { fresh: &[], quiet: &["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"] };
 
 /// Registers the account routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -6,16 +6,15 @@ use std::sync::atomic::Ordering;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web;
-use actix_web::{HttpMessage, ResponseError};
-use diesel::prelude::*;
+use actix_web::{HttpMessage, HttpResponse, ResponseError};
 
+use super::policy::Routes;
 use super::{Entry, Flight, KEPT, ResponseCache, answer, compress, tags};
 use crate::core::telemetry::MatchedRoute;
-use crate::db::{self, schema::sites};
 
 /// The site a path is under: `/api/v1/sites/{site}/...` → `site`, percent-decoded as the
 /// router decodes it (a write to `phuong%2Dchi-minh` is a write to `phuong-chi-minh`).
@@ -47,79 +46,14 @@ fn site_of(path: &str) -> Option<std::borrow::Cow<'_, str>> {
     Some(String::from_utf8(out).map_or_else(|_| segment.into(), std::borrow::Cow::Owned))
 }
 
-/// False for the routes of writes no kept answer shows: the visit beacon (figures are never
-/// kept), sign-ins, and dossiers (the citizen's lookup is private, the desk's statistics never
-/// kept), so a busy desk does not drop its ward's cached pages with every dossier it receives.
-fn changes_kept_answers(route: &str) -> bool {
-    route != "/api/v1/sites/{site}/visits"
-        && !route.starts_with("/api/v1/auth/")
-        && !route.starts_with("/api/v1/sites/{site}/dossiers")
-}
-
-/// True for answers that never go in the cache: visit figures change with every visit.
-fn never_cached(path: &str) -> bool {
-    path.contains("/visits") || path.ends_with("/views") || path.ends_with("/desk/statistics")
-}
-
-/// The query parameters each `GET` of the OpenAPI document takes. A cacheable read keeps only
-/// those: `?zz=<random>` neither makes a new entry (a flood of them pushed the hot ones out)
-/// nor reaches the handler (or the `Link` it writes).
-pub struct DocumentedQueries {
-    routes: Vec<(actix_web::dev::ResourceDef, Vec<String>)>,
-    /// Path → index in `routes` (`usize::MAX`: none), so that a hot path is matched once.
-    known: moka::sync::Cache<String, usize>,
-}
-
-impl DocumentedQueries {
-    /// Reads the `GET` operations and their query parameters from `doc`.
-    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
-        let routes = doc
-            .paths
-            .paths
-            .iter()
-            .filter_map(|(path, item)| {
-                let names = item
-                    .get
-                    .as_ref()?
-                    .parameters
-                    .iter()
-                    .flatten()
-                    .filter(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
-                    .map(|p| p.name.clone())
-                    .collect();
-                Some((actix_web::dev::ResourceDef::new(path.as_str()), names))
-            })
-            .collect();
-        DocumentedQueries { routes, known: moka::sync::Cache::new(10_000) }
-    }
-
-    /// `query` with only the parameters the route of `path` documents, in the order sent; `None`
-    /// when it keeps them all (or the path is no documented read).
-    fn keep(&self, path: &str, query: &str) -> Option<String> {
-        let route = self.known.get(path).unwrap_or_else(|| {
-            let found = self.routes.iter().position(|(def, _)| def.is_match(path)).unwrap_or(usize::MAX);
-            self.known.insert(path.to_owned(), found);
-            found
-        });
-        let names = &self.routes.get(route)?.1;
-        let documented = |pair: &str| {
-            let name = pair.split('=').next().unwrap_or("");
-            url::form_urlencoded::parse(name.as_bytes()).next().is_some_and(|(n, _)| names.iter().any(|k| *k == n))
-        };
-        let pairs: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
-        let kept: Vec<&str> = pairs.iter().copied().filter(|p| documented(p)).collect();
-        (kept.len() != pairs.len()).then(|| kept.join("&"))
-    }
-}
-
 /// The middleware: answers kept requests from memory, keeps new public answers, and makes a
 /// site's answers stale after a successful write to it.
 pub async fn layer(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<BoxBody>>, actix_web::Error> {
-    let (Some(cache), Some(pool)) =
-        (req.app_data::<web::Data<ResponseCache>>().cloned(), req.app_data::<web::Data<db::Pool>>().cloned())
+    let (Some(cache), Some(routes)) =
+        (req.app_data::<web::Data<ResponseCache>>().cloned(), req.app_data::<web::Data<Routes>>().cloned())
     else {
         return Ok(next.call(req).await?.map_body(|_, b| EitherBody::left(b.boxed())));
     };
@@ -129,22 +63,22 @@ pub async fn layer(
     if method != Method::GET && method != Method::HEAD {
         // A task of its own: a client that goes away drops this future (and would drop the
         // handler with it), but its write, once on the blocking pool, commits anyway, and must
-        // still make the kept answers stale, here and on the other nodes. In the request's
-        // span, so what it logs keeps the request id.
+        // still make the kept answers stale here (the other nodes hear of it from the
+        // `cache_versions` row its transaction bumped). In the request's span, so what it logs
+        // keeps the request id.
         let span = tracing::Span::current();
-        let write_cache = cache.clone();
+        let (write_cache, write_routes) = (cache.clone(), routes.clone());
         let write = actix_web::rt::spawn(tracing::Instrument::instrument(
             async move {
                 let res = next.call(req).await?;
-                // Judged by the route the write took, not by how its path reads.
-                let changes_reads = res.request().match_pattern().is_none_or(|route| changes_kept_answers(&route));
+                // Judged by the route the write took, as its resource declared it, not by how
+                // its path reads.
+                let changes_reads = res.request().match_pattern().is_none_or(|route| !write_routes.quiet(&route));
                 // A server error may come after the write committed (reading it back failed, say):
                 // stale answers are worse than an extra miss. Client errors changed nothing.
                 let may_have_written = res.status().is_success() || res.status().is_server_error();
                 if may_have_written && path.starts_with("/api/") && changes_reads {
-                    let site = site_of(&path).map(|s| s.into_owned());
-                    write_cache.bump(site.as_deref());
-                    record_write(&pool, site).await;
+                    write_cache.bump(site_of(&path).as_deref());
                 }
                 Ok::<_, actix_web::Error>(res)
             },
@@ -157,14 +91,12 @@ pub async fn layer(
     let cacheable = cache.enabled()
         && method == Method::GET
         && path.starts_with("/api/v1/")
-        && !never_cached(&path)
         && !req.headers().contains_key(header::AUTHORIZATION);
     if !cacheable {
         return Ok(next.call(req).await?.map_body(|_, b| EitherBody::left(b.boxed())));
     }
     if !req.query_string().is_empty()
-        && let Some(documented) = req.app_data::<web::Data<DocumentedQueries>>()
-        && let Some(kept) = documented.keep(&path, req.query_string())
+        && let Some(kept) = routes.documented_query(&path, req.query_string())
     {
         let uri = if kept.is_empty() { path.clone() } else { format!("{path}?{kept}") };
         match uri.parse() {
@@ -178,6 +110,11 @@ pub async fn layer(
     let kept = || entries.get(&key).filter(|e| e.generation == generation);
     if let Some(entry) = kept() {
         return Ok(serve_kept(cache, req, &entry));
+    }
+    // Never kept (nothing is, so a hit above means it is not one): its handler answers,
+    // `If-None-Match` included, without waiting on another request for the same answer.
+    if routes.fresh(&path) {
+        return Ok(next.call(req).await?.map_body(|_, b| EitherBody::left(b.boxed())));
     }
     // Keyed with the generation too: after a write, readers wait for a fresh answer, not for
     // one begun before it.
@@ -211,7 +148,7 @@ pub async fn layer(
     let public =
         res.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("public"));
     if res.status() != StatusCode::OK || !public || !res.headers().contains_key(header::ETAG) {
-        return Ok(res.map_body(|_, b| EitherBody::left(b.boxed())));
+        return Ok(not_kept(res, &req_headers));
     }
     let (http_req, res) = res.into_parts();
     let route: Arc<str> = http_req.match_pattern().unwrap_or_default().into();
@@ -241,22 +178,27 @@ fn serve_kept(cache: &ResponseCache, req: ServiceRequest, entry: &Entry) -> Serv
     req.into_response(res).map_into_right_body()
 }
 
-/// Tells the other nodes about a write, through `cache_versions`.
-async fn record_write(pool: &db::Pool, site: Option<String>) {
-    let result = db::run(pool, move |conn| {
-        let site_id: i64 = match &site {
-            Some(slug) => match sites::table.filter(sites::slug.eq(slug)).select(sites::id).first(conn).optional()? {
-                Some(id) => id,
-                None => return Ok(()),
-            },
-            None => 0,
-        };
-        Ok(db::versions::bump(conn, site_id)?)
-    })
-    .await;
-    if let Err(e) = result {
-        tracing::warn!(error = %e, "other nodes were not told of a write; their caches catch up at the next one");
+/// An answer not kept, as the client asked for it: a `200` whose `ETag` the client sent in
+/// `If-None-Match` (which was taken off the request so that the answer could be kept) becomes
+/// the `304` the handler would have given.
+fn not_kept<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+    req_headers: &HeaderMap,
+) -> ServiceResponse<EitherBody<BoxBody>> {
+    let etag = res.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let had_it = res.status() == StatusCode::OK
+        && etag.as_deref().is_some_and(|etag| crate::http::if_none_match(req_headers, |t| t == etag));
+    if !had_it {
+        return res.map_body(|_, b| EitherBody::left(b.boxed()));
     }
+    let (http_req, res) = res.into_parts();
+    let mut not_modified = HttpResponse::NotModified();
+    for name in [header::ETAG, header::CACHE_CONTROL] {
+        if let Some(value) = res.headers().get(&name) {
+            not_modified.insert_header((name, value.clone()));
+        }
+    }
+    ServiceResponse::new(http_req, not_modified.finish()).map_into_right_body()
 }
 
 #[cfg(test)]
@@ -273,12 +215,21 @@ mod tests {
     }
 
     #[test]
-    fn writes_no_kept_answer_shows_are_named_by_route() {
-        assert!(!changes_kept_answers("/api/v1/sites/{site}/visits"));
-        assert!(!changes_kept_answers("/api/v1/auth/login"));
-        assert!(!changes_kept_answers("/api/v1/sites/{site}/dossiers/{code}/status"));
-        assert!(changes_kept_answers("/api/v1/sites/{site}/procedures/{code}"));
-        assert!(changes_kept_answers("/api/v1/sites/{site}/visits/imported-total"));
-        assert!(changes_kept_answers("/api/v1/sites/{site}/articles/{article}"));
+    fn an_answer_not_kept_is_304_for_a_client_that_has_it() {
+        let answer = |etag: &'static str| {
+            let res = HttpResponse::Ok()
+                .insert_header((header::ETAG, etag))
+                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                .body("{}");
+            ServiceResponse::new(actix_web::test::TestRequest::default().to_http_request(), res)
+        };
+        let mut had = HeaderMap::new();
+        had.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"a1\", \"v7\""));
+        let same = not_kept(answer("\"v7\""), &had);
+        assert_eq!(same.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(same.headers().get(header::ETAG).unwrap(), "\"v7\"");
+        assert_eq!(same.headers().get(header::CACHE_CONTROL).unwrap(), "no-cache");
+        assert_eq!(not_kept(answer("\"v8\""), &had).status(), StatusCode::OK);
+        assert_eq!(not_kept(answer("\"v7\""), &HeaderMap::new()).status(), StatusCode::OK);
     }
 }

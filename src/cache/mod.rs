@@ -7,13 +7,16 @@
 //! a scheduled article's time comes. An entry holds the generation it was made in and is used
 //! only while that is still current.
 //!
-//! Only anonymous `GET`s whose answer says `Cache-Control: public` are kept; visit figures
-//! (which change without writes) never are.
+//! Only anonymous `GET`s whose answer says `Cache-Control: public` are kept; the reads a
+//! resource declares fresh ([`Rules`]: visit figures, which change without writes) never are,
+//! and the writes it declares quiet make nothing stale.
 
 pub mod layer;
+pub mod policy;
 pub mod sync;
 
-pub use layer::{DocumentedQueries, layer};
+pub use layer::layer;
+pub use policy::{Routes, Rules};
 pub use sync::{DueTimes, sync, sync_forever};
 
 use std::collections::HashMap;

@@ -482,6 +482,18 @@ pub async fn flush_forever(state: web::Data<AppState>, every: std::time::Duratio
     }
 }
 
+/// What the response cache must know of the visit routes: figures change with every visit,
+/// so none is kept, and the beacon changes no kept answer.
+pub const CACHE: crate::cache::Rules = crate::cache::Rules {
+    fresh: &[
+        "/api/v1/sites/{site}/visits/summary",
+        "/api/v1/sites/{site}/visits/history",
+        "/api/v1/sites/{site}/visits/most-viewed",
+        "/api/v1/sites/{site}/articles/{article}/views",
+    ],
+    quiet: &["/api/v1/sites/{site}/visits"],
+};
+
 /// Registers the visit routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(record_visit)

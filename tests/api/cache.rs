@@ -201,10 +201,11 @@ both!(a_site_write_tells_the_other_nodes_in_its_own_transaction, |app| {
     });
     assert!(undone.is_err());
     assert_eq!(version(&mut conn), before);
-    // ...committed with it; a dossier's writes leave the kept pages alone.
+    // ...committed with it; a write no public read shows (a dossier's) leaves the kept pages alone.
     conn.transaction(|conn| record(conn, "category.update")).unwrap();
     assert_eq!(version(&mut conn), before + 1);
-    conn.transaction(|conn| record(conn, "dossier.receive")).unwrap();
+    conn.transaction(|conn| portal::audit::record_private(conn, &origin, "dossier.receive", "dossier:1", Some(site)))
+        .unwrap();
     assert_eq!(version(&mut conn), before + 1);
 });
 

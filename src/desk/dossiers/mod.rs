@@ -271,7 +271,7 @@ pub async fn create_dossier(
                     &note,
                     Some(actor.id),
                 )?;
-                audit::record(conn, origin, "dossier.receive", &format!("dossier:{code}"), Some(site.id))?;
+                audit::record_private(conn, origin, "dossier.receive", &format!("dossier:{code}"), Some(site.id))?;
                 let row = find(conn, site.id, &code)?;
                 Ok((format!("/api/v1/sites/{}/dossiers/{code}", site.slug), one(conn, site, row, true)?))
             })
@@ -342,7 +342,13 @@ pub async fn move_dossier(
     let dossier = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, _, origin| {
         db::write(conn, |conn| {
             advance(conn, site, &code, to, &note, Utc::now().naive_utc(), Some(actor.id))?;
-            audit::record(conn, origin, "dossier.move", &format!("dossier:{code}:{}", status_of(to).0), Some(site.id))?;
+            audit::record_private(
+                conn,
+                origin,
+                "dossier.move",
+                &format!("dossier:{code}:{}", status_of(to).0),
+                Some(site.id),
+            )?;
             let row = find(conn, site.id, &code)?;
             one(conn, site, row, true)
         })
@@ -350,6 +356,14 @@ pub async fn move_dossier(
     .await?;
     private_json(&Data { data: dossier }, StatusCode::OK, |_| {})
 }
+
+/// What the response cache must know of the dossier routes: the desk's figures change with
+/// every dossier, and no kept answer shows a dossier (the citizen's lookup is private), so a
+/// busy desk does not drop its ward's kept pages with every dossier it receives.
+pub const CACHE: crate::cache::Rules = crate::cache::Rules {
+    fresh: &["/api/v1/sites/{site}/desk/statistics"],
+    quiet: &["/api/v1/sites/{site}/dossiers", "/api/v1/sites/{site}/dossiers/{code}/status"],
+};
 
 /// Registers the dossier routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
