@@ -15,7 +15,8 @@ use crate::auth::{Caller, Role, on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
 use crate::db::schema::media_items as media;
-use crate::http::input::{Checker, Need, free_slug};
+use crate::db::slugs::SlugTable;
+use crate::http::input::{Checker, Need};
 use crate::http::{Data, List, Page, cached_json, check, list_response, list_total, private_json};
 use crate::sites::Site;
 
@@ -240,15 +241,8 @@ pub struct MediaInput {
     pub published_at: Option<String>,
 }
 
-/// The slugs of the site's other items that `slug` or `slug-N` would clash with.
-fn taken_slugs(conn: &mut AnyConnection, site_id: i64, except: i64, slug: &str) -> QueryResult<Vec<String>> {
-    media::table
-        .filter(media::site_id.eq(site_id))
-        .filter(media::id.ne(except))
-        .filter(media::slug.eq(slug).or(media::slug.like(format!("{slug}-%"))))
-        .select(media::slug)
-        .load(conn)
-}
+/// Media item slugs are unique within a site.
+const SLUGS: SlugTable = SlugTable("media_items");
 
 /// Checks `input` and applies it to `row`.
 fn apply(conn: &mut AnyConnection, site: &Site, row: &mut MediaRow, input: MediaInput) -> Result<(), ApiError> {
@@ -305,7 +299,7 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut MediaRow, input: Media
         check.reject("kind", "is required (video or audio)");
     }
     if let Some(s) = &slug
-        && taken_slugs(conn, site.id, row.id, s)?.contains(s)
+        && SLUGS.is_taken(conn, site.id, row.id, s)?
     {
         check.reject("slug", "is taken by another media item of this site");
     }
@@ -315,9 +309,7 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut MediaRow, input: Media
     }
     row.slug = match slug {
         Some(slug) => slug,
-        None if creating => {
-            free_slug(&row.title, &taken_slugs(conn, site.id, row.id, &crate::core::text::slugify(&row.title))?)
-        }
+        None if creating => SLUGS.free(conn, site.id, row.id, &row.title)?,
         None => row.slug.clone(),
     };
     row.description = description.unwrap_or(std::mem::take(&mut row.description));

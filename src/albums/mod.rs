@@ -20,7 +20,8 @@ use crate::auth::{Caller, Role, on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
 use crate::db::schema::{albums, photos as photo_rows};
-use crate::http::input::{Checker, Need, free_slug};
+use crate::db::slugs::SlugTable;
+use crate::http::input::{Checker, Need};
 use crate::http::{Data, List, Page, PageParams, cached_json, list_response, private_json};
 use crate::sites::Site;
 
@@ -105,15 +106,8 @@ pub struct AlbumInput {
     pub published_at: Option<String>,
 }
 
-/// The slugs of the site's other albums that `slug` or `slug-N` would clash with.
-fn taken_slugs(conn: &mut AnyConnection, site_id: i64, except: i64, slug: &str) -> QueryResult<Vec<String>> {
-    albums::table
-        .filter(albums::site_id.eq(site_id))
-        .filter(albums::id.ne(except))
-        .filter(albums::slug.eq(slug).or(albums::slug.like(format!("{slug}-%"))))
-        .select(albums::slug)
-        .load(conn)
-}
+/// Album slugs are unique within a site.
+const SLUGS: SlugTable = SlugTable("albums");
 
 /// Checks `input` and applies it to `row`.
 fn apply(conn: &mut AnyConnection, site: &Site, row: &mut AlbumRow, input: AlbumInput) -> Result<(), ApiError> {
@@ -124,7 +118,7 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut AlbumRow, input: Album
     let description = check.text("description", input.description, 2000, Need::Optional);
     let published_at = check.time("published_at", input.published_at, site);
     if let Some(s) = &slug
-        && taken_slugs(conn, site.id, row.id, s)?.contains(s)
+        && SLUGS.is_taken(conn, site.id, row.id, s)?
     {
         check.reject("slug", "is taken by another album of this site");
     }
@@ -134,9 +128,7 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut AlbumRow, input: Album
     }
     row.slug = match slug {
         Some(slug) => slug,
-        None if creating => {
-            free_slug(&row.title, &taken_slugs(conn, site.id, row.id, &crate::core::text::slugify(&row.title))?)
-        }
+        None if creating => SLUGS.free(conn, site.id, row.id, &row.title)?,
         None => row.slug.clone(),
     };
     row.description = description.unwrap_or(std::mem::take(&mut row.description));

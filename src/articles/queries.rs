@@ -463,16 +463,8 @@ fn neighbour(
     query.select(ArticleLinkRow::as_select()).first(conn).optional()
 }
 
-/// A slug for `title` not yet taken in the site: `dang-bo`, then `dang-bo-2`, `dang-bo-3`...
-pub fn unique_slug(conn: &mut AnyConnection, site_id: i64, title: &str) -> QueryResult<String> {
-    let base = crate::core::text::slugify(title);
-    let taken: Vec<String> = articles::table
-        .filter(articles::site_id.eq(site_id))
-        .filter(articles::slug.eq(&base).or(articles::slug.like(format!("{base}-%"))))
-        .select(articles::slug)
-        .load(conn)?;
-    Ok(crate::http::input::free_slug(title, &taken))
-}
+/// Article slugs are unique within a site.
+pub const SLUGS: crate::db::slugs::SlugTable = crate::db::slugs::SlugTable("articles");
 
 /// The next publication time still to come of each site with a scheduled article: the cache
 /// sync makes a site's kept lists stale when it passes (see [`crate::cache::DueTimes`]).

@@ -160,18 +160,12 @@ pub(super) fn apply(
         )),
         Some(slug) if slug.parse::<i64>().is_ok() => errors.push(field_error("slug", "must not be a number")),
         Some(slug) => {
-            let taken: i64 = articles::table
-                .filter(articles::site_id.eq(site.id))
-                .filter(articles::slug.eq(&slug))
-                .filter(articles::id.ne(row.id))
-                .count()
-                .get_result(conn)?;
-            if taken > 0 {
+            if queries::SLUGS.is_taken(conn, site.id, row.id, &slug)? {
                 errors.push(field_error("slug", "is taken by another article of this site"));
             }
             row.slug = slug;
         }
-        None if creating && errors.is_empty() => row.slug = queries::unique_slug(conn, site.id, &row.title)?,
+        None if creating && errors.is_empty() => row.slug = queries::SLUGS.free(conn, site.id, 0, &row.title)?,
         None => {}
     }
     if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }

@@ -117,6 +117,18 @@ fn decode_entities(text: &str) -> String {
     out
 }
 
+/// A slug from `title` that is not in `taken`: `le-hoi`, then `le-hoi-2`, `le-hoi-3`...
+pub fn free_slug(title: &str, taken: &[String]) -> String {
+    let base = slugify(title);
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +181,12 @@ mod tests {
             " Đảng bộ & nhân dân  phường ChíMinh &bogus; a < b "
         );
         assert_eq!(html_to_text("a <b"), "a ");
+    }
+
+    #[test]
+    fn free_slugs_count_up() {
+        let taken = vec!["le-hoi".to_owned(), "le-hoi-2".to_owned()];
+        assert_eq!(free_slug("Lễ hội", &taken), "le-hoi-3");
+        assert_eq!(free_slug("Lễ hội Côn Sơn", &taken), "le-hoi-con-son");
     }
 }

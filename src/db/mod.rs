@@ -5,6 +5,7 @@
 //! SQLite and PostgreSQL (full-text search) live in [`backend`].
 
 pub mod schema;
+pub mod slugs;
 pub mod stamp;
 pub mod versions;
 

@@ -12,7 +12,7 @@ use std::path::Path;
 use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use crate::articles::queries::unique_slug;
+use crate::articles::queries::SLUGS;
 use crate::articles::search;
 use crate::articles::types::{DRAFT, PUBLISHED};
 use crate::core::error::ApiError;
@@ -360,7 +360,7 @@ fn insert_article(conn: &mut AnyConnection, site_id: i64, a: &Demo, now: NaiveDa
         When::Draft => (DRAFT, None),
     };
     let written = published_at.filter(|p| *p < now).unwrap_or(now);
-    let slug = unique_slug(conn, site_id, a.title)?;
+    let slug = SLUGS.free(conn, site_id, 0, a.title)?;
     let id = diesel::insert_into(articles::table)
         .values((
             articles::site_id.eq(site_id),

@@ -170,18 +170,6 @@ pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
     <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
 }
 
-/// A slug from `title` that is not in `taken`: `le-hoi`, then `le-hoi-2`, `le-hoi-3`...
-pub fn free_slug(title: &str, taken: &[String]) -> String {
-    let base = text::slugify(title);
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while taken.contains(&candidate) {
-        candidate = format!("{base}-{n}");
-        n += 1;
-    }
-    candidate
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,13 +202,6 @@ mod tests {
             parse_instant("2026-12-01T07:00:00+07:00"),
             NaiveDate::from_ymd_opt(2026, 12, 1).map(|d| d.and_time(NaiveTime::MIN))
         );
-    }
-
-    #[test]
-    fn free_slugs_count_up() {
-        let taken = vec!["le-hoi".to_owned(), "le-hoi-2".to_owned()];
-        assert_eq!(free_slug("Lễ hội", &taken), "le-hoi-3");
-        assert_eq!(free_slug("Lễ hội Côn Sơn", &taken), "le-hoi-con-son");
     }
 
     #[test]
