@@ -9,7 +9,8 @@
 #   bash bench/ab.sh /tmp/portal-old target/release/portal articles articles/420 home
 #
 # Paths are under /api/v1/sites/phuong-1/. Uses the SQLite dataset of bench/run.sh (run it
-# once first) with the response cache off; BACKEND=postgres uses its PostgreSQL one and also
+# once first) with the response cache off (CACHE_MB=32 turns it on, for the cached path);
+# BACKEND=postgres uses its PostgreSQL one and also
 # reports the database's CPU time per request (every postgres process, from /proc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +32,7 @@ HZ=$(getconf CLK_TCK)
 
 for round in 1 2; do
     for bin in "$OLD" "$NEW"; do
-        env DATABASE_URL="$DB" PORT="$PORT" LOG_LEVEL=warn PORTAL_SEED_DEMO=false PORTAL_CACHE_MB=0 \
+        env DATABASE_URL="$DB" PORT="$PORT" LOG_LEVEL=warn PORTAL_SEED_DEMO=false PORTAL_CACHE_MB=${CACHE_MB:-0} \
             PORTAL_VISIT_RATE_PER_MINUTE=0 PORTAL_JWT_SECRET=bench-signing-key-bench-signing-key-32 "$bin" serve &
         pid=$!
         wait_up "http://127.0.0.1:$PORT/readyz"

@@ -17,7 +17,7 @@ use crate::db::AnyConnection;
 use crate::db::schema::media_items as media;
 use crate::db::slugs::SlugTable;
 use crate::http::input::{Checker, Need};
-use crate::http::{Data, List, Page, cached_json, check, list_response, list_total, private_json};
+use crate::http::{Data, List, Page, PageParams, cached_json, check, list_response, list_total, private_json};
 use crate::sites::Site;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -129,13 +129,6 @@ fn find(conn: &mut AnyConnection, site_id: i64, slug: &str) -> Result<MediaRow, 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MediaParams {
-    /// Page number, from 1. A list reaches its first 100,000 items: `page × per_page` at most
-    /// 100000 (narrow the list with its filters to reach further).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100000, example = 1)]
-    pub page: Option<String>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
-    pub per_page: Option<String>,
     /// Only `video` or only `audio`.
     #[param(example = "video")]
     pub kind: Option<String>,
@@ -146,7 +139,7 @@ pub struct MediaParams {
 /// Songs and videos, newest first (by `published_at`).
 #[utoipa::path(
     tag = "media",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), MediaParams),
+    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), PageParams, MediaParams),
     responses(
         (status = 200, description = "A page of media items", body = List<MediaItem>,
          headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 first/prev/next/last"))),
@@ -163,11 +156,12 @@ pub async fn list_media(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
+    pages: web::Query<PageParams>,
     params: web::Query<MediaParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
     let mut errors = Vec::new();
-    let page = Page::parse_parts(params.page.as_deref(), params.per_page.as_deref(), &mut errors);
+    let page = Page::parse(&pages, &mut errors);
     let kind = params.kind.filter(|k| !k.is_empty());
     if kind.as_deref().is_some_and(|k| !KINDS.contains(&k)) {
         errors.push(crate::http::field_error("kind", "must be video or audio"));

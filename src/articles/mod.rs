@@ -19,7 +19,7 @@ use crate::core::error::{ApiError, FieldError, Problem};
 use crate::core::text;
 use crate::db;
 use crate::http::{
-    Data, List, Page, cached_json, check, field_error, list_response, private_json, private_list_response,
+    Data, List, Page, PageParams, cached_json, check, field_error, list_response, private_json, private_list_response,
 };
 use crate::sites::Site;
 use types::{ArticleDetail, ArticleSummary, ListParams, StatusFilter};
@@ -39,9 +39,9 @@ struct ListRequest {
 }
 
 impl ListRequest {
-    fn parse(params: &ListParams, site: &Site) -> Result<Self, ApiError> {
+    fn parse(pages: &PageParams, params: &ListParams, site: &Site) -> Result<Self, ApiError> {
         let mut errors: Vec<FieldError> = Vec::new();
-        let page = Page::parse_parts(params.page.as_deref(), params.per_page.as_deref(), &mut errors);
+        let page = Page::parse(pages, &mut errors);
         let from = crate::http::input::parse_time("from", params.from.as_deref(), site, false, &mut errors);
         let to = crate::http::input::parse_time("to", params.to.as_deref(), site, true, &mut errors);
         if let (Some(f), Some(t)) = (from, to)
@@ -95,7 +95,7 @@ fn now() -> NaiveDateTime {
 /// statuses with `status`; those answers are private.
 #[utoipa::path(
     tag = "articles",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), ListParams),
+    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), PageParams, ListParams),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of articles", body = List<ArticleSummary>,
@@ -117,10 +117,11 @@ pub async fn list_articles(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
+    pages: web::Query<PageParams>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let site_slug = path.into_inner();
-    let params = params.into_inner();
+    let (pages, params) = (pages.into_inner(), params.into_inner());
     let searching = params.q.as_deref().is_some_and(|q| !text::words(q).is_empty());
     let turn = match searching {
         // Held by the blocking work itself, so a client that goes away does not free it early.
@@ -137,13 +138,13 @@ pub async fn list_articles(
     let short = !searching
         && params.from.is_none()
         && params.to.is_none()
-        && params.page.as_deref().is_none_or(|p| p.trim().parse::<u32>().is_ok_and(|n| n <= 10));
+        && pages.page.as_deref().is_none_or(|p| p.trim().parse::<u32>().is_ok_and(|n| n <= 10));
     let st = state.clone();
     let read = move |conn: &mut db::AnyConnection| {
         let _turn = turn;
         let context = st.sites.get(conn, &st.responses, &site_slug)?;
         let site = &context.site;
-        let list = ListRequest::parse(&params, site)?;
+        let list = ListRequest::parse(&pages, &params, site)?;
         let staff = list.status != StatusFilter::Published;
         if staff {
             caller.actor(conn)?.require(site.id, Role::Author)?;

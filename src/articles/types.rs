@@ -196,13 +196,6 @@ pub struct ArticleDetail {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// Page number, from 1. A list reaches its first 100,000 items: `page × per_page` at most
-    /// 100000 (narrow the list with its filters to reach further).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100000, example = 1)]
-    pub page: Option<String>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
-    pub per_page: Option<String>,
     /// Only this category (by slug) and its sub-categories.
     #[param(example = "dang-uy-xa")]
     pub category: Option<String>,

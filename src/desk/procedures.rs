@@ -15,7 +15,7 @@ use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{dossiers as dossier_rows, procedures};
 use crate::db::{self, AnyConnection};
 use crate::http::input::{Checker, Need};
-use crate::http::{Data, List, Page, cached_json, check, field_error, list_response, private_json};
+use crate::http::{Data, List, Page, PageParams, cached_json, check, field_error, list_response, private_json};
 
 /// How far a procedure can be done online (inferred from the national database's channels).
 pub const ONLINE_LEVELS: [&str; 3] = ["toan_trinh", "mot_phan", "truc_tiep"];
@@ -101,13 +101,6 @@ pub fn procedures_by_id(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProcedureParams {
-    /// Page number, from 1. A list reaches its first 100,000 items: `page × per_page` at most
-    /// 100000 (narrow the list with its filters to reach further).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100000, example = 1)]
-    pub page: Option<String>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
-    pub per_page: Option<String>,
     /// Words to find in the code, name or field, diacritics optional: `khai sinh` finds
     /// `Thủ tục đăng ký khai sinh`.
     #[param(example = "khai sinh")]
@@ -128,7 +121,7 @@ pub(super) fn search_text(code: &str, name: &str, field: &str) -> String {
 /// one of the fields the desk lists.
 #[utoipa::path(
     tag = "desk",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), ProcedureParams),
+    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), PageParams, ProcedureParams),
     responses(
         (status = 200, description = "A page of procedures", body = List<Procedure>,
          headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 first/prev/next/last"))),
@@ -143,11 +136,12 @@ pub async fn list_procedures(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
+    pages: web::Query<PageParams>,
     params: web::Query<ProcedureParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
     let mut errors = Vec::new();
-    let page = Page::parse_parts(params.page.as_deref(), params.per_page.as_deref(), &mut errors);
+    let page = Page::parse(&pages, &mut errors);
     let words = crate::core::text::words(params.q.as_deref().unwrap_or(""));
     if words.len() > 10 {
         errors.push(field_error("q", "must have at most 10 words"));

@@ -77,11 +77,6 @@ pub struct Page {
 }
 
 impl Page {
-    /// Checks `page` and `per_page`, naming each bad one.
-    pub fn parse(params: &PageParams, errors: &mut Vec<crate::core::error::FieldError>) -> Page {
-        Self::parse_parts(params.page.as_deref(), params.per_page.as_deref(), errors)
-    }
-
     /// Checks `page` and `per_page` alone: 400 naming each bad one.
     pub fn from_params(params: &PageParams) -> Result<Page, ApiError> {
         let mut errors = Vec::new();
@@ -90,12 +85,10 @@ impl Page {
         Ok(page)
     }
 
-    /// [`Page::parse`] from the two raw values.
-    pub fn parse_parts(
-        page_param: Option<&str>,
-        per_page_param: Option<&str>,
-        errors: &mut Vec<crate::core::error::FieldError>,
-    ) -> Page {
+    /// Checks `page` and `per_page`, naming each bad one. Every list takes [`PageParams`] as
+    /// its own query extractor beside its filters, so the two are declared once.
+    pub fn parse(params: &PageParams, errors: &mut Vec<crate::core::error::FieldError>) -> Page {
+        let (page_param, per_page_param) = (params.page.as_deref(), params.per_page.as_deref());
         let mut page = Page { page: 1, per_page: DEFAULT_PER_PAGE };
         if let Some(v) = page_param {
             match v.parse::<u32>() {

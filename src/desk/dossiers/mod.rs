@@ -23,7 +23,7 @@ use crate::core::error::{ApiError, Problem};
 use crate::db::schema::dossiers;
 use crate::db::{self};
 use crate::http::input::{Checker, Need};
-use crate::http::{Data, List, Page, check, field_error, private_json, private_list_response};
+use crate::http::{Data, List, Page, PageParams, check, field_error, private_json, private_list_response};
 
 use model::*;
 use statistics::get_statistics;
@@ -116,13 +116,6 @@ pub async fn get_dossier(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DossierParams {
-    /// Page number, from 1. A list reaches its first 100,000 items: `page × per_page` at most
-    /// 100000 (narrow the list with its filters to reach further).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100000, example = 1)]
-    pub page: Option<String>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
-    pub per_page: Option<String>,
     /// Only this status (`received`, `processing`, `done`...).
     #[param(example = "processing")]
     pub status: Option<String>,
@@ -133,7 +126,7 @@ pub struct DossierParams {
 /// Newest first. Roles: staff of the site.
 #[utoipa::path(
     tag = "desk",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), DossierParams),
+    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), PageParams, DossierParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of dossiers", body = List<Dossier>, headers(("Link" = String))),
@@ -149,11 +142,12 @@ pub async fn list_dossiers(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
+    pages: web::Query<PageParams>,
     params: web::Query<DossierParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
     let mut errors = Vec::new();
-    let page = Page::parse_parts(params.page.as_deref(), params.per_page.as_deref(), &mut errors);
+    let page = Page::parse(&pages, &mut errors);
     let status = match params.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(key) => {
