@@ -72,8 +72,7 @@ pub struct Home {
 /// `GET /api/v1/sites/{site}/visits/summary`.
 #[utoipa::path(
     tag = "sites",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    responses(
+        responses(
         (status = 200, description = "The home page", body = Data<Home>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),

@@ -92,7 +92,6 @@ fn find(conn: &mut AnyConnection, site_id: i64, id: i64) -> Result<LinkRow, ApiE
 /// `position`.
 #[utoipa::path(
     tag = "links",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
     responses(
         (status = 200, description = "The link groups", body = Data<Vec<LinkGroup>>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
@@ -116,7 +115,6 @@ pub async fn list_links(
 #[utoipa::path(
     tag = "links",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("link" = i64, Path, description = "Link id", example = 1),
     ),
     responses(
@@ -181,8 +179,7 @@ fn location(site: &str, id: i64) -> String {
 /// Roles: editors and admins of the site.
 #[utoipa::path(
     tag = "links",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    request_body = LinkInput,
+        request_body = LinkInput,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Data<Link>, headers(("Location" = String))),
@@ -247,7 +244,6 @@ pub async fn create_link(
 #[utoipa::path(
     tag = "links",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("link" = i64, Path, description = "Link id", example = 1),
     ),
     request_body = LinkInput,
@@ -297,7 +293,6 @@ pub async fn update_link(
 #[utoipa::path(
     tag = "links",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("link" = i64, Path, description = "Link id", example = 1),
     ),
     security(("bearer" = [])),

@@ -139,7 +139,7 @@ pub struct MediaParams {
 /// Songs and videos, newest first (by `published_at`).
 #[utoipa::path(
     tag = "media",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), PageParams, MediaParams),
+    params(PageParams, MediaParams),
     responses(
         (status = 200, description = "A page of media items", body = List<MediaItem>,
          headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 first/prev/next/last"))),
@@ -179,7 +179,6 @@ pub async fn list_media(
 #[utoipa::path(
     tag = "media",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("media" = String, Path, description = "Media item slug", example = "hat-ve-chi-linh"),
     ),
     responses(
@@ -349,8 +348,7 @@ fn save(conn: &mut AnyConnection, site_id: i64, row: &MediaRow) -> QueryResult<i
 /// Roles: editors and admins of the site.
 #[utoipa::path(
     tag = "media",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    request_body = MediaInput,
+        request_body = MediaInput,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Data<MediaItem>, headers(("Location" = String))),
@@ -406,7 +404,6 @@ pub async fn create_media(
 #[utoipa::path(
     tag = "media",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("media" = String, Path, description = "Media item slug", example = "hat-ve-chi-linh"),
     ),
     request_body = MediaInput,
@@ -448,7 +445,6 @@ pub async fn update_media(
 #[utoipa::path(
     tag = "media",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("media" = String, Path, description = "Media item slug", example = "hat-ve-chi-linh"),
     ),
     security(("bearer" = [])),

@@ -115,7 +115,38 @@ pub fn document() -> Document {
 /// Completes a collected document.
 pub fn finish(mut doc: Document) -> Document {
     add_common_errors(&mut doc);
+    describe_site_parameter(&mut doc);
     doc
+}
+
+/// Describes the `{site}` path parameter of every per-site operation once, here: the router
+/// names it, and no handler repeats its description and example.
+pub fn describe_site_parameter(doc: &mut Document) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    for item in doc.paths.paths.values_mut() {
+        for op in
+            [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+        {
+            let Some(params) = op.parameters.as_mut() else { continue };
+            // First, as every operation under `/sites/{site}` lists it.
+            if let Some(at) =
+                params.iter().position(|p| p.name == "site" && matches!(p.parameter_in, ParameterIn::Path))
+            {
+                let site = params.remove(at);
+                params.insert(0, site);
+            }
+            for p in params.iter_mut() {
+                if p.name == "site" && matches!(p.parameter_in, ParameterIn::Path) && p.description.is_none() {
+                    #[allow(deprecated)]
+                    let described = ParameterBuilder::from(p.clone())
+                        .description(Some("Site slug"))
+                        .example(Some(serde_json::json!("phuong-chi-minh")))
+                        .build();
+                    *p = described;
+                }
+            }
+        }
+    }
 }
 
 /// The document as committed: pretty JSON with a final newline.

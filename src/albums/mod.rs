@@ -33,7 +33,7 @@ use photos::{add_photo, delete_photo, update_photo};
 /// Newest first (by `published_at`), each with its cover (the first photo) and photo count.
 #[utoipa::path(
     tag = "albums",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), PageParams),
+    params(PageParams),
     responses(
         (status = 200, description = "A page of albums", body = List<AlbumSummary>,
          headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 first/prev/next/last"))),
@@ -65,7 +65,6 @@ pub async fn list_albums(
 #[utoipa::path(
     tag = "albums",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("album" = String, Path, description = "Album slug", example = "le-hoi-con-son-kiep-bac"),
     ),
     responses(
@@ -146,8 +145,7 @@ fn location(site: &str, album: &str) -> String {
 /// of the site.
 #[utoipa::path(
     tag = "albums",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    request_body = AlbumInput,
+        request_body = AlbumInput,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Data<AlbumDetail>, headers(("Location" = String))),
@@ -207,7 +205,6 @@ pub async fn create_album(
 #[utoipa::path(
     tag = "albums",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("album" = String, Path, description = "Album slug", example = "le-hoi-con-son-kiep-bac"),
     ),
     request_body = AlbumInput,
@@ -258,7 +255,6 @@ pub async fn update_album(
 #[utoipa::path(
     tag = "albums",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("album" = String, Path, description = "Album slug", example = "le-hoi-con-son-kiep-bac"),
     ),
     security(("bearer" = [])),

@@ -113,7 +113,6 @@ pub(super) fn photo_location(site: &str, album: &str, photo: i64) -> String {
 #[utoipa::path(
     tag = "albums",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("album" = String, Path, description = "Album slug", example = "le-hoi-con-son-kiep-bac"),
     ),
     request_body = PhotoInput,
@@ -201,7 +200,6 @@ pub(super) fn find_photo(conn: &mut AnyConnection, site_id: i64, album: &str, id
 #[utoipa::path(
     tag = "albums",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("album" = String, Path, description = "Album slug", example = "le-hoi-con-son-kiep-bac"),
         ("photo" = i64, Path, description = "Photo id", example = 1),
     ),
@@ -251,7 +249,6 @@ pub async fn update_photo(
 #[utoipa::path(
     tag = "albums",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("album" = String, Path, description = "Album slug", example = "le-hoi-con-son-kiep-bac"),
         ("photo" = i64, Path, description = "Photo id", example = 1),
     ),

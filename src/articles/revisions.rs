@@ -82,7 +82,6 @@ impl From<RevisionRow> for Revision {
 #[utoipa::path(
     tag = "articles",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("article" = String, Path, description = "Article id or slug", example = "19"),
         PageParams,
     ),
@@ -148,7 +147,6 @@ pub(super) fn revision_query(article_id: i64) -> _ {
 #[utoipa::path(
     tag = "articles",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("article" = String, Path, description = "Article id or slug", example = "19"),
         ("revision" = i64, Path, description = "Revision id", example = 42),
     ),

@@ -114,7 +114,6 @@ macro_rules! step_route {
             tag = "articles",
             description = $roles,
             params(
-                ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
                 ("article" = String, Path, description = "Article id or slug", example = "19"),
             ),
             security(("bearer" = [])),
@@ -166,7 +165,6 @@ step_route!(
 #[utoipa::path(
     tag = "articles",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("article" = String, Path, description = "Article id or slug", example = "19"),
     ),
     request_body(content = Option<PublishInput>, description = "Optional: when to publish"),
@@ -208,7 +206,6 @@ pub async fn publish_article(
 #[utoipa::path(
     tag = "articles",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("article" = String, Path, description = "Article id or slug", example = "1"),
     ),
     request_body = RelatedInput,

@@ -25,8 +25,7 @@ use tree::{CategoryDetail, CategoryNode, CategoryRow, MAX_DEPTH, Tree};
 /// The whole tree: top-level categories in order, each with its sub-categories.
 #[utoipa::path(
     tag = "categories",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    responses(
+        responses(
         (status = 200, description = "The category tree", body = Data<Vec<CategoryNode>>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
@@ -50,7 +49,6 @@ pub async fn list_categories(
 #[utoipa::path(
     tag = "categories",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("slug" = String, Path, description = "Category slug", example = "dang-uy-xa"),
     ),
     responses(
@@ -200,8 +198,7 @@ where
 /// Roles: editors and admins of the site.
 #[utoipa::path(
     tag = "categories",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    request_body = CategoryInput,
+        request_body = CategoryInput,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Data<CategoryDetail>, headers(("Location" = String))),
@@ -260,7 +257,6 @@ pub async fn create_category(
 #[utoipa::path(
     tag = "categories",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("slug" = String, Path, description = "Category slug", example = "tin-tuc"),
     ),
     request_body = CategoryInput,
@@ -311,7 +307,6 @@ pub async fn update_category(
 #[utoipa::path(
     tag = "categories",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("slug" = String, Path, description = "Category slug", example = "tin-chi-linh"),
     ),
     security(("bearer" = [])),

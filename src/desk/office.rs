@@ -115,8 +115,7 @@ pub fn find_desk(conn: &mut AnyConnection, site_id: i64) -> Result<Option<Desk>,
 /// Its office, contact, hours and the fields of the procedures it handles.
 #[utoipa::path(
     tag = "desk",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    responses(
+        responses(
         (status = 200, description = "The desk", body = Data<Desk>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such site, or it has no desk", body = Problem, content_type = "application/problem+json"),
@@ -190,8 +189,7 @@ pub(super) fn check_hours(check: &mut Checker, hours: &[Session]) {
 /// Every field is required. Roles: editors and admins of the site.
 #[utoipa::path(
     tag = "desk",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    request_body = DeskInput,
+        request_body = DeskInput,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = Data<Desk>),

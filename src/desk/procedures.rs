@@ -121,7 +121,7 @@ pub(super) fn search_text(code: &str, name: &str, field: &str) -> String {
 /// one of the fields the desk lists.
 #[utoipa::path(
     tag = "desk",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), PageParams, ProcedureParams),
+    params(PageParams, ProcedureParams),
     responses(
         (status = 200, description = "A page of procedures", body = List<Procedure>,
          headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 first/prev/next/last"))),
@@ -184,7 +184,6 @@ pub async fn list_procedures(
 #[utoipa::path(
     tag = "desk",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("code" = String, Path, description = "Procedure code", example = "1.001193"),
     ),
     responses(
@@ -323,8 +322,7 @@ pub fn save_procedure(conn: &mut AnyConnection, site_id: i64, id: i64, p: &Proce
 /// Roles: editors and admins of the site.
 #[utoipa::path(
     tag = "desk",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    request_body = ProcedureInput,
+        request_body = ProcedureInput,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Added", body = Data<Procedure>, headers(("Location" = String))),
@@ -374,7 +372,6 @@ pub async fn create_procedure(
 #[utoipa::path(
     tag = "desk",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("code" = String, Path, description = "Procedure code", example = "1.001193"),
     ),
     request_body = ProcedureInput,
@@ -416,7 +413,6 @@ pub async fn update_procedure(
 #[utoipa::path(
     tag = "desk",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("code" = String, Path, description = "Procedure code", example = "1.001193"),
     ),
     security(("bearer" = [])),

@@ -153,8 +153,7 @@ pub async fn list_sites(
 /// Get a site
 #[utoipa::path(
     tag = "sites",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    responses(
+        responses(
         (status = 200, description = "The site", body = Data<SiteView>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),

@@ -151,8 +151,7 @@ async fn read_file(mut form: Multipart, max: usize) -> Result<(String, Vec<u8>),
 /// answers 200 with the first upload. Roles: authors, editors and admins of the site.
 #[utoipa::path(
     tag = "uploads",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    request_body(content = Vec<u8>, content_type = "multipart/form-data", description = "The field `file`"),
+        request_body(content = Vec<u8>, content_type = "multipart/form-data", description = "The field `file`"),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Stored", body = Data<UploadView>, headers(("Location" = String))),
@@ -298,7 +297,7 @@ pub fn import(
 /// Newest first: the site's media library. Roles: authors, editors and admins of the site.
 #[utoipa::path(
     tag = "uploads",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), PageParams),
+    params(PageParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of uploads", body = List<UploadView>, headers(("Link" = String))),

@@ -134,8 +134,7 @@ async fn site_clock(state: &web::Data<AppState>, slug: &str) -> Result<SiteClock
 /// `navigator.sendBeacon` sends for a string).
 #[utoipa::path(
     tag = "visits",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    request_body = VisitInput,
+        request_body = VisitInput,
     responses(
         (status = 204, description = "Counted (or ignored as a robot or over the rate)"),
         (status = 400, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
@@ -215,8 +214,7 @@ pub async fn record_visit(
 /// once. Private: it names the caller's address.
 #[utoipa::path(
     tag = "visits",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    responses(
+        responses(
         (status = 200, description = "The figures", body = Data<Summary>),
         (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
@@ -271,7 +269,7 @@ pub struct HistoryParams {
 /// Page views and unique visitors of each day, zeros included, for charts.
 #[utoipa::path(
     tag = "visits",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), HistoryParams),
+    params(HistoryParams),
     responses(
         (status = 200, description = "One entry per day, oldest first", body = Data<Vec<DayFigures>>),
         (status = 400, description = "Bad dates, named in `errors`", body = Problem, content_type = "application/problem+json"),
@@ -328,7 +326,7 @@ pub struct MostViewedParams {
 /// The site's published articles with the most views today, this week or of all time.
 #[utoipa::path(
     tag = "visits",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), MostViewedParams),
+    params(MostViewedParams),
     responses(
         (status = 200, description = "Most viewed first", body = Data<Vec<ViewedArticle>>),
         (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
@@ -390,7 +388,6 @@ pub async fn most_viewed(
 #[utoipa::path(
     tag = "visits",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("article" = i64, Path, description = "Article id", example = 1),
     ),
     responses(
@@ -422,8 +419,7 @@ pub async fn get_article_views(
 /// The visit total carried over from the site's old portal, added to `total`. Admins only.
 #[utoipa::path(
     tag = "visits",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    request_body = ImportedTotal,
+        request_body = ImportedTotal,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = Data<ImportedTotal>),

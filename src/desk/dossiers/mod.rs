@@ -49,7 +49,6 @@ pub struct LookupParams {
 #[utoipa::path(
     tag = "desk",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("code" = String, Path, description = "Dossier code", example = "000.01.14.H23-261126-0001"),
         LookupParams,
     ),
@@ -126,7 +125,7 @@ pub struct DossierParams {
 /// Newest first. Roles: staff of the site.
 #[utoipa::path(
     tag = "desk",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), PageParams, DossierParams),
+    params(PageParams, DossierParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of dossiers", body = List<Dossier>, headers(("Link" = String))),
@@ -209,8 +208,7 @@ pub struct DossierInput {
 /// holidays) with the status `received`. Roles: staff of the site.
 #[utoipa::path(
     tag = "desk",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    request_body = DossierInput,
+        request_body = DossierInput,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Received", body = Data<Dossier>, headers(("Location" = String))),
@@ -298,7 +296,6 @@ pub struct StatusInput {
 #[utoipa::path(
     tag = "desk",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("code" = String, Path, description = "Dossier code", example = "000.01.14.H23-261126-0001"),
     ),
     request_body = StatusInput,

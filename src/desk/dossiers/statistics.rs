@@ -187,7 +187,7 @@ pub(super) fn count(
 /// (`Cache-Control: no-cache`; the `ETag` still answers `If-None-Match` with 304).
 #[utoipa::path(
     tag = "desk",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), StatisticsParams),
+    params(StatisticsParams),
     responses(
         (status = 200, description = "The figures", body = Data<Statistics>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
