@@ -95,7 +95,7 @@ fn now() -> NaiveDateTime {
 /// statuses with `status`; those answers are private.
 #[utoipa::path(
     tag = "articles",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"), PageParams, ListParams),
+    params(PageParams, ListParams),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of articles", body = List<ArticleSummary>,
@@ -197,7 +197,6 @@ pub async fn list_articles(
 #[utoipa::path(
     tag = "articles",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("article" = String, Path, description = "Article slug or numeric id",
          example = "dang-bo-phuong-chi-minh-chuan-bi-dai-hoi-dang-bo-lan-thu-xxiv-nhiem-ky-2020-2025"),
     ),
@@ -242,6 +241,19 @@ pub async fn get_article(
 
 /// Registers the article routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_articles).service(get_article);
-    write::configure(cfg);
+    use revisions::{list_revisions, restore_revision};
+    use workflow::{publish_article, restore_article, set_related, submit_article, trash_article, unpublish_article};
+    use write::{create_article, update_article};
+    cfg.service(list_articles)
+        .service(get_article)
+        .service(create_article)
+        .service(update_article)
+        .service(submit_article)
+        .service(publish_article)
+        .service(unpublish_article)
+        .service(trash_article)
+        .service(restore_article)
+        .service(set_related)
+        .service(list_revisions)
+        .service(restore_revision);
 }

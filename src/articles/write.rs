@@ -273,8 +273,7 @@ pub(super) fn written(saved: Saved, status: StatusCode) -> Result<HttpResponse, 
 /// A new draft. Roles: author, editor or admin of the site.
 #[utoipa::path(
     tag = "articles",
-    params(("site" = String, Path, description = "Site slug", example = "phuong-chi-minh")),
-    request_body = ArticleInput,
+        request_body = ArticleInput,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created, as a draft", body = Data<ArticleDetail>, headers(("ETag" = String), ("Location" = String))),
@@ -373,7 +372,6 @@ pub(super) fn check_if_match(if_match: Option<&str>, row: &ArticleRow) -> Result
 #[utoipa::path(
     tag = "articles",
     params(
-        ("site" = String, Path, description = "Site slug", example = "phuong-chi-minh"),
         ("article" = String, Path, description = "Article id or slug", example = "19"),
         ("If-Match" = String, Header, description = "The ETag of the version edited", example = "\"a19v2\""),
     ),
@@ -412,22 +410,4 @@ pub async fn update_article(
     })
     .await?;
     written(saved, StatusCode::OK)
-}
-
-/// Registers the writing routes.
-pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    use super::revisions::{list_revisions, restore_revision};
-    use super::workflow::{
-        publish_article, restore_article, set_related, submit_article, trash_article, unpublish_article,
-    };
-    cfg.service(create_article)
-        .service(update_article)
-        .service(submit_article)
-        .service(publish_article)
-        .service(unpublish_article)
-        .service(trash_article)
-        .service(restore_article)
-        .service(set_related)
-        .service(list_revisions)
-        .service(restore_revision);
 }
