@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::audit;
-use crate::auth::{Caller, Role, on_site};
+use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::{AnyConnection, schema::links};
 use crate::http::input::{Checker, Need};
@@ -201,35 +201,33 @@ pub async fn create_link(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let (site, link) =
-        on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+        write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
             let mut row =
                 LinkRow { id: 0, group_name: String::new(), title: String::new(), url: String::new(), position: 0 };
             let after_last = input.position.is_none();
             apply(&mut row, input, true)?;
-            conn.transaction(|conn| {
-                if after_last {
-                    let last: Option<i32> = links::table
-                        .filter(links::site_id.eq(site.id))
-                        .select(diesel::dsl::max(links::position))
-                        .first(conn)?;
-                    row.position = last.map_or(1, |p| p.saturating_add(1).min(100_000));
-                }
-                let now = Utc::now().naive_utc();
-                row.id = diesel::insert_into(links::table)
-                    .values((
-                        links::site_id.eq(site.id),
-                        links::group_name.eq(&row.group_name),
-                        links::title.eq(&row.title),
-                        links::url.eq(&row.url),
-                        links::position.eq(row.position),
-                        links::created_at.eq(now),
-                        links::updated_at.eq(now),
-                    ))
-                    .returning(links::id)
-                    .get_result(conn)?;
-                audit::record(conn, origin, "link.create", &format!("link:{}", row.id), Some(site.id))?;
-                Ok((site.slug.clone(), Link::from(row)))
-            })
+            if after_last {
+                let last: Option<i32> = links::table
+                    .filter(links::site_id.eq(site.id))
+                    .select(diesel::dsl::max(links::position))
+                    .first(conn)?;
+                row.position = last.map_or(1, |p| p.saturating_add(1).min(100_000));
+            }
+            let now = Utc::now().naive_utc();
+            row.id = diesel::insert_into(links::table)
+                .values((
+                    links::site_id.eq(site.id),
+                    links::group_name.eq(&row.group_name),
+                    links::title.eq(&row.title),
+                    links::url.eq(&row.url),
+                    links::position.eq(row.position),
+                    links::created_at.eq(now),
+                    links::updated_at.eq(now),
+                ))
+                .returning(links::id)
+                .get_result(conn)?;
+            audit::record(conn, origin, "link.create", &format!("link:{}", row.id), Some(site.id))?;
+            Ok((site.slug.clone(), Link::from(row)))
         })
         .await?;
     let location = location(&site, link.id);
@@ -266,22 +264,20 @@ pub async fn update_link(
 ) -> Result<HttpResponse, ApiError> {
     let (site, id) = path.into_inner();
     let input = body.into_inner();
-    let link = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        conn.transaction(|conn| {
-            let mut row = find(conn, site.id, id)?;
-            apply(&mut row, input, false)?;
-            diesel::update(links::table.find(row.id))
-                .set((
-                    links::group_name.eq(&row.group_name),
-                    links::title.eq(&row.title),
-                    links::url.eq(&row.url),
-                    links::position.eq(row.position),
-                    links::updated_at.eq(Utc::now().naive_utc()),
-                ))
-                .execute(conn)?;
-            audit::record(conn, origin, "link.update", &format!("link:{id}"), Some(site.id))?;
-            Ok(Link::from(row))
-        })
+    let link = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let mut row = find(conn, site.id, id)?;
+        apply(&mut row, input, false)?;
+        diesel::update(links::table.find(row.id))
+            .set((
+                links::group_name.eq(&row.group_name),
+                links::title.eq(&row.title),
+                links::url.eq(&row.url),
+                links::position.eq(row.position),
+                links::updated_at.eq(Utc::now().naive_utc()),
+            ))
+            .execute(conn)?;
+        audit::record(conn, origin, "link.update", &format!("link:{id}"), Some(site.id))?;
+        Ok(Link::from(row))
     })
     .await?;
     private_json(&Data { data: link }, StatusCode::OK, |_| {})
@@ -311,13 +307,11 @@ pub async fn delete_link(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, id) = path.into_inner();
-    on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        conn.transaction(|conn| {
-            let row = find(conn, site.id, id)?;
-            diesel::delete(links::table.find(row.id)).execute(conn)?;
-            audit::record(conn, origin, "link.delete", &format!("link:{id}"), Some(site.id))?;
-            Ok(())
-        })
+    write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let row = find(conn, site.id, id)?;
+        diesel::delete(links::table.find(row.id)).execute(conn)?;
+        audit::record(conn, origin, "link.delete", &format!("link:{id}"), Some(site.id))?;
+        Ok(())
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

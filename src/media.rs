@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::audit;
-use crate::auth::{Caller, Role, on_site};
+use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
 use crate::db::schema::media_items as media;
@@ -370,7 +370,7 @@ pub async fn create_media(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let (location, item) =
-        on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+        write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
             let mut row = MediaRow {
                 id: 0,
                 slug: String::new(),
@@ -385,12 +385,10 @@ pub async fn create_media(
                 duration_seconds: None,
                 published_at: Utc::now().naive_utc(),
             };
-            conn.transaction(|conn| {
-                apply(conn, site, &mut row, input)?;
-                row.id = save(conn, site.id, &row)?;
-                audit::record(conn, origin, "media.create", &format!("media:{}", row.slug), Some(site.id))?;
-                Ok((format!("/api/v1/sites/{}/media/{}", site.slug, row.slug), MediaItem::new(site, row)))
-            })
+            apply(conn, site, &mut row, input)?;
+            row.id = save(conn, site.id, &row)?;
+            audit::record(conn, origin, "media.create", &format!("media:{}", row.slug), Some(site.id))?;
+            Ok((format!("/api/v1/sites/{}/media/{}", site.slug, row.slug), MediaItem::new(site, row)))
         })
         .await?;
     private_json(&Data { data: item }, StatusCode::CREATED, |res| {
@@ -426,14 +424,12 @@ pub async fn update_media(
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
     let input = body.into_inner();
-    let item = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        conn.transaction(|conn| {
-            let mut row = find(conn, site.id, &slug)?;
-            apply(conn, site, &mut row, input)?;
-            save(conn, site.id, &row)?;
-            audit::record(conn, origin, "media.update", &format!("media:{}", row.slug), Some(site.id))?;
-            Ok(MediaItem::new(site, row))
-        })
+    let item = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let mut row = find(conn, site.id, &slug)?;
+        apply(conn, site, &mut row, input)?;
+        save(conn, site.id, &row)?;
+        audit::record(conn, origin, "media.update", &format!("media:{}", row.slug), Some(site.id))?;
+        Ok(MediaItem::new(site, row))
     })
     .await?;
     private_json(&Data { data: item }, StatusCode::OK, |_| {})
@@ -463,13 +459,11 @@ pub async fn delete_media(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
-    on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        conn.transaction(|conn| {
-            let row = find(conn, site.id, &slug)?;
-            diesel::delete(media::table.find(row.id)).execute(conn)?;
-            audit::record(conn, origin, "media.delete", &format!("media:{slug}"), Some(site.id))?;
-            Ok(())
-        })
+    write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let row = find(conn, site.id, &slug)?;
+        diesel::delete(media::table.find(row.id)).execute(conn)?;
+        audit::record(conn, origin, "media.delete", &format!("media:{slug}"), Some(site.id))?;
+        Ok(())
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

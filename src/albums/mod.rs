@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::audit;
-use crate::auth::{Caller, Role, on_site};
+use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
 use crate::db::schema::{albums, photos as photo_rows};
@@ -165,7 +165,7 @@ pub async fn create_album(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let (site, album) =
-        on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+        write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
             let now = Utc::now().naive_utc();
             let mut row = AlbumRow {
                 id: 0,
@@ -174,23 +174,21 @@ pub async fn create_album(
                 description: String::new(),
                 published_at: now,
             };
-            conn.transaction(|conn| {
-                apply(conn, site, &mut row, input)?;
-                row.id = diesel::insert_into(albums::table)
-                    .values((
-                        albums::site_id.eq(site.id),
-                        albums::slug.eq(&row.slug),
-                        albums::title.eq(&row.title),
-                        albums::description.eq(&row.description),
-                        albums::published_at.eq(row.published_at),
-                        albums::created_at.eq(now),
-                        albums::updated_at.eq(now),
-                    ))
-                    .returning(albums::id)
-                    .get_result(conn)?;
-                audit::record(conn, origin, "album.create", &format!("album:{}", row.slug), Some(site.id))?;
-                Ok((site.slug.clone(), detail(conn, site, row)?))
-            })
+            apply(conn, site, &mut row, input)?;
+            row.id = diesel::insert_into(albums::table)
+                .values((
+                    albums::site_id.eq(site.id),
+                    albums::slug.eq(&row.slug),
+                    albums::title.eq(&row.title),
+                    albums::description.eq(&row.description),
+                    albums::published_at.eq(row.published_at),
+                    albums::created_at.eq(now),
+                    albums::updated_at.eq(now),
+                ))
+                .returning(albums::id)
+                .get_result(conn)?;
+            audit::record(conn, origin, "album.create", &format!("album:{}", row.slug), Some(site.id))?;
+            Ok((site.slug.clone(), detail(conn, site, row)?))
         })
         .await?;
     let location = location(&site, &album.slug);
@@ -227,22 +225,20 @@ pub async fn update_album(
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
     let input = body.into_inner();
-    let album = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        conn.transaction(|conn| {
-            let mut row = find(conn, site.id, &slug)?;
-            apply(conn, site, &mut row, input)?;
-            diesel::update(albums::table.find(row.id))
-                .set((
-                    albums::slug.eq(&row.slug),
-                    albums::title.eq(&row.title),
-                    albums::description.eq(&row.description),
-                    albums::published_at.eq(row.published_at),
-                    albums::updated_at.eq(Utc::now().naive_utc()),
-                ))
-                .execute(conn)?;
-            audit::record(conn, origin, "album.update", &format!("album:{}", row.slug), Some(site.id))?;
-            Ok(detail(conn, site, row)?)
-        })
+    let album = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let mut row = find(conn, site.id, &slug)?;
+        apply(conn, site, &mut row, input)?;
+        diesel::update(albums::table.find(row.id))
+            .set((
+                albums::slug.eq(&row.slug),
+                albums::title.eq(&row.title),
+                albums::description.eq(&row.description),
+                albums::published_at.eq(row.published_at),
+                albums::updated_at.eq(Utc::now().naive_utc()),
+            ))
+            .execute(conn)?;
+        audit::record(conn, origin, "album.update", &format!("album:{}", row.slug), Some(site.id))?;
+        Ok(detail(conn, site, row)?)
     })
     .await?;
     private_json(&Data { data: album }, StatusCode::OK, |_| {})
@@ -273,14 +269,12 @@ pub async fn delete_album(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
-    on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        conn.transaction(|conn| {
-            let row = find(conn, site.id, &slug)?;
-            diesel::delete(photo_rows::table.filter(photo_rows::album_id.eq(row.id))).execute(conn)?;
-            diesel::delete(albums::table.find(row.id)).execute(conn)?;
-            audit::record(conn, origin, "album.delete", &format!("album:{slug}"), Some(site.id))?;
-            Ok(())
-        })
+    write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let row = find(conn, site.id, &slug)?;
+        diesel::delete(photo_rows::table.filter(photo_rows::album_id.eq(row.id))).execute(conn)?;
+        diesel::delete(albums::table.find(row.id)).execute(conn)?;
+        audit::record(conn, origin, "album.delete", &format!("album:{slug}"), Some(site.id))?;
+        Ok(())
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::audit;
-use crate::auth::{Caller, Role, on_site};
+use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
 use crate::db::schema::photos;
@@ -139,43 +139,40 @@ pub async fn add_photo(
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
     let input = body.into_inner();
-    let (location, photo) = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        conn.transaction(|conn| {
-            let album = find(conn, site.id, &slug)?;
-            let mut check = Checker::default();
-            let image = image(conn, site, &input, &mut check)?;
-            let caption = check.text("caption", input.caption, 1000, Need::Optional).unwrap_or_default();
-            let position = check.position("position", input.position);
-            check.finish()?;
-            let (upload_id, url, thumbnail, medium, width, height) =
-                image.ok_or_else(|| ApiError::internal("no image"))?;
-            let (count, last): (i64, Option<i32>) = photos::table
-                .filter(photos::album_id.eq(album.id))
-                .select((diesel::dsl::count_star(), diesel::dsl::max(photos::position)))
-                .first(conn)?;
-            if count >= MAX_PHOTOS {
-                return Err(ApiError::Conflict(format!("the album has {MAX_PHOTOS} photos, the most it holds")));
-            }
-            let position = position.unwrap_or_else(|| last.map_or(1, |p| p.saturating_add(1).min(100_000)));
-            let id: i64 = diesel::insert_into(photos::table)
-                .values((
-                    photos::album_id.eq(album.id),
-                    photos::upload_id.eq(upload_id),
-                    photos::image_url.eq(url),
-                    photos::thumbnail_url.eq(thumbnail),
-                    photos::medium_url.eq(medium),
-                    photos::width.eq(width),
-                    photos::height.eq(height),
-                    photos::caption.eq(caption),
-                    photos::position.eq(position),
-                    photos::created_at.eq(Utc::now().naive_utc()),
-                ))
-                .returning(photos::id)
-                .get_result(conn)?;
-            let row = photos::table.find(id).select(PhotoRow::as_select()).first(conn)?;
-            audit::record(conn, origin, "photo.add", &format!("album:{slug}/photo:{}", row.id), Some(site.id))?;
-            Ok((photo_location(&site.slug, &slug, row.id), Photo::from(row)))
-        })
+    let (location, photo) = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let album = find(conn, site.id, &slug)?;
+        let mut check = Checker::default();
+        let image = image(conn, site, &input, &mut check)?;
+        let caption = check.text("caption", input.caption, 1000, Need::Optional).unwrap_or_default();
+        let position = check.position("position", input.position);
+        check.finish()?;
+        let (upload_id, url, thumbnail, medium, width, height) = image.ok_or_else(|| ApiError::internal("no image"))?;
+        let (count, last): (i64, Option<i32>) = photos::table
+            .filter(photos::album_id.eq(album.id))
+            .select((diesel::dsl::count_star(), diesel::dsl::max(photos::position)))
+            .first(conn)?;
+        if count >= MAX_PHOTOS {
+            return Err(ApiError::Conflict(format!("the album has {MAX_PHOTOS} photos, the most it holds")));
+        }
+        let position = position.unwrap_or_else(|| last.map_or(1, |p| p.saturating_add(1).min(100_000)));
+        let id: i64 = diesel::insert_into(photos::table)
+            .values((
+                photos::album_id.eq(album.id),
+                photos::upload_id.eq(upload_id),
+                photos::image_url.eq(url),
+                photos::thumbnail_url.eq(thumbnail),
+                photos::medium_url.eq(medium),
+                photos::width.eq(width),
+                photos::height.eq(height),
+                photos::caption.eq(caption),
+                photos::position.eq(position),
+                photos::created_at.eq(Utc::now().naive_utc()),
+            ))
+            .returning(photos::id)
+            .get_result(conn)?;
+        let row = photos::table.find(id).select(PhotoRow::as_select()).first(conn)?;
+        audit::record(conn, origin, "photo.add", &format!("album:{slug}/photo:{}", row.id), Some(site.id))?;
+        Ok((photo_location(&site.slug, &slug, row.id), Photo::from(row)))
     })
     .await?;
     private_json(&Data { data: photo }, StatusCode::CREATED, |res| {
@@ -223,21 +220,19 @@ pub async fn update_photo(
 ) -> Result<HttpResponse, ApiError> {
     let (site, album, id) = path.into_inner();
     let input = body.into_inner();
-    let photo = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        conn.transaction(|conn| {
-            let mut row = find_photo(conn, site.id, &album, id)?;
-            let mut check = Checker::default();
-            let caption = check.text("caption", input.caption, 1000, Need::Optional);
-            let position = check.position("position", input.position);
-            check.finish()?;
-            row.caption = caption.unwrap_or(std::mem::take(&mut row.caption));
-            row.position = position.unwrap_or(row.position);
-            diesel::update(photos::table.find(id))
-                .set((photos::caption.eq(&row.caption), photos::position.eq(row.position)))
-                .execute(conn)?;
-            audit::record(conn, origin, "photo.update", &format!("album:{album}/photo:{id}"), Some(site.id))?;
-            Ok(Photo::from(row))
-        })
+    let photo = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let mut row = find_photo(conn, site.id, &album, id)?;
+        let mut check = Checker::default();
+        let caption = check.text("caption", input.caption, 1000, Need::Optional);
+        let position = check.position("position", input.position);
+        check.finish()?;
+        row.caption = caption.unwrap_or(std::mem::take(&mut row.caption));
+        row.position = position.unwrap_or(row.position);
+        diesel::update(photos::table.find(id))
+            .set((photos::caption.eq(&row.caption), photos::position.eq(row.position)))
+            .execute(conn)?;
+        audit::record(conn, origin, "photo.update", &format!("album:{album}/photo:{id}"), Some(site.id))?;
+        Ok(Photo::from(row))
     })
     .await?;
     private_json(&Data { data: photo }, StatusCode::OK, |_| {})
@@ -268,13 +263,11 @@ pub async fn delete_photo(
     path: web::Path<(String, String, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, album, id) = path.into_inner();
-    on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        conn.transaction(|conn| {
-            find_photo(conn, site.id, &album, id)?;
-            diesel::delete(photos::table.find(id)).execute(conn)?;
-            audit::record(conn, origin, "photo.delete", &format!("album:{album}/photo:{id}"), Some(site.id))?;
-            Ok(())
-        })
+    write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        find_photo(conn, site.id, &album, id)?;
+        diesel::delete(photos::table.find(id)).execute(conn)?;
+        audit::record(conn, origin, "photo.delete", &format!("album:{album}/photo:{id}"), Some(site.id))?;
+        Ok(())
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -174,6 +174,31 @@ impl Actor {
     }
 }
 
+/// Runs a staff write on a site: [`on_site`], with `f` inside one writing transaction
+/// ([`crate::db::write`]: on SQLite it takes the write lock first, so what `f` reads stays
+/// true until it commits). `f` records its audit entry ([`crate::audit::record`], which also
+/// tells every node's cache) in that same transaction, so the change, its log and the cache
+/// versions stand or fall together.
+pub async fn write_on_site<T, F>(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    caller: Caller,
+    site: String,
+    needed: Role,
+    f: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection, &crate::sites::Site, &Actor, Role, &crate::audit::Origin) -> Result<T, ApiError>
+        + Send
+        + 'static,
+{
+    on_site(state, req, caller, site, needed, move |conn, site, actor, role, origin| {
+        crate::db::write(conn, |conn| f(conn, site, actor, role, origin))
+    })
+    .await
+}
+
 /// Runs a staff action on a site: finds the site, signs in the caller with at least `needed`
 /// there (admins have every role everywhere), and hands `f` what it needs to act and to log
 /// it, on a pooled connection off the async workers.

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::audit::{self, Origin};
-use crate::auth::{Caller, Role, on_site};
+use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::core::text;
 use crate::db::schema::articles;
@@ -181,14 +181,12 @@ where
     T: Send + 'static,
     F: FnOnce(&mut AnyConnection, &sites::Site, Tree, &Origin) -> Result<T, ApiError> + Send + 'static,
 {
-    on_site(state, req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    write_on_site(state, req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
         // The tree is read under the site's write lock: two moves at once (`a` under `b`, `b`
         // under `a`) are checked one after the other, and the second sees the loop it would make.
-        crate::db::write(conn, |conn| {
-            crate::db::lock_site(conn, site.id)?;
-            let tree = Tree::load(conn, site.id)?;
-            f(conn, site, tree, origin)
-        })
+        crate::db::lock_site(conn, site.id)?;
+        let tree = Tree::load(conn, site.id)?;
+        f(conn, site, tree, origin)
     })
     .await
 }

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::audit;
-use crate::auth::{Caller, Role, on_site};
+use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
 use crate::db::schema::{desks, procedures};
@@ -229,25 +229,23 @@ pub async fn put_desk(
     check_hours(&mut check, &hours);
     check.finish()?;
     let hours = serde_json::to_string(&hours).map_err(|e| ApiError::internal(e.to_string()))?;
-    let desk = on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
-        conn.transaction(|conn| {
-            let now = Utc::now().naive_utc();
-            let values = (
-                desks::name.eq(&name),
-                desks::address.eq(&address),
-                desks::phone.eq(&phone),
-                desks::email.eq(&email),
-                desks::unit_code.eq(&unit_code),
-                desks::hours.eq(&hours),
-                desks::updated_at.eq(now),
-            );
-            let updated = diesel::update(desks::table.find(site.id)).set(values).execute(conn)?;
-            if updated == 0 {
-                diesel::insert_into(desks::table).values((desks::site_id.eq(site.id), values)).execute(conn)?;
-            }
-            audit::record(conn, origin, "desk.update", "desk", Some(site.id))?;
-            load_desk(conn, site.id)
-        })
+    let desk = write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+        let now = Utc::now().naive_utc();
+        let values = (
+            desks::name.eq(&name),
+            desks::address.eq(&address),
+            desks::phone.eq(&phone),
+            desks::email.eq(&email),
+            desks::unit_code.eq(&unit_code),
+            desks::hours.eq(&hours),
+            desks::updated_at.eq(now),
+        );
+        let updated = diesel::update(desks::table.find(site.id)).set(values).execute(conn)?;
+        if updated == 0 {
+            diesel::insert_into(desks::table).values((desks::site_id.eq(site.id), values)).execute(conn)?;
+        }
+        audit::record(conn, origin, "desk.update", "desk", Some(site.id))?;
+        load_desk(conn, site.id)
     })
     .await?;
     private_json(&Data { data: desk }, StatusCode::OK, |_| {})

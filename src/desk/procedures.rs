@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::office::is_code;
 use crate::AppState;
 use crate::audit;
-use crate::auth::{Caller, Role, on_site};
+use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{dossiers as dossier_rows, procedures};
 use crate::db::{self, AnyConnection};
@@ -342,23 +342,21 @@ pub async fn create_procedure(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let (location, procedure) =
-        on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
-            conn.transaction(|conn| {
-                let mut p = Procedure {
-                    code: String::new(),
-                    name: String::new(),
-                    field: String::new(),
-                    processing_days: 0,
-                    fee_vnd: None,
-                    fee_note: String::new(),
-                    online_level: String::new(),
-                    documents: Vec::new(),
-                };
-                apply_procedure(conn, site.id, 0, &mut p, input)?;
-                save_procedure(conn, site.id, 0, &p)?;
-                audit::record(conn, origin, "procedure.create", &format!("procedure:{}", p.code), Some(site.id))?;
-                Ok((format!("/api/v1/sites/{}/procedures/{}", site.slug, p.code), p))
-            })
+        write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+            let mut p = Procedure {
+                code: String::new(),
+                name: String::new(),
+                field: String::new(),
+                processing_days: 0,
+                fee_vnd: None,
+                fee_note: String::new(),
+                online_level: String::new(),
+                documents: Vec::new(),
+            };
+            apply_procedure(conn, site.id, 0, &mut p, input)?;
+            save_procedure(conn, site.id, 0, &p)?;
+            audit::record(conn, origin, "procedure.create", &format!("procedure:{}", p.code), Some(site.id))?;
+            Ok((format!("/api/v1/sites/{}/procedures/{}", site.slug, p.code), p))
         })
         .await?;
     private_json(&Data { data: procedure }, StatusCode::CREATED, |res| {
@@ -394,14 +392,12 @@ pub async fn update_procedure(
 ) -> Result<HttpResponse, ApiError> {
     let (site, code) = path.into_inner();
     let input = body.into_inner();
-    let procedure = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        conn.transaction(|conn| {
-            let (id, mut p) = find_procedure(conn, site.id, &code)?;
-            apply_procedure(conn, site.id, id, &mut p, input)?;
-            save_procedure(conn, site.id, id, &p)?;
-            audit::record(conn, origin, "procedure.update", &format!("procedure:{}", p.code), Some(site.id))?;
-            Ok(p)
-        })
+    let procedure = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let (id, mut p) = find_procedure(conn, site.id, &code)?;
+        apply_procedure(conn, site.id, id, &mut p, input)?;
+        save_procedure(conn, site.id, id, &p)?;
+        audit::record(conn, origin, "procedure.update", &format!("procedure:{}", p.code), Some(site.id))?;
+        Ok(p)
     })
     .await?;
     private_json(&Data { data: procedure }, StatusCode::OK, |_| {})
@@ -432,17 +428,15 @@ pub async fn delete_procedure(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, code) = path.into_inner();
-    on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        conn.transaction(|conn| {
-            let (id, _) = find_procedure(conn, site.id, &code)?;
-            let used: i64 = dossier_rows::table.filter(dossier_rows::procedure_id.eq(id)).count().get_result(conn)?;
-            if used > 0 {
-                return Err(ApiError::Conflict(format!("{used} dossier(s) were filed for it")));
-            }
-            diesel::delete(procedures::table.find(id)).execute(conn)?;
-            audit::record(conn, origin, "procedure.delete", &format!("procedure:{code}"), Some(site.id))?;
-            Ok(())
-        })
+    write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let (id, _) = find_procedure(conn, site.id, &code)?;
+        let used: i64 = dossier_rows::table.filter(dossier_rows::procedure_id.eq(id)).count().get_result(conn)?;
+        if used > 0 {
+            return Err(ApiError::Conflict(format!("{used} dossier(s) were filed for it")));
+        }
+        diesel::delete(procedures::table.find(id)).execute(conn)?;
+        audit::record(conn, origin, "procedure.delete", &format!("procedure:{code}"), Some(site.id))?;
+        Ok(())
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

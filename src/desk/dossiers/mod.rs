@@ -18,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::audit;
-use crate::auth::{Caller, Role, on_site};
+use crate::auth::{Caller, Role, on_site, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::dossiers;
 use crate::db::{self};
@@ -230,7 +230,7 @@ pub async fn create_dossier(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let (location, dossier) =
-        on_site(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, actor, _, origin| {
+        write_on_site(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, actor, _, origin| {
             let unit = super::unit_code(conn, site.id)?;
             let now = Utc::now().naive_utc();
             let mut check = Checker::default();
@@ -252,21 +252,19 @@ pub async fn create_dossier(
             }
             check.finish()?;
             let (procedure_id, procedure) = found.ok_or_else(|| ApiError::internal("procedure"))?;
-            conn.transaction(|conn| {
-                let code = receive(
-                    conn,
-                    site,
-                    &unit,
-                    (procedure_id, procedure.processing_days),
-                    (&name, &phone, &channel),
-                    received,
-                    &note,
-                    Some(actor.id),
-                )?;
-                audit::record_private(conn, origin, "dossier.receive", &format!("dossier:{code}"), Some(site.id))?;
-                let row = find(conn, site.id, &code)?;
-                Ok((format!("/api/v1/sites/{}/dossiers/{code}", site.slug), one(conn, site, row, true)?))
-            })
+            let code = receive(
+                conn,
+                site,
+                &unit,
+                (procedure_id, procedure.processing_days),
+                (&name, &phone, &channel),
+                received,
+                &note,
+                Some(actor.id),
+            )?;
+            audit::record_private(conn, origin, "dossier.receive", &format!("dossier:{code}"), Some(site.id))?;
+            let row = find(conn, site.id, &code)?;
+            Ok((format!("/api/v1/sites/{}/dossiers/{code}", site.slug), one(conn, site, row, true)?))
         })
         .await?;
     private_json(&Data { data: dossier }, StatusCode::CREATED, |res| {
@@ -330,19 +328,17 @@ pub async fn move_dossier(
     let note = check.text("note", input.note, 1000, Need::Optional).unwrap_or_default();
     check.finish()?;
     let to = to.ok_or_else(|| ApiError::internal("status"))?;
-    let dossier = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, _, origin| {
-        db::write(conn, |conn| {
-            advance(conn, site, &code, to, &note, Utc::now().naive_utc(), Some(actor.id))?;
-            audit::record_private(
-                conn,
-                origin,
-                "dossier.move",
-                &format!("dossier:{code}:{}", status_of(to).0),
-                Some(site.id),
-            )?;
-            let row = find(conn, site.id, &code)?;
-            one(conn, site, row, true)
-        })
+    let dossier = write_on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, _, origin| {
+        advance(conn, site, &code, to, &note, Utc::now().naive_utc(), Some(actor.id))?;
+        audit::record_private(
+            conn,
+            origin,
+            "dossier.move",
+            &format!("dossier:{code}:{}", status_of(to).0),
+            Some(site.id),
+        )?;
+        let row = find(conn, site.id, &code)?;
+        one(conn, site, row, true)
     })
     .await?;
     private_json(&Data { data: dossier }, StatusCode::OK, |_| {})
