@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::types::*;
 use crate::AppState;
-use crate::auth::{Caller, Role, on_site};
+use crate::auth::{Caller, Role, on_site, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::article_revisions;
 use crate::http::{Data, List, Page, PageParams, private_list_response};
@@ -168,7 +168,7 @@ pub async fn restore_revision(
 ) -> Result<HttpResponse, ApiError> {
     let (site, key, revision) = path.into_inner();
     let limit = state.related_limit;
-    let saved = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
+    let saved = write_on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
         let rev: Revision = revision_query(old.id)

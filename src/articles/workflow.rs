@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use super::types::*;
 use crate::AppState;
 use crate::audit::{self};
-use crate::auth::{Caller, Role, on_site};
+use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{article_related, articles};
 use crate::http::{Data, field_error};
@@ -88,7 +88,7 @@ async fn step(
     publish_at: Option<NaiveDateTime>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = state.related_limit;
-    let saved = on_site(&state, &req, caller, site, step.needed(), move |conn, site, actor, role, origin| {
+    let saved = write_on_site(&state, &req, caller, site, step.needed(), move |conn, site, actor, role, origin| {
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
         let new = step.apply(&old, publish_at)?;
@@ -229,7 +229,7 @@ pub async fn set_related(
     let (site, key) = path.into_inner();
     let ids = body.into_inner().article_ids;
     let limit = state.related_limit;
-    let saved = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    let saved = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
         let row = load(conn, site, &key)?;
         let mut errors = Vec::new();
         if ids.len() > MAX_RELATED {
@@ -255,12 +255,9 @@ pub async fn set_related(
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
-        conn.transaction::<_, ApiError, _>(|conn| {
-            diesel::delete(article_related::table.filter(article_related::article_id.eq(row.id))).execute(conn)?;
-            relate(conn, row.id, &ids)?;
-            audit::record(conn, origin, "article.related", &format!("article:{}", row.id), Some(site.id))?;
-            Ok(())
-        })?;
+        diesel::delete(article_related::table.filter(article_related::article_id.eq(row.id))).execute(conn)?;
+        relate(conn, row.id, &ids)?;
+        audit::record(conn, origin, "article.related", &format!("article:{}", row.id), Some(site.id))?;
         read_back(conn, site, row, limit)
     })
     .await?;

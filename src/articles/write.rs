@@ -21,7 +21,7 @@ use super::types::*;
 use crate::AppState;
 use crate::articles::search::{SearchScope, index_article};
 use crate::audit::{self, Origin};
-use crate::auth::{Actor, Caller, Role, on_site};
+use crate::auth::{Actor, Caller, Role, write_on_site};
 use crate::categories::tree::Tree;
 use crate::core::error::{ApiError, FieldError, Problem};
 use crate::core::text;
@@ -172,7 +172,7 @@ pub(super) fn apply(
 }
 
 /// Writes `new` over `old` if no one saved in between, then keeps a revision, re-indexes and
-/// logs, in one transaction. Returns the saved row.
+/// logs, in the caller's writing transaction ([`write_on_site`]). Returns the saved row.
 pub(super) fn save(
     conn: &mut AnyConnection,
     origin: &Origin,
@@ -180,29 +180,27 @@ pub(super) fn save(
     new: ArticleRow,
     action: &str,
 ) -> Result<ArticleRow, ApiError> {
-    conn.transaction::<_, ApiError, _>(|conn| {
-        let now = Utc::now().naive_utc();
-        let updated =
-            diesel::update(articles::table.filter(articles::id.eq(old.id)).filter(articles::version.eq(old.version)))
-                .set((
-                    articles::category_id.eq(new.category_id),
-                    articles::title.eq(&new.title),
-                    articles::slug.eq(&new.slug),
-                    articles::summary.eq(&new.summary),
-                    articles::body_html.eq(&new.body_html),
-                    articles::cover_image_url.eq(&new.cover_image_url),
-                    articles::author_name.eq(&new.author_name),
-                    articles::status.eq(&new.status),
-                    articles::published_at.eq(new.published_at),
-                    articles::updated_at.eq(now),
-                    articles::version.eq(old.version + 1),
-                ))
-                .execute(conn)?;
-        if updated == 0 {
-            return Err(ApiError::PreconditionFailed("someone else saved this article first; reload it".into()));
-        }
-        after_save(conn, origin, new.site_id, new.id, action)
-    })
+    let now = Utc::now().naive_utc();
+    let updated =
+        diesel::update(articles::table.filter(articles::id.eq(old.id)).filter(articles::version.eq(old.version)))
+            .set((
+                articles::category_id.eq(new.category_id),
+                articles::title.eq(&new.title),
+                articles::slug.eq(&new.slug),
+                articles::summary.eq(&new.summary),
+                articles::body_html.eq(&new.body_html),
+                articles::cover_image_url.eq(&new.cover_image_url),
+                articles::author_name.eq(&new.author_name),
+                articles::status.eq(&new.status),
+                articles::published_at.eq(new.published_at),
+                articles::updated_at.eq(now),
+                articles::version.eq(old.version + 1),
+            ))
+            .execute(conn)?;
+    if updated == 0 {
+        return Err(ApiError::PreconditionFailed("someone else saved this article first; reload it".into()));
+    }
+    after_save(conn, origin, new.site_id, new.id, action)
 }
 
 /// Revision, search index and audit entry of a saved article; returns it as stored.
@@ -293,26 +291,26 @@ pub async fn create_article(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let limit = state.related_limit;
-    let saved = on_site(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, actor, _, origin| {
-        let now = Utc::now().naive_utc();
-        let mut row = ArticleRow {
-            id: 0,
-            site_id: site.id,
-            category_id: 0,
-            title: String::new(),
-            slug: String::new(),
-            summary: String::new(),
-            body_html: String::new(),
-            cover_image_url: None,
-            author_name: None,
-            status: DRAFT.into(),
-            published_at: None,
-            updated_at: now,
-            created_by: Some(actor.id),
-            version: 1,
-        };
-        apply(conn, site, &mut row, input, true)?;
-        let saved = conn.transaction::<_, ApiError, _>(|conn| {
+    let saved =
+        write_on_site(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, actor, _, origin| {
+            let now = Utc::now().naive_utc();
+            let mut row = ArticleRow {
+                id: 0,
+                site_id: site.id,
+                category_id: 0,
+                title: String::new(),
+                slug: String::new(),
+                summary: String::new(),
+                body_html: String::new(),
+                cover_image_url: None,
+                author_name: None,
+                status: DRAFT.into(),
+                published_at: None,
+                updated_at: now,
+                created_by: Some(actor.id),
+                version: 1,
+            };
+            apply(conn, site, &mut row, input, true)?;
             let id: i64 = diesel::insert_into(articles::table)
                 .values((
                     articles::site_id.eq(site.id),
@@ -331,11 +329,10 @@ pub async fn create_article(
                 ))
                 .returning(articles::id)
                 .get_result(conn)?;
-            after_save(conn, origin, site.id, id, "create")
-        })?;
-        read_back(conn, site, saved, limit)
-    })
-    .await?;
+            let saved = after_save(conn, origin, site.id, id, "create")?;
+            read_back(conn, site, saved, limit)
+        })
+        .await?;
     written(saved, StatusCode::CREATED)
 }
 
@@ -399,7 +396,7 @@ pub async fn update_article(
     let input = body.into_inner();
     let if_match = req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let limit = state.related_limit;
-    let saved = on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
+    let saved = write_on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
         check_if_match(if_match.as_deref(), &old)?;

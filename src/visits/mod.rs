@@ -18,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::audit;
-use crate::auth::{Caller, Role, on_site};
+use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{articles, sites};
 use crate::db::{self};
@@ -439,14 +439,12 @@ pub async fn set_imported_total(
 ) -> Result<HttpResponse, ApiError> {
     let total = body.imported_total;
     let visits = state.visits.clone();
-    on_site(&state, &req, caller, path.into_inner(), Role::Admin, move |conn, site, _, _, origin| {
+    write_on_site(&state, &req, caller, path.into_inner(), Role::Admin, move |conn, site, _, _, origin| {
         if total < 0 {
             return Err(ApiError::Validation(vec![field_error("imported_total", "must not be negative")]));
         }
-        conn.transaction::<_, ApiError, _>(|conn| {
-            diesel::update(sites::table.find(site.id)).set(sites::visits_imported.eq(total)).execute(conn)?;
-            Ok(audit::record(conn, origin, "visits.imported_total", &format!("site:{}", site.slug), Some(site.id))?)
-        })?;
+        diesel::update(sites::table.find(site.id)).set(sites::visits_imported.eq(total)).execute(conn)?;
+        audit::record(conn, origin, "visits.imported_total", &format!("site:{}", site.slug), Some(site.id))?;
         // This node's summary shows it at once (other nodes within `counter::WRITTEN_TTL`).
         visits.forget_written(site.id);
         Ok(())
