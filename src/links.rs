@@ -19,12 +19,12 @@ use crate::http::{Data, cached_json, private_json};
 /// A link as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = links)]
-struct LinkRow {
-    id: i64,
-    group_name: String,
-    title: String,
-    url: String,
-    position: i32,
+pub struct LinkRow {
+    pub id: i64,
+    pub group_name: String,
+    pub title: String,
+    pub url: String,
+    pub position: i32,
 }
 
 /// A link to another site.
@@ -174,6 +174,23 @@ fn location(site: &str, id: i64) -> String {
     format!("/api/v1/sites/{site}/links/{id}")
 }
 
+/// Stores a new link of site `site_id`; returns its id.
+pub fn insert(conn: &mut AnyConnection, site_id: i64, row: &LinkRow) -> QueryResult<i64> {
+    let now = Utc::now().naive_utc();
+    diesel::insert_into(links::table)
+        .values((
+            links::site_id.eq(site_id),
+            links::group_name.eq(&row.group_name),
+            links::title.eq(&row.title),
+            links::url.eq(&row.url),
+            links::position.eq(row.position),
+            links::created_at.eq(now),
+            links::updated_at.eq(now),
+        ))
+        .returning(links::id)
+        .get_result(conn)
+}
+
 /// Add a link
 ///
 /// Roles: editors and admins of the site.
@@ -213,19 +230,7 @@ pub async fn create_link(
                     .first(conn)?;
                 row.position = last.map_or(1, |p| p.saturating_add(1).min(100_000));
             }
-            let now = Utc::now().naive_utc();
-            row.id = diesel::insert_into(links::table)
-                .values((
-                    links::site_id.eq(site.id),
-                    links::group_name.eq(&row.group_name),
-                    links::title.eq(&row.title),
-                    links::url.eq(&row.url),
-                    links::position.eq(row.position),
-                    links::created_at.eq(now),
-                    links::updated_at.eq(now),
-                ))
-                .returning(links::id)
-                .get_result(conn)?;
+            row.id = insert(conn, site.id, &row)?;
             audit::record(conn, origin, "link.create", &format!("link:{}", row.id), Some(site.id))?;
             Ok((site.slug.clone(), Link::from(row)))
         })

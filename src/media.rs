@@ -22,19 +22,19 @@ use crate::sites::Site;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = media)]
-struct MediaRow {
-    id: i64,
-    slug: String,
-    title: String,
-    description: String,
-    kind: String,
-    upload_id: Option<i64>,
-    file_url: Option<String>,
-    content_type: Option<String>,
-    embed_url: Option<String>,
-    thumbnail_url: Option<String>,
-    duration_seconds: Option<i32>,
-    published_at: NaiveDateTime,
+pub struct MediaRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub kind: String,
+    pub upload_id: Option<i64>,
+    pub file_url: Option<String>,
+    pub content_type: Option<String>,
+    pub embed_url: Option<String>,
+    pub thumbnail_url: Option<String>,
+    pub duration_seconds: Option<i32>,
+    pub published_at: NaiveDateTime,
 }
 
 /// A song or a video.
@@ -316,7 +316,7 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut MediaRow, input: Media
 }
 
 /// Writes `row` (a new one when its id is 0) and returns its id.
-fn save(conn: &mut AnyConnection, site_id: i64, row: &MediaRow) -> QueryResult<i64> {
+pub fn save(conn: &mut AnyConnection, site_id: i64, row: &MediaRow) -> QueryResult<i64> {
     let now = Utc::now().naive_utc();
     let fields = (
         media::slug.eq(&row.slug),

@@ -175,18 +175,7 @@ pub async fn create_album(
                 published_at: now,
             };
             apply(conn, site, &mut row, input)?;
-            row.id = diesel::insert_into(albums::table)
-                .values((
-                    albums::site_id.eq(site.id),
-                    albums::slug.eq(&row.slug),
-                    albums::title.eq(&row.title),
-                    albums::description.eq(&row.description),
-                    albums::published_at.eq(row.published_at),
-                    albums::created_at.eq(now),
-                    albums::updated_at.eq(now),
-                ))
-                .returning(albums::id)
-                .get_result(conn)?;
+            row.id = insert_album(conn, site.id, &row)?;
             audit::record(conn, origin, "album.create", &format!("album:{}", row.slug), Some(site.id))?;
             Ok((site.slug.clone(), detail(conn, site, row)?))
         })

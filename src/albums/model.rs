@@ -1,6 +1,6 @@
 //! Albums and photos as stored and as shown, and the queries that read them.
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use serde::Serialize;
@@ -17,12 +17,61 @@ pub const MAX_PHOTOS: i64 = 1000;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = albums)]
-pub(super) struct AlbumRow {
-    pub(super) id: i64,
-    pub(super) slug: String,
-    pub(super) title: String,
-    pub(super) description: String,
-    pub(super) published_at: NaiveDateTime,
+pub struct AlbumRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub published_at: NaiveDateTime,
+}
+
+/// Stores a new album of site `site_id`; returns its id.
+pub fn insert_album(conn: &mut AnyConnection, site_id: i64, row: &AlbumRow) -> QueryResult<i64> {
+    let now = Utc::now().naive_utc();
+    diesel::insert_into(albums::table)
+        .values((
+            albums::site_id.eq(site_id),
+            albums::slug.eq(&row.slug),
+            albums::title.eq(&row.title),
+            albums::description.eq(&row.description),
+            albums::published_at.eq(row.published_at),
+            albums::created_at.eq(now),
+            albums::updated_at.eq(now),
+        ))
+        .returning(albums::id)
+        .get_result(conn)
+}
+
+/// A photo to store: the image and its two smaller copies, where it sits in its album.
+pub struct NewPhoto<'a> {
+    pub album_id: i64,
+    pub upload_id: Option<i64>,
+    pub image_url: &'a str,
+    pub thumbnail_url: &'a str,
+    pub medium_url: &'a str,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub caption: &'a str,
+    pub position: i32,
+}
+
+/// Stores a new photo; returns its id.
+pub fn insert_photo(conn: &mut AnyConnection, p: &NewPhoto) -> QueryResult<i64> {
+    diesel::insert_into(photos::table)
+        .values((
+            photos::album_id.eq(p.album_id),
+            photos::upload_id.eq(p.upload_id),
+            photos::image_url.eq(p.image_url),
+            photos::thumbnail_url.eq(p.thumbnail_url),
+            photos::medium_url.eq(p.medium_url),
+            photos::width.eq(p.width),
+            photos::height.eq(p.height),
+            photos::caption.eq(p.caption),
+            photos::position.eq(p.position),
+            photos::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .returning(photos::id)
+        .get_result(conn)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

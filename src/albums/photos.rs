@@ -2,7 +2,6 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, delete, patch, post, web};
-use chrono::Utc;
 use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -155,21 +154,18 @@ pub async fn add_photo(
             return Err(ApiError::Conflict(format!("the album has {MAX_PHOTOS} photos, the most it holds")));
         }
         let position = position.unwrap_or_else(|| last.map_or(1, |p| p.saturating_add(1).min(100_000)));
-        let id: i64 = diesel::insert_into(photos::table)
-            .values((
-                photos::album_id.eq(album.id),
-                photos::upload_id.eq(upload_id),
-                photos::image_url.eq(url),
-                photos::thumbnail_url.eq(thumbnail),
-                photos::medium_url.eq(medium),
-                photos::width.eq(width),
-                photos::height.eq(height),
-                photos::caption.eq(caption),
-                photos::position.eq(position),
-                photos::created_at.eq(Utc::now().naive_utc()),
-            ))
-            .returning(photos::id)
-            .get_result(conn)?;
+        let photo = NewPhoto {
+            album_id: album.id,
+            upload_id,
+            image_url: &url,
+            thumbnail_url: &thumbnail,
+            medium_url: &medium,
+            width,
+            height,
+            caption: &caption,
+            position,
+        };
+        let id = insert_photo(conn, &photo)?;
         let row = photos::table.find(id).select(PhotoRow::as_select()).first(conn)?;
         audit::record(conn, origin, "photo.add", &format!("album:{slug}/photo:{}", row.id), Some(site.id))?;
         Ok((photo_location(&site.slug, &slug, row.id), Photo::from(row)))

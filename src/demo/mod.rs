@@ -17,7 +17,7 @@ use crate::articles::search;
 use crate::articles::types::{DRAFT, PUBLISHED};
 use crate::core::error::ApiError;
 use crate::db::AnyConnection;
-use crate::db::schema::{albums, articles, categories, links, media_items, photos, sites};
+use crate::db::schema::{articles, categories, sites};
 use desk::{insert_demo_dossiers, insert_desk, insert_holidays};
 
 /// The slug of the demo ward.
@@ -267,7 +267,7 @@ pub fn seed(conn: &mut AnyConnection, upload_dir: &Path) -> Result<(), ApiError>
         for article in CHI_MINH_OTHERS {
             insert_article(conn, chi_minh, article, now)?;
         }
-        insert_library(conn, chi_minh, upload_dir, now)?;
+        insert_library(conn, chi_minh, upload_dir)?;
         insert_holidays(conn)?;
         let site = crate::sites::find(conn, DEMO_SITE)?;
         insert_desk(conn, &site, "Chí Minh", "000.00.14.H23", now)?;
@@ -410,70 +410,58 @@ fn demo_image(base: [u8; 3]) -> Result<Vec<u8>, ApiError> {
 
 /// The rest of the reference page: links, the photo library ("Thư viện ảnh", one album of
 /// three generated photos stored as uploads) and the song video ("Hát về Chí Linh").
-fn insert_library(
-    conn: &mut AnyConnection,
-    site_id: i64,
-    upload_dir: &Path,
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
+fn insert_library(conn: &mut AnyConnection, site_id: i64, upload_dir: &Path) -> Result<(), ApiError> {
+    // Through each resource's own functions, as its routes write.
     for (position, (group, title, url)) in LINKS.iter().enumerate() {
-        diesel::insert_into(links::table)
-            .values((
-                links::site_id.eq(site_id),
-                links::group_name.eq(group),
-                links::title.eq(title),
-                links::url.eq(url),
-                links::position.eq(position as i32 + 1),
-                links::created_at.eq(now),
-                links::updated_at.eq(now),
-            ))
-            .execute(conn)?;
+        let row = crate::links::LinkRow {
+            id: 0,
+            group_name: (*group).to_owned(),
+            title: (*title).to_owned(),
+            url: (*url).to_owned(),
+            position: position as i32 + 1,
+        };
+        crate::links::insert(conn, site_id, &row)?;
     }
-    let album: i64 = diesel::insert_into(albums::table)
-        .values((
-            albums::site_id.eq(site_id),
-            albums::slug.eq("le-hoi-mua-xuan-con-son-kiep-bac"),
-            albums::title.eq("Lễ hội mùa xuân Côn Sơn - Kiếp Bạc"),
-            albums::description
-                .eq("Những hình ảnh của lễ hội mùa xuân tại khu di tích Côn Sơn - Kiếp Bạc, thành phố Chí Linh"),
-            albums::published_at.eq(vietnam(2020, 2, 10, 9, 0)),
-            albums::created_at.eq(now),
-            albums::updated_at.eq(now),
-        ))
-        .returning(albums::id)
-        .get_result(conn)?;
+    let album = crate::albums::model::AlbumRow {
+        id: 0,
+        slug: "le-hoi-mua-xuan-con-son-kiep-bac".to_owned(),
+        title: "Lễ hội mùa xuân Côn Sơn - Kiếp Bạc".to_owned(),
+        description: "Những hình ảnh của lễ hội mùa xuân tại khu di tích Côn Sơn - Kiếp Bạc, thành phố Chí Linh"
+            .to_owned(),
+        published_at: vietnam(2020, 2, 10, 9, 0),
+    };
+    let album = crate::albums::model::insert_album(conn, site_id, &album)?;
     for (position, (caption, colour)) in PHOTOS.iter().enumerate() {
         let name = format!("le-hoi-con-son-{}.jpg", position + 1);
         let upload = crate::uploads::import(conn, upload_dir, site_id, &demo_image(*colour)?, &name)?;
         let variants = upload.variants.ok_or_else(|| ApiError::internal("a demo photo without variants"))?;
-        diesel::insert_into(photos::table)
-            .values((
-                photos::album_id.eq(album),
-                photos::upload_id.eq(upload.id),
-                photos::image_url.eq(&upload.url),
-                photos::thumbnail_url.eq(&variants.thumbnail),
-                photos::medium_url.eq(&variants.medium),
-                photos::width.eq(upload.width),
-                photos::height.eq(upload.height),
-                photos::caption.eq(caption),
-                photos::position.eq(position as i32 + 1),
-                photos::created_at.eq(now),
-            ))
-            .execute(conn)?;
+        let photo = crate::albums::model::NewPhoto {
+            album_id: album,
+            upload_id: Some(upload.id),
+            image_url: &upload.url,
+            thumbnail_url: &variants.thumbnail,
+            medium_url: &variants.medium,
+            width: upload.width,
+            height: upload.height,
+            caption,
+            position: position as i32 + 1,
+        };
+        crate::albums::model::insert_photo(conn, &photo)?;
     }
-    diesel::insert_into(media_items::table)
-        .values((
-            media_items::site_id.eq(site_id),
-            media_items::slug.eq("hat-ve-chi-linh"),
-            media_items::title.eq("Hát về Chí Linh"),
-            media_items::description.eq("Ca khúc về quê hương Chí Linh (video minh họa của bản demo)"),
-            media_items::kind.eq("video"),
-            media_items::embed_url.eq("https://www.youtube.com/embed/chi-linh-demo"),
-            media_items::duration_seconds.eq(245),
-            media_items::published_at.eq(vietnam(2019, 9, 2, 8, 0)),
-            media_items::created_at.eq(now),
-            media_items::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let song = crate::media::MediaRow {
+        id: 0,
+        slug: "hat-ve-chi-linh".to_owned(),
+        title: "Hát về Chí Linh".to_owned(),
+        description: "Ca khúc về quê hương Chí Linh (video minh họa của bản demo)".to_owned(),
+        kind: "video".to_owned(),
+        upload_id: None,
+        file_url: None,
+        content_type: None,
+        embed_url: Some("https://www.youtube.com/embed/chi-linh-demo".to_owned()),
+        thumbnail_url: None,
+        duration_seconds: Some(245),
+        published_at: vietnam(2019, 9, 2, 8, 0),
+    };
+    crate::media::save(conn, site_id, &song)?;
     Ok(())
 }
