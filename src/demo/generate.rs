@@ -11,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use crate::articles::search;
 use crate::core::error::ApiError;
 use crate::db::AnyConnection;
-use crate::db::schema::{albums, articles, categories, links, media_items, photos, sites};
+use crate::db::schema::{articles, categories, sites};
 
 /// Per ward: links (in three groups), albums of photos, media items and dossiers.
 const LINKS: usize = 12;
@@ -420,69 +420,64 @@ fn library(
     let now = Utc::now().naive_utc();
     let year_ago = now - Duration::days(365);
     let groups = ["Cơ quan Trung ương", "Tỉnh Hải Dương", "Thành phố Chí Linh"];
+    // Through each resource's own functions, as its routes write.
     for i in 0..LINKS {
-        diesel::insert_into(links::table)
-            .values((
-                links::site_id.eq(site.id),
-                links::group_name.eq(groups[i * groups.len() / LINKS]),
-                links::title.eq(sentence(rng, words, 3, 6)),
-                links::url.eq(format!("https://lien-ket-{i}.gov.vn")),
-                links::position.eq(i as i32 + 1),
-                links::created_at.eq(now),
-                links::updated_at.eq(now),
-            ))
-            .execute(conn)?;
+        let row = crate::links::LinkRow {
+            id: 0,
+            group_name: groups[i * groups.len() / LINKS].to_owned(),
+            title: sentence(rng, words, 3, 6),
+            url: format!("https://lien-ket-{i}.gov.vn"),
+            position: i as i32 + 1,
+        };
+        crate::links::insert(conn, site.id, &row)?;
     }
     for a in 0..ALBUMS {
         let title = sentence(rng, words, 4, 8);
-        let album: i64 = diesel::insert_into(albums::table)
-            .values((
-                albums::site_id.eq(site.id),
-                albums::slug.eq(format!("{}-{a}", crate::core::text::slugify(&title))),
-                albums::title.eq(&title),
-                albums::description.eq(sentence(rng, words, 10, 20)),
-                albums::published_at.eq(year_ago + Duration::days(rng.random_range(0..365))),
-                albums::created_at.eq(now),
-                albums::updated_at.eq(now),
-            ))
-            .returning(albums::id)
-            .get_result(conn)?;
+        let row = crate::albums::model::AlbumRow {
+            id: 0,
+            slug: format!("{}-{a}", crate::core::text::slugify(&title)),
+            title,
+            description: sentence(rng, words, 10, 20),
+            published_at: year_ago + Duration::days(rng.random_range(0..365)),
+        };
+        let album = crate::albums::model::insert_album(conn, site.id, &row)?;
         for p in 0..PHOTOS_PER_ALBUM {
             let image = format!("/uploads/bench/{album}-{p}");
-            diesel::insert_into(photos::table)
-                .values((
-                    photos::album_id.eq(album),
-                    photos::image_url.eq(format!("{image}.jpg")),
-                    photos::thumbnail_url.eq(format!("{image}-thumb.jpg")),
-                    photos::medium_url.eq(format!("{image}-medium.jpg")),
-                    photos::width.eq(Some(1600)),
-                    photos::height.eq(Some(1067)),
-                    photos::caption.eq(sentence(rng, words, 5, 12)),
-                    photos::position.eq(p as i32 + 1),
-                    photos::created_at.eq(now),
-                ))
-                .execute(conn)?;
+            let (url, thumbnail, medium) =
+                (format!("{image}.jpg"), format!("{image}-thumb.jpg"), format!("{image}-medium.jpg"));
+            let caption = sentence(rng, words, 5, 12);
+            let photo = crate::albums::model::NewPhoto {
+                album_id: album,
+                upload_id: None,
+                image_url: &url,
+                thumbnail_url: &thumbnail,
+                medium_url: &medium,
+                width: Some(1600),
+                height: Some(1067),
+                caption: &caption,
+                position: p as i32 + 1,
+            };
+            crate::albums::model::insert_photo(conn, &photo)?;
         }
     }
     for m in 0..MEDIA {
         let title = sentence(rng, words, 3, 7);
         let video = rng.random_range(0..3) > 0;
-        diesel::insert_into(media_items::table)
-            .values((
-                media_items::site_id.eq(site.id),
-                media_items::slug.eq(format!("{}-{m}", crate::core::text::slugify(&title))),
-                media_items::title.eq(&title),
-                media_items::description.eq(sentence(rng, words, 8, 16)),
-                media_items::kind.eq(if video { "video" } else { "audio" }),
-                media_items::embed_url.eq(video.then(|| format!("https://www.youtube.com/embed/bench{m}"))),
-                media_items::file_url.eq((!video).then(|| format!("/uploads/bench/song-{m}.mp3"))),
-                media_items::content_type.eq((!video).then_some("audio/mpeg")),
-                media_items::duration_seconds.eq(Some(rng.random_range(60..600))),
-                media_items::published_at.eq(year_ago + Duration::days(rng.random_range(0..365))),
-                media_items::created_at.eq(now),
-                media_items::updated_at.eq(now),
-            ))
-            .execute(conn)?;
+        let row = crate::media::MediaRow {
+            id: 0,
+            slug: format!("{}-{m}", crate::core::text::slugify(&title)),
+            title,
+            description: sentence(rng, words, 8, 16),
+            kind: (if video { "video" } else { "audio" }).to_owned(),
+            upload_id: None,
+            file_url: (!video).then(|| format!("/uploads/bench/song-{m}.mp3")),
+            content_type: (!video).then(|| "audio/mpeg".to_owned()),
+            embed_url: video.then(|| format!("https://www.youtube.com/embed/bench{m}")),
+            thumbnail_url: None,
+            duration_seconds: Some(rng.random_range(60..600)),
+            published_at: year_ago + Duration::days(rng.random_range(0..365)),
+        };
+        crate::media::save(conn, site.id, &row)?;
     }
     let unit = format!("000.00.{:02}.H23", site.id % 100);
     super::desk::insert_desk(conn, site, &site.name, &unit, now)?;
