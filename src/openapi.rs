@@ -95,13 +95,16 @@ pub fn add_common_errors(doc: &mut Document) {
             .entry("500".into())
             .or_insert_with(|| problem("An unexpected error (logged; details are never sent)"));
     };
-    for item in doc.paths.paths.values_mut() {
-        for op in
-            [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
-        {
-            add(op);
-        }
-    }
+    operations_mut(doc).for_each(add);
+}
+
+/// Every operation of `doc`.
+fn operations_mut(doc: &mut Document) -> impl Iterator<Item = &mut Operation> {
+    doc.paths
+        .paths
+        .values_mut()
+        .flat_map(|item| [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete])
+        .flatten()
 }
 
 /// The whole document, as served at `/api/openapi.json` and committed as `openapi/openapi.json`.
@@ -123,29 +126,23 @@ pub fn finish(mut doc: Document) -> Document {
 /// names it, and no handler repeats its description and example.
 pub fn describe_site_parameter(doc: &mut Document) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-    for item in doc.paths.paths.values_mut() {
-        for op in
-            [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
-        {
-            let Some(params) = op.parameters.as_mut() else { continue };
-            // First, as every operation under `/sites/{site}` lists it.
-            if let Some(at) =
-                params.iter().position(|p| p.name == "site" && matches!(p.parameter_in, ParameterIn::Path))
-            {
-                let site = params.remove(at);
-                params.insert(0, site);
-            }
-            for p in params.iter_mut() {
-                if p.name == "site" && matches!(p.parameter_in, ParameterIn::Path) && p.description.is_none() {
-                    #[allow(deprecated)]
-                    let described = ParameterBuilder::from(p.clone())
-                        .description(Some("Site slug"))
-                        .example(Some(serde_json::json!("phuong-chi-minh")))
-                        .build();
-                    *p = described;
-                }
-            }
-        }
+    for op in operations_mut(doc) {
+        let Some(params) = op.parameters.as_mut() else { continue };
+        let Some(at) = params.iter().position(|p| p.name == "site" && matches!(p.parameter_in, ParameterIn::Path))
+        else {
+            continue;
+        };
+        // First, as every operation under `/sites/{site}` lists it.
+        let site = params.remove(at);
+        #[allow(deprecated)]
+        let site = match site.description {
+            Some(_) => site,
+            None => ParameterBuilder::from(site)
+                .description(Some("Site slug"))
+                .example(Some(serde_json::json!("phuong-chi-minh")))
+                .build(),
+        };
+        params.insert(0, site);
     }
 }
 
