@@ -11,7 +11,7 @@ use crate::albums::AlbumSummary;
 use crate::articles::search::SearchScope;
 use crate::articles::{queries, types::ArticleSummary};
 use crate::categories::tree::CategoryNode;
-use crate::core::error::{ApiError, Problem};
+use crate::core::error::ApiError;
 use crate::desk::Desk;
 use crate::http::{Data, cached_json};
 use crate::links::LinkGroup;
@@ -75,8 +75,6 @@ pub struct Home {
         responses(
         (status = 200, description = "The home page", body = Data<Home>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/home")]

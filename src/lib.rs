@@ -40,10 +40,7 @@ use crate::core::{config, error, metrics, telemetry};
 use crate::http::CachePolicy;
 use diesel::RunQueryDsl;
 
-/// The largest JSON body accepted: an article's body may be 500,000 bytes of HTML
-/// (`articles::write::MAX_BODY_BYTES`), which JSON escaping (quotes, `<` as `\u003c` by some
-/// clients) can make several times longer.
-pub const MAX_JSON_BYTES: usize = 4 * 1024 * 1024;
+pub use crate::http::body::MAX_JSON_BYTES;
 
 /// What every handler shares.
 pub struct AppState {
@@ -173,7 +170,6 @@ pub fn app(
         .app_data(state)
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
-        .app_data(web::JsonConfig::default().limit(MAX_JSON_BYTES).error_handler(error::json_error))
         .configure(routes)
         .split_for_parts();
     // validator_url "none": Swagger UI would otherwise load a badge from validator.swagger.io.

@@ -13,6 +13,7 @@ use crate::audit;
 use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::{AnyConnection, schema::links};
+use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
 use crate::http::{Data, cached_json, private_json};
 
@@ -95,8 +96,6 @@ fn find(conn: &mut AnyConnection, site_id: i64, id: i64) -> Result<LinkRow, ApiE
     responses(
         (status = 200, description = "The link groups", body = Data<Vec<LinkGroup>>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/links")]
@@ -121,7 +120,6 @@ pub async fn list_links(
         (status = 200, description = "The link", body = Data<Link>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such site or link (or an id that is not a number)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/links/{link}")]
@@ -197,12 +195,10 @@ pub fn insert(conn: &mut AnyConnection, site_id: i64, row: &LinkRow) -> QueryRes
 #[utoipa::path(
     tag = "links",
         request_body = LinkInput,
+        extensions(("x-required-fields" = json!(["title", "url"]))),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Data<Link>, headers(("Location" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json",
          example = json!({"type": "/problems/validation-failed", "title": "Validation failed", "status": 422,
             "detail": "url: must be an http(s) URL", "errors": [{"field": "url", "message": "must be an http(s) URL"}]})),
@@ -214,11 +210,11 @@ pub async fn create_link(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<LinkInput>,
+    body: Body<LinkInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
     let (site, link) =
         write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+            let input = body.parse()?;
             let mut row =
                 LinkRow { id: 0, group_name: String::new(), title: String::new(), url: String::new(), position: 0 };
             let after_last = input.position.is_none();
@@ -253,10 +249,7 @@ pub async fn create_link(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = Data<Link>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or link", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/sites/{site}/links/{link}")]
@@ -265,11 +258,11 @@ pub async fn update_link(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<(String, i64)>,
-    body: web::Json<LinkInput>,
+    body: Body<LinkInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, id) = path.into_inner();
-    let input = body.into_inner();
     let link = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let input = body.parse()?;
         let mut row = find(conn, site.id, id)?;
         apply(&mut row, input, false)?;
         diesel::update(links::table.find(row.id))
@@ -299,8 +292,6 @@ pub async fn update_link(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or link", body = Problem, content_type = "application/problem+json"),
     )
 )]

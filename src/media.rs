@@ -16,6 +16,7 @@ use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
 use crate::db::schema::media_items as media;
 use crate::db::slugs::SlugTable;
+use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
 use crate::http::{Data, List, Page, PageParams, cached_json, check, list_response, list_total, private_json};
 use crate::sites::Site;
@@ -130,7 +131,7 @@ fn find(conn: &mut AnyConnection, site_id: i64, slug: &str) -> Result<MediaRow, 
 #[into_params(parameter_in = Query)]
 pub struct MediaParams {
     /// Only `video` or only `audio`.
-    #[param(example = "video")]
+    #[param(pattern = "^(video|audio)$", example = "video")]
     pub kind: Option<String>,
 }
 
@@ -147,8 +148,6 @@ pub struct MediaParams {
         (status = 400, description = "A bad parameter, named in `errors`", body = Problem, content_type = "application/problem+json",
          example = json!({"type": "/problems/invalid-parameter", "title": "Invalid parameter", "status": 400,
             "detail": "kind: must be video or audio", "errors": [{"field": "kind", "message": "must be video or audio"}]})),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/media")]
@@ -185,7 +184,6 @@ pub async fn list_media(
         (status = 200, description = "The media item", body = Data<MediaItem>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such site or media item", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/media/{media}")]
@@ -349,12 +347,10 @@ pub fn save(conn: &mut AnyConnection, site_id: i64, row: &MediaRow) -> QueryResu
 #[utoipa::path(
     tag = "media",
         request_body = MediaInput,
+        extensions(("x-required-fields" = json!(["title"]))),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Data<MediaItem>, headers(("Location" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json",
          example = json!({"type": "/problems/validation-failed", "title": "Validation failed", "status": 422,
             "detail": "embed_url: must be an https URL", "errors": [{"field": "embed_url", "message": "must be an https URL"}]})),
@@ -366,11 +362,11 @@ pub async fn create_media(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<MediaInput>,
+    body: Body<MediaInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
     let (location, item) =
         write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+            let input = body.parse()?;
             let mut row = MediaRow {
                 id: 0,
                 slug: String::new(),
@@ -408,10 +404,7 @@ pub async fn create_media(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = Data<MediaItem>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or media item", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/sites/{site}/media/{media}")]
@@ -420,11 +413,11 @@ pub async fn update_media(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<(String, String)>,
-    body: web::Json<MediaInput>,
+    body: Body<MediaInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
-    let input = body.into_inner();
     let item = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let input = body.parse()?;
         let mut row = find(conn, site.id, &slug)?;
         apply(conn, site, &mut row, input)?;
         save(conn, site.id, &row)?;
@@ -446,8 +439,6 @@ pub async fn update_media(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or media item", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -5,6 +5,10 @@ use utoipa::OpenApi;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, RefOr, ResponseBuilder};
 
+use std::collections::HashMap;
+
+use serde_json::Value;
+
 use crate::core::error::Problem;
 
 #[derive(OpenApi)]
@@ -23,8 +27,9 @@ with an RFC 8288 `Link` header; one object is `{\"data\": {...}}`. Public reads 
 status and headers, no body). Every error is an RFC 9457 \
 `application/problem+json` body whose `type` is stable and whose `errors` name bad fields. \
 Search and slugs fold Vietnamese diacritics and `đ`: `hai duong` finds `Hải Dương`.",
-        license(name = "MIT"),
+        license(name = "MIT", identifier = "MIT"),
     ),
+    servers((url = "http://127.0.0.1:8080", description = "`cargo run`: the demo wards on the embedded database")),
     tags(
         (name = "sites", description = "The wards and communes of the deployment"),
         (name = "categories", description = "Each site's tree of news categories"),
@@ -73,38 +78,77 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// Adds the answers every operation can give (406, 500) to each one, so no path forgets them.
-pub fn add_common_errors(doc: &mut Document) {
-    let problem = |description: &str| {
-        RefOr::T(
-            ResponseBuilder::new()
-                .description(description)
-                .content(
-                    crate::core::error::PROBLEM_JSON,
-                    ContentBuilder::new()
-                        .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem"))))
-                        .build(),
-                )
-                .build(),
-        )
+/// The answers an operation can give because of what it is, added here once so no handler
+/// copies them: every operation can answer 406, 500 and 503; one with query parameters or a
+/// body, 400; one with a JSON body, 413, 415 and 422; one with a path parameter, 404; one
+/// that takes a staff token, 401, and 403 where a site role is required. A handler that lists one of these itself keeps its
+/// own, more precise description.
+fn add_common_errors(path: &str, op: &mut Operation) {
+    let query =
+        op.parameters.iter().flatten().any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query));
+    let json_body = op.request_body.as_ref().is_some_and(|b| b.content.contains_key("application/json"));
+    let body = op.request_body.is_some();
+    let requirements: Vec<serde_json::Value> =
+        op.security.iter().flatten().filter_map(|s| serde_json::to_value(s).ok()).collect();
+    let token = requirements.iter().any(|r| r.get("bearer").is_some());
+    let optional = requirements.iter().any(|r| r.as_object().is_some_and(|o| o.is_empty()));
+    let site = path.contains("{site}");
+    let mut add = |status: &str, description: &str| {
+        op.responses.responses.entry(status.into()).or_insert_with(|| problem(description));
     };
-    let add = |op: &mut Operation| {
-        op.responses.responses.entry("406".into()).or_insert_with(|| problem("The client does not accept JSON"));
-        op.responses
-            .responses
-            .entry("500".into())
-            .or_insert_with(|| problem("An unexpected error (logged; details are never sent)"));
-    };
-    operations_mut(doc).for_each(add);
+    if query || body {
+        add("400", "A malformed parameter or body, named in `errors`");
+    }
+    if token {
+        add("401", "Not signed in, or the access token is invalid or expired");
+        if site && !optional {
+            add("403", "The caller has no role on this site that allows this (the description names the roles)");
+        }
+    }
+    if site {
+        add("404", "No such site");
+    } else if path.contains('{') {
+        add("404", "Not found");
+    }
+    if json_body {
+        add("413", "The body is larger than the limit");
+        add("415", "The body is not `application/json`");
+        add("422", "Invalid fields, named in `errors`");
+    }
+    add("406", "The client does not accept JSON");
+    add("500", "An unexpected error (logged; details are never sent)");
+    add("503", "The database is busy or unreachable; retry after `Retry-After` seconds");
 }
 
-/// Every operation of `doc`.
-fn operations_mut(doc: &mut Document) -> impl Iterator<Item = &mut Operation> {
-    doc.paths
-        .paths
-        .values_mut()
-        .flat_map(|item| [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete])
-        .flatten()
+/// A problem answer (RFC 9457) with `description`.
+fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                crate::core::error::PROBLEM_JSON,
+                ContentBuilder::new()
+                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem"))))
+                    .build(),
+            )
+            .build(),
+    )
+}
+
+/// Operations that take no token say so (`security: []`), so a reader (and a linter) can
+/// tell a public operation from one that forgot its requirement.
+fn mark_public(op: &mut Operation) {
+    op.security.get_or_insert_with(Vec::new);
+}
+
+/// Every operation of `doc`, with its path.
+fn operations_mut(doc: &mut Document) -> impl Iterator<Item = (&str, &mut Operation)> {
+    doc.paths.paths.iter_mut().flat_map(|(path, item)| {
+        [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
+            .into_iter()
+            .flatten()
+            .map(move |op| (path.as_str(), op))
+    })
 }
 
 /// The whole document, as served at `/api/openapi.json` and committed as `openapi/openapi.json`.
@@ -117,16 +161,171 @@ pub fn document() -> Document {
 
 /// Completes a collected document.
 pub fn finish(mut doc: Document) -> Document {
-    add_common_errors(&mut doc);
+    for (path, op) in operations_mut(&mut doc) {
+        add_common_errors(path, op);
+        mark_public(op);
+    }
     describe_site_parameter(&mut doc);
-    doc
+    let mut value = serde_json::to_value(&doc).expect("the OpenAPI document serialises");
+    share_component_schemas(&mut value);
+    require_answer_fields(&mut value);
+    require_body_fields(&mut value);
+    serde_json::from_value(value).expect("the OpenAPI document reads back")
+}
+
+/// utoipa copies the schema of a generic's argument (the `T` of `Data<T>` and `List<T>`)
+/// inline; every inline schema equal to a named one becomes a `$ref` to it, so a generated
+/// client gets one `AlbumDetail` type, not one per answer that carries it.
+fn share_component_schemas(doc: &mut Value) {
+    fn share(value: &mut Value, named: &HashMap<String, String>, root: bool) {
+        if !root
+            && value.is_object()
+            && let Some(name) = named.get(&value.to_string())
+        {
+            *value = serde_json::json!({ "$ref": format!("{SCHEMAS}{name}") });
+            return;
+        }
+        children(value).for_each(|v| share(v, named, false));
+    }
+    let named: HashMap<String, String> = doc["components"]["schemas"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, schema)| (schema.to_string(), name.clone()))
+        .collect();
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        schemas.values_mut().for_each(|schema| share(schema, &named, true));
+    }
+    share(&mut doc["paths"], &named, true);
+}
+
+/// Every field of what the server answers is always there (`null` when it has no value),
+/// so every property of a schema an answer uses is `required`, and a generated client needs
+/// no check for a missing field; `Option` fields stay nullable. The bodies clients send keep
+/// their optional fields. The one exception: a problem's `errors`, sent only when it names
+/// fields.
+fn require_answer_fields(doc: &mut Value) {
+    fn refs(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    found.extend(r.strip_prefix(SCHEMAS).map(str::to_owned));
+                }
+                map.iter().filter(|(k, _)| !is_example(k)).for_each(|(_, v)| refs(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+            _ => {}
+        }
+    }
+    fn require_all(value: &mut Value) {
+        if let Some(map) = value.as_object_mut() {
+            let names: Vec<Value> = map
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.clone().into())
+                .collect();
+            if !names.is_empty() {
+                map.insert("required".into(), names.into());
+            }
+        }
+        children(value).for_each(require_all);
+    }
+    let answers: Vec<&mut Value> = doc["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(|op| op.get_mut("responses"))
+        .collect();
+    let mut todo = Vec::new();
+    for answer in answers {
+        refs(answer, &mut todo);
+        require_all(answer);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = todo.pop() {
+        if seen.insert(name.clone()) {
+            refs(&doc["components"]["schemas"][&name], &mut todo);
+        }
+    }
+    seen.remove("Problem");
+    for name in seen {
+        require_all(&mut doc["components"]["schemas"][&name]);
+    }
+}
+
+/// The extension by which an operation names the fields its body must carry, not null: the
+/// body types keep every field an `Option` so that a missing one is a 422 naming it (and an
+/// update may leave it out), so the requirement is stated at the operation:
+/// `extensions(("x-required-fields" = json!(["title", "url"])))`.
+pub const REQUIRED_FIELDS: &str = "x-required-fields";
+
+/// Turns each [`REQUIRED_FIELDS`] into the body's schema: `allOf` the body type and an object
+/// that requires those fields, not null, so a generated client types them as required.
+fn require_body_fields(doc: &mut Value) {
+    let schemas = doc["components"]["schemas"].clone();
+    let Some(paths) = doc["paths"].as_object_mut() else { return };
+    for op in paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.values_mut()) {
+        let Some(Value::Array(fields)) = op.as_object_mut().and_then(|o| o.remove(REQUIRED_FIELDS)) else {
+            continue;
+        };
+        let Some(schema) = op.pointer_mut("/requestBody/content/application~1json/schema") else { continue };
+        let shared = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix(SCHEMAS))
+            .map(|name| schemas[name].clone())
+            .unwrap_or_else(|| schema.clone());
+        let properties: serde_json::Map<String, Value> = fields
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|field| (field.to_owned(), not_null(shared["properties"][field].clone())))
+            .collect();
+        let required = serde_json::json!({ "type": "object", "required": fields, "properties": properties });
+        *schema = serde_json::json!({ "allOf": [schema.take(), required] });
+    }
+}
+
+/// `schema` without `null` among its types.
+fn not_null(mut schema: Value) -> Value {
+    if let Some(Value::Array(types)) = schema.get_mut("type") {
+        types.retain(|t| t != "null");
+        if let [one] = types.as_slice() {
+            schema["type"] = one.clone();
+        }
+    }
+    if let Some(Value::Array(branches)) = schema.get_mut("oneOf") {
+        branches.retain(|b| b.get("type").is_none_or(|t| t != "null"));
+        if let [one] = branches.as_slice() {
+            return one.clone();
+        }
+    }
+    schema
+}
+
+const SCHEMAS: &str = "#/components/schemas/";
+
+fn is_example(key: &str) -> bool {
+    key == "example" || key == "examples"
+}
+
+/// The schemas nested in `value`, examples left out.
+fn children(value: &mut Value) -> Box<dyn Iterator<Item = &mut Value> + '_> {
+    match value {
+        Value::Object(map) => Box::new(map.iter_mut().filter(|(k, _)| !is_example(k)).map(|(_, v)| v)),
+        Value::Array(items) => Box::new(items.iter_mut()),
+        _ => Box::new(std::iter::empty()),
+    }
 }
 
 /// Describes the `{site}` path parameter of every per-site operation once, here: the router
 /// names it, and no handler repeats its description and example.
 pub fn describe_site_parameter(doc: &mut Document) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-    for op in operations_mut(doc) {
+    for (_, op) in operations_mut(doc) {
         let Some(params) = op.parameters.as_mut() else { continue };
         let Some(at) = params.iter().position(|p| p.name == "site" && matches!(p.parameter_in, ParameterIn::Path))
         else {

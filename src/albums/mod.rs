@@ -21,6 +21,7 @@ use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
 use crate::db::schema::{albums, photos as photo_rows};
 use crate::db::slugs::SlugTable;
+use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
 use crate::http::{Data, List, Page, PageParams, cached_json, list_response, private_json};
 use crate::sites::Site;
@@ -38,9 +39,6 @@ use photos::{add_photo, delete_photo, update_photo};
         (status = 200, description = "A page of albums", body = List<AlbumSummary>,
          headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 first/prev/next/last"))),
         (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 400, description = "A bad parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/albums")]
@@ -71,7 +69,6 @@ pub async fn list_albums(
         (status = 200, description = "The album", body = Data<AlbumDetail>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such site or album", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/albums/{album}")]
@@ -146,13 +143,10 @@ fn location(site: &str, album: &str) -> String {
 #[utoipa::path(
     tag = "albums",
         request_body = AlbumInput,
+        extensions(("x-required-fields" = json!(["title"]))),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Data<AlbumDetail>, headers(("Location" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/sites/{site}/albums")]
@@ -161,11 +155,11 @@ pub async fn create_album(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<AlbumInput>,
+    body: Body<AlbumInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
     let (site, album) =
         write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+            let input = body.parse()?;
             let now = Utc::now().naive_utc();
             let mut row = AlbumRow {
                 id: 0,
@@ -198,10 +192,7 @@ pub async fn create_album(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = Data<AlbumDetail>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or album", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/sites/{site}/albums/{album}")]
@@ -210,11 +201,11 @@ pub async fn update_album(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<(String, String)>,
-    body: web::Json<AlbumInput>,
+    body: Body<AlbumInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
-    let input = body.into_inner();
     let album = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let input = body.parse()?;
         let mut row = find(conn, site.id, &slug)?;
         apply(conn, site, &mut row, input)?;
         diesel::update(albums::table.find(row.id))
@@ -245,8 +236,6 @@ pub async fn update_album(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or album", body = Problem, content_type = "application/problem+json"),
     )
 )]

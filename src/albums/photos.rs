@@ -12,6 +12,7 @@ use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
 use crate::db::schema::photos;
+use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
 use crate::http::{Data, private_json};
 use crate::sites::Site;
@@ -118,8 +119,6 @@ pub(super) fn photo_location(site: &str, album: &str, photo: i64) -> String {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Added", body = Data<Photo>, headers(("Location" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or album", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The album is full (1000 photos)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json",
@@ -134,11 +133,11 @@ pub async fn add_photo(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<(String, String)>,
-    body: web::Json<PhotoInput>,
+    body: Body<PhotoInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
-    let input = body.into_inner();
     let (location, photo) = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let input = body.parse()?;
         let album = find(conn, site.id, &slug)?;
         let mut check = Checker::default();
         let image = image(conn, site, &input, &mut check)?;
@@ -200,10 +199,7 @@ pub(super) fn find_photo(conn: &mut AnyConnection, site_id: i64, album: &str, id
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = Data<Photo>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site, album or photo", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/sites/{site}/albums/{album}/photos/{photo}")]
@@ -212,11 +208,11 @@ pub async fn update_photo(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<(String, String, i64)>,
-    body: web::Json<PhotoUpdate>,
+    body: Body<PhotoUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, album, id) = path.into_inner();
-    let input = body.into_inner();
     let photo = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let input = body.parse()?;
         let mut row = find_photo(conn, site.id, &album, id)?;
         let mut check = Checker::default();
         let caption = check.text("caption", input.caption, 1000, Need::Optional);
@@ -246,8 +242,6 @@ pub async fn update_photo(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site, album or photo", body = Problem, content_type = "application/problem+json"),
     )
 )]

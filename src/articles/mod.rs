@@ -107,8 +107,6 @@ fn now() -> NaiveDateTime {
             "errors": [{"field": "per_page", "message": "must be a whole number from 1 to 100"}]})),
         (status = 401, description = "A `status` other than published without a token, or a bad token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A `status` other than published from someone not staff of this site", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/articles")]
@@ -206,7 +204,6 @@ pub async fn list_articles(
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site, or no published article by that slug or id", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/articles/{article}")]

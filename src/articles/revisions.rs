@@ -88,8 +88,6 @@ impl From<RevisionRow> for Revision {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of revisions", body = List<Revision>, headers(("Link" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or article", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -153,8 +151,6 @@ pub(super) fn revision_query(article_id: i64) -> _ {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Restored", body = Data<ArticleDetail>, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site, article or revision", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The revision's slug is taken by another article now", body = Problem, content_type = "application/problem+json"),
     )

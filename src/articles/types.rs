@@ -212,11 +212,11 @@ pub struct ListParams {
     #[param(example = "đảng bộ")]
     pub q: Option<String>,
     /// `newest` (the default without `q`), `oldest`, or `relevance` (the default with `q`).
-    #[param(value_type = Option<ArticleSort>, example = "newest")]
+    #[param(inline, value_type = Option<ArticleSort>, example = "newest")]
     pub sort: Option<String>,
     /// Staff only (with a token for this site): `draft`, `review`, `scheduled`, `trashed` or
     /// `all` instead of the published articles.
-    #[param(value_type = Option<StatusFilter>, example = "draft")]
+    #[param(inline, value_type = Option<StatusFilter>, example = "draft")]
     pub status: Option<String>,
 }
 

@@ -12,6 +12,7 @@ use crate::audit::{self};
 use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{article_related, articles};
+use crate::http::body::Body;
 use crate::http::{Data, field_error};
 
 use super::write::*;
@@ -85,10 +86,14 @@ async fn step(
     caller: Caller,
     (site, key): (String, String),
     step: Step,
-    publish_at: Option<NaiveDateTime>,
+    body: Option<Body<PublishInput>>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = state.related_limit;
     let saved = write_on_site(&state, &req, caller, site, step.needed(), move |conn, site, actor, role, origin| {
+        let publish_at = match body {
+            Some(body) => publish_time(body.parse_or_default()?)?,
+            None => None,
+        };
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
         let new = step.apply(&old, publish_at)?;
@@ -99,12 +104,16 @@ async fn step(
     written(saved, StatusCode::OK)
 }
 
-/// Parses an optional JSON body: empty is the default, anything else must be valid.
-pub(super) fn optional_body<T: Default + serde::de::DeserializeOwned>(body: &web::Bytes) -> Result<T, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(T::default());
-    }
-    serde_json::from_slice(body).map_err(|e| crate::core::error::body_error(&e))
+/// When to publish: now (`None`) unless `published_at` says when.
+fn publish_time(input: PublishInput) -> Result<Option<NaiveDateTime>, ApiError> {
+    let Some(t) = input.published_at.as_deref() else { return Ok(None) };
+    let at = crate::http::input::parse_instant(t).ok_or_else(|| {
+        ApiError::Validation(vec![field_error(
+            "published_at",
+            "must be an RFC 3339 time such as 2026-12-01T07:00:00+07:00, from 1900 to 2100 in UTC",
+        )])
+    })?;
+    Ok(Some(at))
 }
 
 macro_rules! step_route {
@@ -119,8 +128,6 @@ macro_rules! step_route {
             security(("bearer" = [])),
             responses(
                 (status = 200, description = "Done", body = Data<ArticleDetail>, headers(("ETag" = String))),
-                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such site or article", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "The article's status does not allow it", body = Problem, content_type = "application/problem+json"),
             )
@@ -171,8 +178,6 @@ step_route!(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Published or scheduled", body = Data<ArticleDetail>, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or article", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The article is in the trash", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad published_at", body = Problem, content_type = "application/problem+json"),
@@ -184,19 +189,9 @@ pub async fn publish_article(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<(String, String)>,
-    body: web::Bytes,
+    body: Body<PublishInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let input: PublishInput = optional_body(&body)?;
-    let at = match input.published_at.as_deref() {
-        None => None,
-        Some(t) => Some(crate::http::input::parse_instant(t).ok_or_else(|| {
-            ApiError::Validation(vec![field_error(
-                "published_at",
-                "must be an RFC 3339 time such as 2026-12-01T07:00:00+07:00, from 1900 to 2100 in UTC",
-            )])
-        })?),
-    };
-    step(state, req, caller, path.into_inner(), Step::Publish, at).await
+    step(state, req, caller, path.into_inner(), Step::Publish, Some(body)).await
 }
 
 /// Choose related articles
@@ -212,8 +207,6 @@ pub async fn publish_article(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = Data<ArticleDetail>, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or article", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown, repeated or too many articles", body = Problem, content_type = "application/problem+json"),
     )
@@ -224,12 +217,12 @@ pub async fn set_related(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<(String, String)>,
-    body: web::Json<RelatedInput>,
+    body: Body<RelatedInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, key) = path.into_inner();
-    let ids = body.into_inner().article_ids;
     let limit = state.related_limit;
     let saved = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let ids = body.parse()?.article_ids;
         let row = load(conn, site, &key)?;
         let mut errors = Vec::new();
         if ids.len() > MAX_RELATED {

@@ -27,6 +27,7 @@ use crate::core::error::{ApiError, FieldError, Problem};
 use crate::core::text;
 use crate::db::schema::{article_related, article_revisions, articles};
 use crate::db::{self, AnyConnection};
+use crate::http::body::Body;
 use crate::http::{Data, field_error, private_json};
 use crate::sites::Site;
 
@@ -272,13 +273,10 @@ pub(super) fn written(saved: Saved, status: StatusCode) -> Result<HttpResponse, 
 #[utoipa::path(
     tag = "articles",
         request_body = ArticleInput,
+        extensions(("x-required-fields" = json!(["title", "category"]))),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created, as a draft", body = Data<ArticleDetail>, headers(("ETag" = String), ("Location" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No role on this site", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/sites/{site}/articles")]
@@ -287,12 +285,12 @@ pub async fn create_article(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<ArticleInput>,
+    body: Body<ArticleInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
     let limit = state.related_limit;
     let saved =
         write_on_site(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, actor, _, origin| {
+            let input = body.parse()?;
             let now = Utc::now().naive_utc();
             let mut row = ArticleRow {
                 id: 0,
@@ -376,11 +374,9 @@ pub(super) fn check_if_match(if_match: Option<&str>, row: &ArticleRow) -> Result
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = Data<ArticleDetail>, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed to change this article", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or article", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Someone else saved first", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "No If-Match", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -390,13 +386,13 @@ pub async fn update_article(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<(String, String)>,
-    body: web::Json<ArticleInput>,
+    body: Body<ArticleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, key) = path.into_inner();
-    let input = body.into_inner();
     let if_match = req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let limit = state.related_limit;
     let saved = write_on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
+        let input = body.parse()?;
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
         check_if_match(if_match.as_deref(), &old)?;

@@ -54,8 +54,6 @@ pub struct AuditEntry {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of the log", body = List<AuditEntry>, headers(("Link" = String))),
-        (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -15,6 +15,7 @@ use crate::audit::{self};
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{refresh_tokens, users};
 use crate::db::{self, AnyConnection};
+use crate::http::body::Body;
 use crate::http::private_json;
 
 /// Email and password.
@@ -129,9 +130,9 @@ pub const MAX_EMAIL_BYTES: usize = 254;
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Body<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let LoginRequest { email, password } = body.into_inner();
+    let LoginRequest { email, password } = body.parse()?;
     if email.len() > MAX_EMAIL_BYTES {
         return Err(ApiError::Validation(vec![crate::http::field_error(
             "email",
@@ -208,9 +209,9 @@ pub async fn login(
 pub async fn refresh(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RefreshRequest>,
+    body: Body<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let hash = tokens::hash_refresh_token(body.refresh_token.trim());
+    let hash = tokens::hash_refresh_token(body.parse()?.refresh_token.trim());
     let ip = crate::auth::request_ip(&req, &state);
     let st = state.clone();
     let pair = db::run(&state.pool, move |conn| {
@@ -271,9 +272,9 @@ fn revoke_family(conn: &mut AnyConnection, family: &str) -> QueryResult<usize> {
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RefreshRequest>,
+    body: Body<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let hash = tokens::hash_refresh_token(body.refresh_token.trim());
+    let hash = tokens::hash_refresh_token(body.parse()?.refresh_token.trim());
     let ip = crate::auth::request_ip(&req, &state);
     db::run(&state.pool, move |conn| {
         let family: Option<(String, i64)> = refresh_tokens::table

@@ -13,6 +13,7 @@ use crate::core::error::{ApiError, Problem};
 use crate::core::text;
 use crate::db::schema::articles;
 use crate::db::{AnyConnection, schema::categories};
+use crate::http::body::Body;
 use crate::http::{Data, cached_json, field_error, private_json};
 use crate::sites;
 
@@ -28,8 +29,6 @@ use tree::{CategoryDetail, CategoryNode, CategoryRow, MAX_DEPTH, Tree};
         responses(
         (status = 200, description = "The category tree", body = Data<Vec<CategoryNode>>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/categories")]
@@ -55,7 +54,6 @@ pub async fn list_categories(
         (status = 200, description = "The category", body = Data<CategoryDetail>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such site or category", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/categories/{slug}")]
@@ -197,13 +195,10 @@ where
 #[utoipa::path(
     tag = "categories",
         request_body = CategoryInput,
+        extensions(("x-required-fields" = json!(["name"]))),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Data<CategoryDetail>, headers(("Location" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/sites/{site}/categories")]
@@ -212,10 +207,10 @@ pub async fn create_category(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<CategoryInput>,
+    body: Body<CategoryInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
     let (site, detail) = edit_tree(&state, &req, caller, path.into_inner(), move |conn, site, tree, origin| {
+        let input = body.parse()?;
         let mut row = CategoryRow {
             id: 0,
             parent_id: None,
@@ -261,10 +256,7 @@ pub async fn create_category(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = Data<CategoryDetail>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or category", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/sites/{site}/categories/{slug}")]
@@ -273,11 +265,11 @@ pub async fn update_category(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<(String, String)>,
-    body: web::Json<CategoryInput>,
+    body: Body<CategoryInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
-    let input = body.into_inner();
     let detail = edit_tree(&state, &req, caller, site, move |conn, site, tree, origin| {
+        let input = body.parse()?;
         let mut row =
             tree.by_slug(&slug).cloned().ok_or_else(|| ApiError::not_found(format!("no category {slug:?}")))?;
         apply(&tree, &mut row, input, false)?;
@@ -310,8 +302,6 @@ pub async fn update_category(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or category", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "It still has sub-categories or articles", body = Problem, content_type = "application/problem+json"),
     )

@@ -375,18 +375,6 @@ pub fn body_error(e: &serde_json::Error) -> ApiError {
     }
 }
 
-/// Makes a failed JSON body a 400, 413 or 415 problem.
-pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
-    use actix_web::error::JsonPayloadError as E;
-    match &err {
-        E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::PayloadTooLarge(err.to_string()),
-        E::ContentType => ApiError::UnsupportedMediaType("send the body as application/json".into()),
-        E::Deserialize(e) => body_error(e),
-        _ => ApiError::invalid("body", err.to_string()),
-    }
-    .into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

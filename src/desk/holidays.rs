@@ -13,6 +13,7 @@ use crate::auth::Caller;
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::holidays;
 use crate::db::{self, AnyConnection};
+use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
 use crate::http::{Data, cached_json, field_error, private_json};
 
@@ -40,7 +41,7 @@ pub fn holidays_from(conn: &mut AnyConnection, from: NaiveDate) -> QueryResult<V
 #[into_params(parameter_in = Query)]
 pub struct HolidayParams {
     /// The year, 1900 to 2100 (required: an answer for "this year" would go stale on 1 January).
-    #[param(value_type = i32, example = 2026)]
+    #[param(value_type = i32, minimum = 1900, maximum = 2100, example = 2026)]
     pub year: Option<String>,
 }
 
@@ -101,13 +102,12 @@ pub(super) fn parse_day(day: &str) -> Result<NaiveDate, ApiError> {
     tag = "desk",
     params(("day" = String, Path, description = "The day (YYYY-MM-DD)", example = "2026-11-24")),
     request_body = HolidayInput,
+    extensions(("x-required-fields" = json!(["name"]))),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = Data<Holiday>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not a date", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/holidays/{day}")]
@@ -116,16 +116,16 @@ pub async fn put_holiday(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<HolidayInput>,
+    body: Body<HolidayInput>,
 ) -> Result<HttpResponse, ApiError> {
     let day = parse_day(&path.into_inner())?;
-    let mut check = Checker::default();
-    let name = check.text("name", body.into_inner().name, 200, Need::Required).unwrap_or_default();
-    check.finish()?;
     let client_ip = crate::auth::request_ip(&req, &state);
     let holiday = db::run(&state.pool, move |conn| {
         let actor = caller.actor(conn)?;
         actor.require_admin()?;
+        let mut check = Checker::default();
+        let name = check.text("name", body.parse()?.name, 200, Need::Required).unwrap_or_default();
+        check.finish()?;
         conn.transaction(|conn| {
             let updated = diesel::update(holidays::table.find(day)).set(holidays::name.eq(&name)).execute(conn)?;
             if updated == 0 {
@@ -150,7 +150,6 @@ pub async fn put_holiday(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not a holiday", body = Problem, content_type = "application/problem+json"),
     )

@@ -13,6 +13,7 @@ use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
 use crate::db::schema::{desks, procedures};
+use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
 use crate::http::{Data, cached_json, private_json};
 
@@ -119,7 +120,6 @@ pub fn find_desk(conn: &mut AnyConnection, site_id: i64) -> Result<Option<Desk>,
         (status = 200, description = "The desk", body = Data<Desk>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such site, or it has no desk", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/desk")]
@@ -190,12 +190,10 @@ pub(super) fn check_hours(check: &mut Checker, hours: &[Session]) {
 #[utoipa::path(
     tag = "desk",
         request_body = DeskInput,
+        extensions(("x-required-fields" = json!(["name", "unit_code", "hours"]))),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = Data<Desk>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json",
          example = json!({"type": "/problems/validation-failed", "title": "Validation failed", "status": 422,
             "detail": "hours[0].closes: must be after opens", "errors": [{"field": "hours[0].closes", "message": "must be after opens"}]})),
@@ -207,29 +205,29 @@ pub async fn put_desk(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<DeskInput>,
+    body: Body<DeskInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
-    let mut check = Checker::default();
-    let name = check.text("name", input.name, 200, Need::Required).unwrap_or_default();
-    let address = check.text("address", input.address, 500, Need::Optional).unwrap_or_default();
-    let phone = check.text("phone", input.phone, 50, Need::Optional).unwrap_or_default();
-    let email = check.text("email", input.email, 200, Need::Optional).unwrap_or_default();
-    if !email.is_empty() && !email.contains('@') {
-        check.reject("email", "must be an email address");
-    }
-    let unit_code = check.text("unit_code", input.unit_code, 40, Need::Required).unwrap_or_default();
-    if !is_code(&unit_code) {
-        check.reject("unit_code", "must be letters, digits, dots and dashes");
-    }
-    if input.hours.is_none() {
-        check.reject("hours", "is required (an empty list for a desk that receives no one)");
-    }
-    let hours = input.hours.unwrap_or_default();
-    check_hours(&mut check, &hours);
-    check.finish()?;
-    let hours = serde_json::to_string(&hours).map_err(|e| ApiError::internal(e.to_string()))?;
     let desk = write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+        let input = body.parse()?;
+        let mut check = Checker::default();
+        let name = check.text("name", input.name, 200, Need::Required).unwrap_or_default();
+        let address = check.text("address", input.address, 500, Need::Optional).unwrap_or_default();
+        let phone = check.text("phone", input.phone, 50, Need::Optional).unwrap_or_default();
+        let email = check.text("email", input.email, 200, Need::Optional).unwrap_or_default();
+        if !email.is_empty() && !email.contains('@') {
+            check.reject("email", "must be an email address");
+        }
+        let unit_code = check.text("unit_code", input.unit_code, 40, Need::Required).unwrap_or_default();
+        if !is_code(&unit_code) {
+            check.reject("unit_code", "must be letters, digits, dots and dashes");
+        }
+        if input.hours.is_none() {
+            check.reject("hours", "is required (an empty list for a desk that receives no one)");
+        }
+        let hours = input.hours.unwrap_or_default();
+        check_hours(&mut check, &hours);
+        check.finish()?;
+        let hours = serde_json::to_string(&hours).map_err(|e| ApiError::internal(e.to_string()))?;
         let now = Utc::now().naive_utc();
         let values = (
             desks::name.eq(&name),

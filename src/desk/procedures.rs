@@ -14,6 +14,7 @@ use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{dossiers as dossier_rows, procedures};
 use crate::db::{self, AnyConnection};
+use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
 use crate::http::{Data, List, Page, PageParams, cached_json, check, field_error, list_response, private_json};
 
@@ -126,9 +127,6 @@ pub(super) fn search_text(code: &str, name: &str, field: &str) -> String {
         (status = 200, description = "A page of procedures", body = List<Procedure>,
          headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 first/prev/next/last"))),
         (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 400, description = "A bad parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/procedures")]
@@ -190,7 +188,6 @@ pub async fn list_procedures(
         (status = 200, description = "The procedure", body = Data<Procedure>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such site or procedure", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/procedures/{code}")]
@@ -323,13 +320,10 @@ pub fn save_procedure(conn: &mut AnyConnection, site_id: i64, id: i64, p: &Proce
 #[utoipa::path(
     tag = "desk",
         request_body = ProcedureInput,
+        extensions(("x-required-fields" = json!(["code", "name", "field", "processing_days", "online_level"]))),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Added", body = Data<Procedure>, headers(("Location" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/sites/{site}/procedures")]
@@ -338,11 +332,11 @@ pub async fn create_procedure(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<ProcedureInput>,
+    body: Body<ProcedureInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
     let (location, procedure) =
         write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+            let input = body.parse()?;
             let mut p = Procedure {
                 code: String::new(),
                 name: String::new(),
@@ -376,10 +370,7 @@ pub async fn create_procedure(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = Data<Procedure>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or procedure", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/sites/{site}/procedures/{code}")]
@@ -388,11 +379,11 @@ pub async fn update_procedure(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<(String, String)>,
-    body: web::Json<ProcedureInput>,
+    body: Body<ProcedureInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, code) = path.into_inner();
-    let input = body.into_inner();
     let procedure = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+        let input = body.parse()?;
         let (id, mut p) = find_procedure(conn, site.id, &code)?;
         apply_procedure(conn, site.id, id, &mut p, input)?;
         save_procedure(conn, site.id, id, &p)?;
@@ -414,8 +405,6 @@ pub async fn update_procedure(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor of this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or procedure", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Dossiers were filed for it", body = Problem, content_type = "application/problem+json"),
     )

@@ -11,7 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::core::error::{ApiError, Problem};
+use crate::core::error::ApiError;
 use crate::db::{self, AnyConnection, schema::sites};
 use crate::http::{Data, List, Page, PageParams, cached_json, list_response};
 
@@ -124,8 +124,6 @@ pub fn find(conn: &mut AnyConnection, slug: &str) -> Result<Site, ApiError> {
         (status = 200, description = "A page of sites", body = List<SiteView>,
          headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 first/prev/next/last"))),
         (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites")]
@@ -156,8 +154,6 @@ pub async fn list_sites(
         responses(
         (status = 200, description = "The site", body = Data<SiteView>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}")]

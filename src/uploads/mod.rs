@@ -156,9 +156,6 @@ async fn read_file(mut form: Multipart, max: usize) -> Result<(String, Vec<u8>),
     responses(
         (status = 201, description = "Stored", body = Data<UploadView>, headers(("Location" = String))),
         (status = 200, description = "The same file was uploaded before", body = Data<UploadView>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No role on this site", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than PORTAL_UPLOAD_MAX_BYTES", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not multipart, or a type of file not accepted", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No `file` field, an unreadable image, or one of more than 50,000,000 pixels (named `file`)", body = Problem, content_type = "application/problem+json"),
@@ -301,9 +298,6 @@ pub fn import(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of uploads", body = List<UploadView>, headers(("Link" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No role on this site", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/uploads")]

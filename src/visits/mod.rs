@@ -22,6 +22,7 @@ use crate::auth::{Caller, Role, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{articles, sites};
 use crate::db::{self};
+use crate::http::body::Body;
 use crate::http::{Data, cached_json, check, client_ip, field_error, private_json};
 use counter::SiteClock;
 
@@ -138,7 +139,6 @@ async fn site_clock(state: &web::Data<AppState>, slug: &str) -> Result<SiteClock
     responses(
         (status = 204, description = "Counted (or ignored as a robot or over the rate)"),
         (status = 400, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 4 KiB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad path, or an article that is not a published article of this site (drafts and missing ids alike)", body = Problem, content_type = "application/problem+json"),
     )
@@ -216,8 +216,6 @@ pub async fn record_visit(
     tag = "visits",
         responses(
         (status = 200, description = "The figures", body = Data<Summary>),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/visits/summary")]
@@ -256,11 +254,12 @@ pub async fn get_summary(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HistoryParams {
-    /// The first day (default: 29 days before `to`).
-    #[param(value_type = Option<String>, format = Date, example = "2026-11-01")]
+    /// The first day, 1900 to 2100 (default: 29 days before `to`).
+    #[param(value_type = Option<String>, format = Date, pattern = "^(19[0-9]{2}|20[0-9]{2}|2100)-", example = "2026-11-01")]
     pub from: Option<String>,
-    /// The last day (default: today in the site's time zone). At most 366 days after `from`.
-    #[param(value_type = Option<String>, format = Date, example = "2026-11-26")]
+    /// The last day, 1900 to 2100 (default: today in the site's time zone). At most 366 days
+    /// after `from` (else 400: a bound between two parameters, which the schema cannot carry).
+    #[param(value_type = Option<String>, format = Date, pattern = "^(19[0-9]{2}|20[0-9]{2}|2100)-", example = "2026-11-26")]
     pub to: Option<String>,
 }
 
@@ -273,7 +272,6 @@ pub struct HistoryParams {
     responses(
         (status = 200, description = "One entry per day, oldest first", body = Data<Vec<DayFigures>>),
         (status = 400, description = "Bad dates, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/visits/history")]
@@ -314,10 +312,10 @@ pub async fn get_history(
 #[into_params(parameter_in = Query)]
 pub struct MostViewedParams {
     /// `today`, `week` (from Monday) or `all` (the default).
-    #[param(value_type = Option<String>, example = "week")]
+    #[param(value_type = Option<String>, pattern = "^(today|week|all)$", example = "week")]
     pub period: Option<String>,
     /// How many, 1 to 50 (default 10).
-    #[param(value_type = Option<u32>, example = 10)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 50, example = 10)]
     pub limit: Option<String>,
 }
 
@@ -329,8 +327,6 @@ pub struct MostViewedParams {
     params(MostViewedParams),
     responses(
         (status = 200, description = "Most viewed first", body = Data<Vec<ViewedArticle>>),
-        (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/visits/most-viewed")]
@@ -423,9 +419,7 @@ pub async fn get_article_views(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = Data<ImportedTotal>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Negative or not a number", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -435,11 +429,11 @@ pub async fn set_imported_total(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<ImportedTotal>,
+    body: Body<ImportedTotal>,
 ) -> Result<HttpResponse, ApiError> {
-    let total = body.imported_total;
     let visits = state.visits.clone();
-    write_on_site(&state, &req, caller, path.into_inner(), Role::Admin, move |conn, site, _, _, origin| {
+    let total = write_on_site(&state, &req, caller, path.into_inner(), Role::Admin, move |conn, site, _, _, origin| {
+        let total = body.parse()?.imported_total;
         if total < 0 {
             return Err(ApiError::Validation(vec![field_error("imported_total", "must not be negative")]));
         }
@@ -447,7 +441,7 @@ pub async fn set_imported_total(
         audit::record(conn, origin, "visits.imported_total", &format!("site:{}", site.slug), Some(site.id))?;
         // This node's summary shows it at once (other nodes within `counter::WRITTEN_TTL`).
         visits.forget_written(site.id);
-        Ok(())
+        Ok(total)
     })
     .await?;
     private_json(&Data { data: ImportedTotal { imported_total: total } }, StatusCode::OK, |_| {})

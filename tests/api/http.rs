@@ -255,11 +255,12 @@ async fn docs_render_offline() {
     assert!(init.contains("\"/api/openapi.json\""), "{init}");
 }
 
-/// Body errors (none of the read routes takes a body yet) go through the same problem
-/// mapping: 413 for too large, 415 for the wrong type, 422 for JSON of the wrong shape.
+/// Body errors go through the same problem mapping: 413 for too large, 415 for the wrong
+/// type, 422 for JSON of the wrong shape, 400 for text that is not JSON.
 #[actix_web::test]
 async fn body_errors_are_problems() {
     use actix_web::{App, middleware::from_fn, web};
+    use portal::http::body::Body;
     #[derive(serde::Deserialize)]
     struct Beacon {
         #[allow(dead_code)]
@@ -267,8 +268,7 @@ async fn body_errors_are_problems() {
     }
     let app = actix_web::test::init_service(
         App::new()
-            .app_data(web::JsonConfig::default().limit(64).error_handler(portal::core::error::json_error))
-            .route("/echo", web::post().to(|_: web::Json<Beacon>| async { "ok" }))
+            .route("/echo", web::post().to(|b: Body<Beacon>| async move { b.parse().map(|_| "ok") }))
             .wrap(from_fn(portal::core::error::problem_errors)),
     )
     .await;
@@ -276,7 +276,7 @@ async fn body_errors_are_problems() {
         ("application/json", "{\"path\": \"/\"}".to_owned(), 200, None),
         (
             "application/json",
-            format!("{{\"path\": \"{}\"}}", "a".repeat(100)),
+            format!("{{\"path\": \"{}\"}}", "a".repeat(portal::MAX_JSON_BYTES)),
             413,
             Some("/problems/payload-too-large"),
         ),

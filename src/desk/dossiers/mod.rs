@@ -22,6 +22,7 @@ use crate::auth::{Caller, Role, on_site, write_on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::dossiers;
 use crate::db::{self};
+use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
 use crate::http::{Data, List, Page, PageParams, check, field_error, private_json, private_list_response};
 
@@ -58,7 +59,6 @@ pub struct LookupParams {
         (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site, or no dossier with that code and key", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong keys from this address; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/dossiers/{code}")]
@@ -129,10 +129,6 @@ pub struct DossierParams {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of dossiers", body = List<Dossier>, headers(("Link" = String))),
-        (status = 400, description = "A bad parameter, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No role on this site", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/dossiers")]
@@ -209,11 +205,10 @@ pub struct DossierInput {
 #[utoipa::path(
     tag = "desk",
         request_body = DossierInput,
+        extensions(("x-required-fields" = json!(["procedure", "applicant_name"]))),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Received", body = Data<Dossier>, headers(("Location" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No role on this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site, or it has no desk", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json",
          example = json!({"type": "/problems/validation-failed", "title": "Validation failed", "status": 422,
@@ -226,11 +221,11 @@ pub async fn create_dossier(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<DossierInput>,
+    body: Body<DossierInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
     let (location, dossier) =
         write_on_site(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, actor, _, origin| {
+            let input = body.parse()?;
             let unit = super::unit_code(conn, site.id)?;
             let now = Utc::now().naive_utc();
             let mut check = Checker::default();
@@ -297,16 +292,14 @@ pub struct StatusInput {
         ("code" = String, Path, description = "Dossier code", example = "000.01.14.H23-261126-0001"),
     ),
     request_body = StatusInput,
+    extensions(("x-required-fields" = json!(["status"]))),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Moved", body = Data<Dossier>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No role on this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or dossier", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a move its status allows", body = Problem, content_type = "application/problem+json",
          example = json!({"type": "/problems/conflict", "title": "Conflict", "status": 409,
             "detail": "a dossier that is received can go to processing, withdrawn or stopped, not returned"})),
-        (status = 422, description = "Invalid fields, named in `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/sites/{site}/dossiers/{code}/status")]
@@ -315,20 +308,20 @@ pub async fn move_dossier(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<(String, String)>,
-    body: web::Json<StatusInput>,
+    body: Body<StatusInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, code) = path.into_inner();
-    let input = body.into_inner();
-    let mut check = Checker::default();
-    let key = check.text("status", input.status, 40, Need::Required).unwrap_or_default();
-    let to = status_by_key(&key);
-    if to.is_none() && !key.is_empty() {
-        check.reject("status", "must be a status key (processing, needs_documents, done, returned...)");
-    }
-    let note = check.text("note", input.note, 1000, Need::Optional).unwrap_or_default();
-    check.finish()?;
-    let to = to.ok_or_else(|| ApiError::internal("status"))?;
     let dossier = write_on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, _, origin| {
+        let input = body.parse()?;
+        let mut check = Checker::default();
+        let key = check.text("status", input.status, 40, Need::Required).unwrap_or_default();
+        let to = status_by_key(&key);
+        if to.is_none() && !key.is_empty() {
+            check.reject("status", "must be a status key (processing, needs_documents, done, returned...)");
+        }
+        let note = check.text("note", input.note, 1000, Need::Optional).unwrap_or_default();
+        check.finish()?;
+        let to = to.ok_or_else(|| ApiError::internal("status"))?;
         advance(conn, site, &code, to, &note, Utc::now().naive_utc(), Some(actor.id))?;
         audit::record_private(
             conn,

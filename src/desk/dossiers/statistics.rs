@@ -85,11 +85,12 @@ pub struct Statistics {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatisticsParams {
-    /// First day (YYYY-MM-DD, site time); default the first of this month.
-    #[param(example = "2026-11-01")]
+    /// First day (YYYY-MM-DD, site time, 1900 to 2100); default the first of this month.
+    #[param(format = Date, pattern = "^(19[0-9]{2}|20[0-9]{2}|2100)-", example = "2026-11-01")]
     pub from: Option<String>,
-    /// Last day, included (YYYY-MM-DD); default today. At most 366 days after `from`.
-    #[param(example = "2026-11-30")]
+    /// Last day, included (YYYY-MM-DD, 1900 to 2100); default today. At most 366 days after
+    /// `from` (else 400: a bound between two parameters, which the schema cannot carry).
+    #[param(format = Date, pattern = "^(19[0-9]{2}|20[0-9]{2}|2100)-", example = "2026-11-30")]
     pub to: Option<String>,
 }
 
@@ -192,8 +193,6 @@ pub(super) fn count(
         (status = 200, description = "The figures", body = Data<Statistics>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "A bad period, named in `errors`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/desk/statistics")]
