@@ -186,6 +186,7 @@ pub fn app(
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", doc).config(docs_config))
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(error::no_route))
+        .wrap(from_fn(http::guards::refuse_nul))
         .wrap(from_fn(http::guards::body_deadline))
         .wrap(from_fn(cache::layer))
         .wrap(from_fn(accept_json))

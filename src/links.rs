@@ -144,12 +144,16 @@ pub async fn get_link(
     "url": "https://dichvucong.gov.vn", "position": 1}))]
 pub struct LinkInput {
     /// Up to 100 characters; empty (the default) for links outside any group.
+    #[schema(max_length = 100)]
     pub group: Option<String>,
     /// 1 to 200 characters.
+    #[schema(max_length = 200, pattern = "\\S")]
     pub title: Option<String>,
     /// An `http(s)://` URL.
+    #[schema(pattern = "^https?://[^/\\s]\\S*$", max_length = 2000)]
     pub url: Option<String>,
     /// 0 to 100000; left out on create, after the site's last link.
+    #[schema(minimum = 0, maximum = 100000)]
     pub position: Option<i32>,
 }
 

@@ -131,7 +131,7 @@ fn find(conn: &mut AnyConnection, site_id: i64, slug: &str) -> Result<MediaRow, 
 #[into_params(parameter_in = Query)]
 pub struct MediaParams {
     /// Only `video` or only `audio`.
-    #[param(pattern = "^(video|audio)$", example = "video")]
+    #[param(pattern = "^(|video|audio)$", example = "video")]
     pub kind: Option<String>,
 }
 
@@ -211,24 +211,36 @@ pub async fn get_media(
     "embed_url": "https://www.youtube.com/embed/dQw4w9WgXcQ", "duration_seconds": 245, "published_at": "2014-08-19"}))]
 pub struct MediaInput {
     /// 1 to 200 characters.
+    #[schema(max_length = 200, pattern = "\\S")]
     pub title: Option<String>,
     /// Made from the title when left out on create.
+    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)]
     pub slug: Option<String>,
     /// Up to 2000 characters.
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// `video` or `audio`.
+    #[schema(pattern = "^(video|audio)$")]
     pub kind: Option<String>,
     /// An audio or video file in the site's uploads (MP4, M4A, MP3, WebM, Ogg).
+    #[schema(minimum = 1)]
     pub upload_id: Option<i64>,
     /// A file elsewhere: an http(s) URL or a path on this server.
+    #[schema(pattern = "^(https?://[^/\\s]\\S*|/([^/\\s]\\S*)?)$", max_length = 2000)]
     pub file_url: Option<String>,
     /// A player page of another site, for an `<iframe>`: an https URL.
+    #[schema(pattern = "^https://[^/\\s]\\S*$", max_length = 2000)]
     pub embed_url: Option<String>,
     /// An http(s) URL or a path on this server.
+    #[schema(pattern = "^(https?://[^/\\s]\\S*|/([^/\\s]\\S*)?)?$", max_length = 2000)]
     pub thumbnail_url: Option<String>,
     /// 0 to 86400.
+    #[schema(minimum = 0, maximum = 86400)]
     pub duration_seconds: Option<i32>,
     /// A date or RFC 3339 time; now when left out on create.
+    #[schema(
+        pattern = "^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?$"
+    )]
     pub published_at: Option<String>,
 }
 
@@ -262,7 +274,7 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut MediaRow, input: Media
             row.embed_url = None;
             if let Some(id) = input.upload_id {
                 match crate::uploads::find(conn, site.id, id)? {
-                    None => check.reject("upload_id", format!("no upload {id} in this site")),
+                    None => check.clash("upload_id", format!("no upload {id} in this site")),
                     Some(upload) => match upload.content_type.split('/').next() {
                         Some(k @ ("video" | "audio")) => {
                             kind.get_or_insert_with(|| k.to_owned());
@@ -292,7 +304,7 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut MediaRow, input: Media
     if let Some(s) = &slug
         && SLUGS.is_taken(conn, site.id, row.id, s)?
     {
-        check.reject("slug", "is taken by another media item of this site");
+        check.clash("slug", "is taken by another media item of this site");
     }
     check.finish()?;
     if let Some(title) = title {

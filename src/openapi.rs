@@ -110,6 +110,12 @@ fn add_common_errors(path: &str, op: &mut Operation) {
     } else if path.contains('{') {
         add("404", "Not found");
     }
+    if json_body && token {
+        add(
+            "409",
+            "A field clashes with what is stored (a slug or code taken, an id this site does not have), named in `errors`",
+        );
+    }
     if json_body {
         add("413", "The body is larger than the limit");
         add("415", "The body is not `application/json`");

@@ -93,12 +93,18 @@ pub async fn get_album(
 #[schema(example = json!({"title": "Lễ hội Côn Sơn - Kiếp Bạc", "description": "Ảnh lễ hội mùa xuân", "published_at": "2014-08-19"}))]
 pub struct AlbumInput {
     /// 1 to 200 characters.
+    #[schema(max_length = 200, pattern = "\\S")]
     pub title: Option<String>,
     /// Made from the title when left out on create.
+    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)]
     pub slug: Option<String>,
     /// Up to 2000 characters.
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// A date or RFC 3339 time; now when left out on create.
+    #[schema(
+        pattern = "^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?$"
+    )]
     pub published_at: Option<String>,
 }
 
@@ -116,7 +122,7 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut AlbumRow, input: Album
     if let Some(s) = &slug
         && SLUGS.is_taken(conn, site.id, row.id, s)?
     {
-        check.reject("slug", "is taken by another album of this site");
+        check.clash("slug", "is taken by another album of this site");
     }
     check.finish()?;
     if let Some(title) = title {

@@ -26,19 +26,25 @@ use super::model::*;
 #[schema(example = json!({"upload_id": 7, "caption": "Khai hội mùa xuân", "position": 1}))]
 pub struct PhotoInput {
     /// An image in the site's uploads; its variants become the thumbnail and medium copies.
+    #[schema(minimum = 1)]
     pub upload_id: Option<i64>,
     /// The image's URL (an http(s) URL or a path on this server), instead of `upload_id`.
+    #[schema(pattern = "^(https?://[^/\\s]\\S*|/([^/\\s]\\S*)?)$", max_length = 2000)]
     pub image_url: Option<String>,
     /// With `image_url`: a smaller copy (the image itself when left out).
+    #[schema(pattern = "^(https?://[^/\\s]\\S*|/([^/\\s]\\S*)?)$", max_length = 2000)]
     pub thumbnail_url: Option<String>,
     /// With `image_url`: a medium copy (the image itself when left out).
+    #[schema(pattern = "^(https?://[^/\\s]\\S*|/([^/\\s]\\S*)?)$", max_length = 2000)]
     pub medium_url: Option<String>,
     /// With `image_url`: its size in pixels, when known.
     pub width: Option<i32>,
     pub height: Option<i32>,
     /// Up to 1000 characters.
+    #[schema(max_length = 1000)]
     pub caption: Option<String>,
     /// 0 to 100000; left out, after the album's last photo.
+    #[schema(minimum = 0, maximum = 100000)]
     pub position: Option<i32>,
 }
 
@@ -48,8 +54,10 @@ pub struct PhotoInput {
 #[schema(example = json!({"caption": "Dâng hương tại đền Kiếp Bạc", "position": 2}))]
 pub struct PhotoUpdate {
     /// Up to 1000 characters.
+    #[schema(max_length = 1000)]
     pub caption: Option<String>,
     /// 0 to 100000.
+    #[schema(minimum = 0, maximum = 100000)]
     pub position: Option<i32>,
 }
 
@@ -75,7 +83,7 @@ pub(super) fn image(
                 check.reject("width", "comes from the upload; send it only with image_url");
             }
             match crate::uploads::find(conn, site.id, id)? {
-                None => check.reject("upload_id", format!("no upload {id} in this site")),
+                None => check.clash("upload_id", format!("no upload {id} in this site")),
                 Some(upload) => match upload.variants {
                     None => check.reject("upload_id", "must be an image (JPEG, PNG or WebP)"),
                     Some(v) => {

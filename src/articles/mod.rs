@@ -151,9 +151,10 @@ pub async fn list_articles(
             None => None,
             Some(slug) => {
                 let tree = &context.tree;
-                let row = tree.by_slug(slug).ok_or_else(|| {
-                    ApiError::invalid("category", format!("no category {slug:?} in site {site_slug:?}"))
-                })?;
+                // A well-formed slug of no category is a category not found, as at its own path.
+                let row = tree
+                    .by_slug(slug)
+                    .ok_or_else(|| ApiError::not_found(format!("no category {slug:?} in site {site_slug:?}")))?;
                 Some(tree.with_descendants(row.id))
             }
         };

@@ -110,7 +110,7 @@ fn publish_time(input: PublishInput) -> Result<Option<NaiveDateTime>, ApiError> 
     let at = crate::http::input::parse_instant(t).ok_or_else(|| {
         ApiError::Validation(vec![field_error(
             "published_at",
-            "must be an RFC 3339 time such as 2026-12-01T07:00:00+07:00, from 1900 to 2100 in UTC",
+            "must be an RFC 3339 time such as 2026-12-01T07:00:00+07:00, from 1900 to 2100",
         )])
     })?;
     Ok(Some(at))
@@ -242,12 +242,11 @@ pub async fn set_related(
             .filter(articles::id.eq_any(&unique))
             .count()
             .get_result(conn)?;
+        let mut clashes = Vec::new();
         if found as usize != unique.len() {
-            errors.push(field_error("article_ids", "names an article that is not in this site"));
+            clashes.push(field_error("article_ids", "names an article that is not in this site"));
         }
-        if !errors.is_empty() {
-            return Err(ApiError::Validation(errors));
-        }
+        ApiError::fields(errors, clashes)?;
         diesel::delete(article_related::table.filter(article_related::article_id.eq(row.id))).execute(conn)?;
         relate(conn, row.id, &ids)?;
         audit::record(conn, origin, "article.related", &format!("article:{}", row.id), Some(site.id))?;

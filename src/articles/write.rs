@@ -53,15 +53,21 @@ pub const MAX_RELATED: usize = 20;
     "author_name": "Ban biên tập"
 }))]
 pub struct ArticleInput {
+    #[schema(max_length = 300, pattern = "\\S")]
     pub title: Option<String>,
     /// Made from the title when left out on create.
+    #[schema(pattern = "^([0-9]*[a-z][a-z0-9]*|[0-9]+-[a-z0-9]+)(-[a-z0-9]+)*$", max_length = 80)]
     pub slug: Option<String>,
     /// The category's slug.
+    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)]
     pub category: Option<String>,
+    #[schema(max_length = 2000)]
     pub summary: Option<String>,
     /// HTML; scripts, event handlers and `javascript:` links are removed on save.
     pub body_html: Option<String>,
+    #[schema(pattern = "^(https?://[^/\\s]\\S*|/([^/\\s]\\S*)?)?$", max_length = 2000)]
     pub cover_image_url: Option<String>,
+    #[schema(max_length = 200)]
     pub author_name: Option<String>,
 }
 
@@ -71,6 +77,9 @@ pub struct ArticleInput {
 #[schema(example = json!({"published_at": "2026-12-01T07:00:00+07:00"}))]
 pub struct PublishInput {
     /// RFC 3339; left out, now. A time to come schedules the article: it appears by itself then.
+    #[schema(
+        pattern = "^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+    )]
     pub published_at: Option<String>,
 }
 
@@ -113,19 +122,20 @@ pub(super) fn apply(
     creating: bool,
 ) -> Result<(), ApiError> {
     let mut errors: Vec<FieldError> = Vec::new();
-    match input.title.map(|t| t.trim().to_owned()) {
-        Some(t) if t.is_empty() => errors.push(field_error("title", "must not be empty")),
+    let mut clashes: Vec<FieldError> = Vec::new();
+    match input.title {
+        Some(t) if t.trim().is_empty() => errors.push(field_error("title", "must not be empty")),
         Some(t) if t.chars().count() > MAX_TITLE_CHARS => {
             errors.push(field_error("title", format!("must be at most {MAX_TITLE_CHARS} characters")))
         }
-        Some(t) => row.title = t,
+        Some(t) => row.title = t.trim().to_owned(),
         None if creating => errors.push(field_error("title", "is required")),
         None => {}
     }
     match input.category {
         Some(slug) => match Tree::load(conn, site.id)?.by_slug(&slug) {
             Some(c) => row.category_id = c.id,
-            None => errors.push(field_error("category", format!("no category {slug:?} in this site"))),
+            None => clashes.push(field_error("category", format!("no category {slug:?} in this site"))),
         },
         None if creating => errors.push(field_error("category", "is required")),
         None => {}
@@ -148,11 +158,12 @@ pub(super) fn apply(
         }
         row.cover_image_url = (!url.is_empty()).then_some(url);
     }
-    if let Some(name) = input.author_name.map(|n| n.trim().to_owned()) {
+    if let Some(name) = input.author_name {
         if name.chars().count() > 200 {
             errors.push(field_error("author_name", "must be at most 200 characters"));
         }
-        row.author_name = (!name.is_empty()).then_some(name);
+        let name = name.trim();
+        row.author_name = (!name.is_empty()).then(|| name.to_owned());
     }
     match input.slug {
         Some(slug) if !text::is_slug(&slug) || slug.len() > text::MAX_SLUG_LEN => errors.push(field_error(
@@ -162,14 +173,14 @@ pub(super) fn apply(
         Some(slug) if slug.parse::<i64>().is_ok() => errors.push(field_error("slug", "must not be a number")),
         Some(slug) => {
             if queries::SLUGS.is_taken(conn, site.id, row.id, &slug)? {
-                errors.push(field_error("slug", "is taken by another article of this site"));
+                clashes.push(field_error("slug", "is taken by another article of this site"));
             }
             row.slug = slug;
         }
         None if creating && errors.is_empty() => row.slug = queries::SLUGS.free(conn, site.id, 0, &row.title)?,
         None => {}
     }
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+    ApiError::fields(errors, clashes)
 }
 
 /// Writes `new` over `old` if no one saved in between, then keeps a revision, re-indexes and

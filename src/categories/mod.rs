@@ -89,26 +89,31 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Tin Chí Linh", "slug": "tin-chi-linh", "parent": "tin-tuc", "description": "Tin tức thành phố Chí Linh", "position": 3}))]
 pub struct CategoryInput {
+    #[schema(max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
     /// Made from the name when left out on create.
+    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)]
     pub slug: Option<String>,
     /// The parent's slug; null for a top-level category.
     #[serde(default, deserialize_with = "crate::http::input::present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)]
     pub parent: Option<Option<String>>,
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// Order among siblings; left out on create, after the last.
+    #[schema(minimum = 0, maximum = 100000)]
     pub position: Option<i32>,
 }
 
 /// Checks `input` against the site's tree and applies it to `row`.
 fn apply(tree: &Tree, row: &mut CategoryRow, input: CategoryInput, creating: bool) -> Result<(), ApiError> {
     let mut errors = Vec::new();
-    match input.name.map(|n| n.trim().to_owned()) {
-        Some(n) if n.is_empty() || n.chars().count() > 200 => {
+    let mut clashes = Vec::new();
+    match input.name {
+        Some(n) if n.trim().is_empty() || n.chars().count() > 200 => {
             errors.push(field_error("name", "must be 1 to 200 characters"))
         }
-        Some(n) => row.name = n,
+        Some(n) => row.name = n.trim().to_owned(),
         None if creating => errors.push(field_error("name", "is required")),
         None => {}
     }
@@ -117,7 +122,7 @@ fn apply(tree: &Tree, row: &mut CategoryRow, input: CategoryInput, creating: boo
         if !text::is_slug(&slug) || slug.len() > text::MAX_SLUG_LEN {
             errors.push(field_error("slug", "must be lower-case letters and digits joined by dashes"));
         } else if tree.rows.iter().any(|c| c.slug == slug && c.id != row.id) {
-            errors.push(field_error("slug", "is taken by another category of this site"));
+            clashes.push(field_error("slug", "is taken by another category of this site"));
         }
         row.slug = slug;
     }
@@ -126,14 +131,14 @@ fn apply(tree: &Tree, row: &mut CategoryRow, input: CategoryInput, creating: boo
             None => None,
             Some(slug) => match tree.by_slug(&slug) {
                 Some(p) if !creating && tree.below(row.id, usize::MAX).contains(&p.id) => {
-                    errors.push(field_error("parent", "must not be the category itself or one below it"));
+                    clashes.push(field_error("parent", "must not be the category itself or one below it"));
                     row.parent_id
                 }
                 Some(p) => {
                     // Where `p` sits, plus the levels the category brings along.
                     let levels = tree.ancestors(p).len() + 1 + if creating { 1 } else { tree.height(row.id) };
                     if levels > MAX_DEPTH {
-                        errors.push(field_error(
+                        clashes.push(field_error(
                             "parent",
                             format!(
                                 "would make the tree {levels} levels deep; categories go at most {MAX_DEPTH} levels deep"
@@ -143,7 +148,7 @@ fn apply(tree: &Tree, row: &mut CategoryRow, input: CategoryInput, creating: boo
                     Some(p.id)
                 }
                 None => {
-                    errors.push(field_error("parent", format!("no category {slug:?} in this site")));
+                    clashes.push(field_error("parent", format!("no category {slug:?} in this site")));
                     None
                 }
             },
@@ -164,7 +169,7 @@ fn apply(tree: &Tree, row: &mut CategoryRow, input: CategoryInput, creating: boo
         }
         None => {}
     }
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+    ApiError::fields(errors, clashes)
 }
 
 /// Signs in the caller as an editor of the site and runs `f` with the site's tree.

@@ -96,6 +96,10 @@ pub enum ApiError {
     Forbidden(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Fields that are well formed but clash with what is stored: a slug or code another
+    /// record has, an id of something this site does not have (409, naming each field).
+    #[error("conflicting fields")]
+    Clash(Vec<FieldError>),
     #[error("precondition failed: {0}")]
     PreconditionFailed(String),
     #[error("precondition required")]
@@ -113,6 +117,19 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// 422 when a field is malformed (naming it, and any that clash too), else 409 naming the
+    /// fields that clash with what is stored, else nothing.
+    pub fn fields(mut errors: Vec<FieldError>, clashes: Vec<FieldError>) -> Result<(), ApiError> {
+        match (errors.is_empty(), clashes.is_empty()) {
+            (true, true) => Ok(()),
+            (true, false) => Err(Self::Clash(clashes)),
+            (false, _) => {
+                errors.extend(clashes);
+                Err(Self::Validation(errors))
+            }
+        }
+    }
+
     /// A 400 for one bad parameter.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::InvalidParameters(vec![FieldError { field: field.into(), message: message.into() }])
@@ -133,7 +150,9 @@ impl ApiError {
         let status = self.status_code();
         let (kind, title) = kind_and_title(status);
         let (detail, errors) = match self {
-            Self::InvalidParameters(errors) | Self::Validation(errors) => (describe(errors), errors.clone()),
+            Self::InvalidParameters(errors) | Self::Validation(errors) | Self::Clash(errors) => {
+                (describe(errors), errors.clone())
+            }
             Self::NotFound(detail)
             | Self::PayloadTooLarge(detail)
             | Self::UnsupportedMediaType(detail)
@@ -197,7 +216,7 @@ impl ResponseError for ApiError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::Clash(_) => StatusCode::CONFLICT,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,

@@ -86,6 +86,7 @@ pub async fn list_holidays(
 #[schema(example = json!({"name": "Ngày Văn hóa Việt Nam"}))]
 pub struct HolidayInput {
     /// 1 to 200 characters.
+    #[schema(max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
 }
 

@@ -23,10 +23,26 @@ use crate::http::{Data, cached_json, private_json};
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"weekdays": [1, 2, 3, 4, 5], "opens": "07:00", "closes": "11:30"}))]
 pub struct Session {
+    #[schema(value_type = Vec<Weekday>, min_items = 1)]
     pub weekdays: Vec<u8>,
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub opens: String,
+    /// After `opens`.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub closes: String,
 }
+
+/// A day of the week: 1 (Monday) to 7 (Sunday). Only a schema: the days are read as numbers.
+pub struct Weekday;
+
+impl utoipa::PartialSchema for Weekday {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(7)).into()
+    }
+}
+
+impl ToSchema for Weekday {}
 
 /// How many procedures of one field the desk handles.
 #[derive(Debug, Serialize, ToSchema)]
@@ -145,16 +161,22 @@ pub async fn get_desk(
 }))]
 pub struct DeskInput {
     /// 1 to 200 characters.
+    #[schema(max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
     /// Up to 500 characters.
+    #[schema(max_length = 500)]
     pub address: Option<String>,
     /// Up to 50 characters.
+    #[schema(max_length = 50)]
     pub phone: Option<String>,
     /// Up to 200 characters.
+    #[schema(max_length = 200)]
     pub email: Option<String>,
     /// 1 to 40 characters: letters, digits, dots and dashes.
+    #[schema(pattern = "^[A-Za-z0-9.-]+$", max_length = 40)]
     pub unit_code: Option<String>,
     /// At most 14 sessions.
+    #[schema(max_items = 14)]
     pub hours: Option<Vec<Session>>,
 }
 

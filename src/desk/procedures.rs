@@ -204,6 +204,18 @@ pub async fn get_procedure(
     cached_json(&req, &Data { data: procedure }, state.cache)
 }
 
+/// A document to bring, as an editor lists it: 1 to 1000 characters, not blank. Only a schema.
+pub struct DocumentName;
+
+impl utoipa::PartialSchema for DocumentName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new().schema_type(Type::String).max_length(Some(1000)).pattern(Some("\\S")).into()
+    }
+}
+
+impl ToSchema for DocumentName {}
+
 /// The fields of a procedure an editor sets. On create `code`, `name`, `field`,
 /// `processing_days` and `online_level` are required; on update only the fields sent change.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -213,22 +225,29 @@ pub async fn get_procedure(
     "documents": ["Tờ khai đăng ký khai sinh theo mẫu", "Giấy chứng sinh"]}))]
 pub struct ProcedureInput {
     /// 1 to 40 characters: digits, letters, dots and dashes.
+    #[schema(pattern = "^[A-Za-z0-9.-]+$", max_length = 40)]
     pub code: Option<String>,
     /// 1 to 500 characters.
+    #[schema(max_length = 500, pattern = "\\S")]
     pub name: Option<String>,
     /// 1 to 200 characters.
+    #[schema(max_length = 200, pattern = "\\S")]
     pub field: Option<String>,
     /// 0 to 365 working days.
+    #[schema(minimum = 0, maximum = 365)]
     pub processing_days: Option<i32>,
     /// 0 or more đồng; null when the province sets it.
     #[serde(default, deserialize_with = "crate::http::input::present")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 0)]
     pub fee_vnd: Option<Option<i64>>,
     /// Up to 500 characters.
+    #[schema(max_length = 500)]
     pub fee_note: Option<String>,
     /// `toan_trinh`, `mot_phan` or `truc_tiep`.
+    #[schema(pattern = "^(toan_trinh|mot_phan|truc_tiep)$")]
     pub online_level: Option<String>,
     /// At most 50, each 1 to 1000 characters.
+    #[schema(value_type = Option<Vec<DocumentName>>, max_items = 50)]
     pub documents: Option<Vec<String>>,
 }
 
@@ -253,7 +272,7 @@ pub(super) fn apply_procedure(
             .count()
             .get_result::<i64>(conn)?;
         if taken > 0 {
-            check.reject("code", "is already in this desk's catalogue");
+            check.clash("code", "is already in this desk's catalogue");
         }
     }
     let name = check.text("name", input.name, 500, Need::on_create(creating));
@@ -274,12 +293,13 @@ pub(super) fn apply_procedure(
         None if creating => check.reject("online_level", "is required"),
         _ => {}
     }
-    let documents = input.documents.map(|d| d.into_iter().map(|s| s.trim().to_owned()).collect::<Vec<_>>());
-    if let Some(d) = &documents
-        && (d.len() > 50 || d.iter().any(|s| s.is_empty() || s.chars().count() > 1000))
+    // Each as sent is at most 1000 characters and not blank (as the schema says), kept trimmed.
+    if let Some(d) = &input.documents
+        && (d.len() > 50 || d.iter().any(|s| s.trim().is_empty() || s.chars().count() > 1000))
     {
         check.reject("documents", "must be at most 50 documents of 1 to 1000 characters");
     }
+    let documents = input.documents.map(|d| d.into_iter().map(|s| s.trim().to_owned()).collect::<Vec<_>>());
     check.finish()?;
     p.code = code.unwrap_or(std::mem::take(&mut p.code));
     p.name = name.unwrap_or(std::mem::take(&mut p.name));

@@ -32,15 +32,17 @@ impl<T: DeserializeOwned> Body<T> {
         if !self.json {
             return Err(ApiError::UnsupportedMediaType("send the body as application/json".into()));
         }
-        serde_json::from_slice(&self.bytes).map_err(|e| body_error(&e))
+        from_json(&self.bytes)
     }
 
-    /// The body as a `T`, or `T::default()` when there is none (empty or only white space).
+    /// The body as a `T`, or `T::default()` when there is none: empty, only white space, or
+    /// JSON `null` (what a client that sends an optional body of `null` means).
     pub fn parse_or_default(self) -> Result<T, ApiError>
     where
         T: Default,
     {
-        if self.bytes.iter().all(u8::is_ascii_whitespace) {
+        let text = self.bytes.trim_ascii();
+        if text.is_empty() || text == b"null" {
             return Ok(T::default());
         }
         self.parse()
@@ -75,6 +77,38 @@ impl<T> FromRequest for Body<T> {
             }
             Ok(Body { bytes: bytes.freeze(), json, kind: PhantomData })
         })
+    }
+}
+
+/// `bytes` as a `T`: 400 when they are not JSON, 422 when it is JSON of the wrong shape. What
+/// JSON allows but the backends cannot take is smoothed first (see [`smooth`]).
+pub fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| body_error(&e))?;
+    smooth(&mut value);
+    serde_json::from_value(value).map_err(|e| body_error(&e))
+}
+
+/// Two things valid JSON may carry that a field cannot store as sent:
+/// - a whole number written with a fraction (`3.0`, `1e3`): JSON Schema's `integer` counts it
+///   as an integer, so a client may send it where the document says `integer`; it is read as
+///   that integer (serde would refuse it for an `i64`);
+/// - the character NUL (`\u0000`), which PostgreSQL's text cannot hold (the statement would
+///   fail) and which no text means: it is dropped, so both backends store the same text.
+fn smooth(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9_007_199_254_740_992.0
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::String(s) if s.contains('\0') => s.retain(|c| c != '\0'),
+        Value::Array(items) => items.iter_mut().for_each(smooth),
+        Value::Object(map) => map.values_mut().for_each(smooth),
+        _ => {}
     }
 }
 

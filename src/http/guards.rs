@@ -91,6 +91,26 @@ pub async fn body_deadline(
     }
 }
 
+/// Refuses a request whose path (404: no slug or code holds it) or query (400 naming `query`)
+/// carries NUL (`%00`): PostgreSQL's text cannot hold it, so a statement would fail, and
+/// refusing it here keeps every handler on both backends from meeting it. (Bodies drop it:
+/// see [`crate::http::body`].)
+pub async fn refuse_nul(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let nul = |s: &str| s.as_bytes().windows(3).any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0');
+    let refused = if nul(req.uri().path()) {
+        ApiError::not_found("no resource at this path")
+    } else if nul(req.query_string()) {
+        ApiError::invalid("query", "must not contain NUL (%00)")
+    } else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    let refused = refused.error_response();
+    Ok(req.into_response(refused).map_into_right_body())
+}
+
 /// The content security policy of the docs page: its own scripts and styles (Swagger UI sets
 /// styles inline), its own icons, calls to this server only, and no framing.
 const DOCS_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \

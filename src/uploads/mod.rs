@@ -144,6 +144,15 @@ async fn read_file(mut form: Multipart, max: usize) -> Result<(String, Vec<u8>),
     )]))
 }
 
+/// The form of an upload: one file.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Read by the multipart parser, not deserialised: it describes the form.
+pub struct UploadForm {
+    /// The file; its type is read from its bytes, not from its name.
+    #[schema(value_type = String, format = Binary, min_length = 1)]
+    file: Vec<u8>,
+}
+
 /// Upload a file
 ///
 /// An image (JPEG, PNG, WebP, GIF) or a document (PDF, Word, Excel, PowerPoint) as the
@@ -151,7 +160,7 @@ async fn read_file(mut form: Multipart, max: usize) -> Result<(String, Vec<u8>),
 /// answers 200 with the first upload. Roles: authors, editors and admins of the site.
 #[utoipa::path(
     tag = "uploads",
-        request_body(content = Vec<u8>, content_type = "multipart/form-data", description = "The field `file`"),
+    request_body(content = UploadForm, content_type = "multipart/form-data", description = "The field `file`"),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Stored", body = Data<UploadView>, headers(("Location" = String))),

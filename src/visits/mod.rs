@@ -36,10 +36,12 @@ pub const MAX_HISTORY_DAYS: i64 = 366;
 #[schema(example = json!({"path": "/tin-tuc/dang-bo-phuong-chi-minh-chuan-bi-dai-hoi", "article_id": 1, "referrer": "https://www.google.com/"}))]
 pub struct VisitInput {
     /// The path of the page viewed.
+    #[schema(pattern = "^/", max_length = 1000)]
     pub path: String,
     /// The article the page shows, if any: it must belong to the site.
     pub article_id: Option<i64>,
     /// Where the visitor came from.
+    #[schema(max_length = 1000)]
     pub referrer: Option<String>,
 }
 
@@ -110,6 +112,7 @@ pub struct ArticleViews {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"imported_total": 169486}))]
 pub struct ImportedTotal {
+    #[schema(minimum = 0)]
     pub imported_total: i64,
 }
 
@@ -140,7 +143,8 @@ async fn site_clock(state: &web::Data<AppState>, slug: &str) -> Result<SiteClock
         (status = 204, description = "Counted (or ignored as a robot or over the rate)"),
         (status = 400, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 4 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A bad path, or an article that is not a published article of this site (drafts and missing ids alike)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An article that is not a published article of this site (drafts and missing ids alike)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad path", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/sites/{site}/visits")]
@@ -154,13 +158,13 @@ pub async fn record_visit(
         return Err(ApiError::PayloadTooLarge(format!("a visit is at most {MAX_BEACON_BYTES} bytes")));
     }
     let site = site_clock(&state, &path).await?;
-    let input: VisitInput = serde_json::from_slice(&body).map_err(|e| crate::core::error::body_error(&e))?;
+    let input: VisitInput = crate::http::body::from_json(&body)?;
     let mut errors = Vec::new();
-    if !input.path.starts_with('/') || input.path.len() > 2048 {
-        errors.push(field_error("path", "must be a path starting with / of at most 2048 bytes"));
+    if !input.path.starts_with('/') || input.path.chars().count() > 1000 {
+        errors.push(field_error("path", "must be a path starting with / of at most 1000 characters"));
     }
-    if input.referrer.as_ref().is_some_and(|r| r.len() > 2048) {
-        errors.push(field_error("referrer", "must be at most 2048 bytes"));
+    if input.referrer.as_ref().is_some_and(|r| r.chars().count() > 1000) {
+        errors.push(field_error("referrer", "must be at most 1000 characters"));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -189,10 +193,7 @@ pub async fn record_visit(
             }
         };
         if owner != Some(site.id) {
-            return Err(ApiError::Validation(vec![field_error(
-                "article_id",
-                "is not a published article of this site",
-            )]));
+            return Err(ApiError::Clash(vec![field_error("article_id", "is not a published article of this site")]));
         }
     }
     let now = Utc::now();
@@ -255,11 +256,11 @@ pub async fn get_summary(
 #[into_params(parameter_in = Query)]
 pub struct HistoryParams {
     /// The first day, 1900 to 2100 (default: 29 days before `to`).
-    #[param(value_type = Option<String>, format = Date, pattern = "^(19[0-9]{2}|20[0-9]{2}|2100)-", example = "2026-11-01")]
+    #[param(value_type = Option<String>, pattern = "^$|^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", example = "2026-11-01")]
     pub from: Option<String>,
     /// The last day, 1900 to 2100 (default: today in the site's time zone). At most 366 days
     /// after `from` (else 400: a bound between two parameters, which the schema cannot carry).
-    #[param(value_type = Option<String>, format = Date, pattern = "^(19[0-9]{2}|20[0-9]{2}|2100)-", example = "2026-11-26")]
+    #[param(value_type = Option<String>, pattern = "^$|^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", example = "2026-11-26")]
     pub to: Option<String>,
 }
 

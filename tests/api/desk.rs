@@ -117,8 +117,9 @@ both!(editors_keep_the_desk_and_catalogue, |app| {
         .await;
     assert_eq!(
         again.json()["errors"],
-        json!([{"field": "code", "message": "is already in this desk's catalogue"},
-               {"field": "online_level", "message": "must be toan_trinh, mot_phan or truc_tiep"}])
+        // Malformed fields first, then those that clash with what is stored; all in one 422.
+        json!([{"field": "online_level", "message": "must be toan_trinh, mot_phan or truc_tiep"},
+               {"field": "code", "message": "is already in this desk's catalogue"}])
     );
     let changed = app
         .call(

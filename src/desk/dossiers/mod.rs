@@ -116,7 +116,10 @@ pub async fn get_dossier(
 #[into_params(parameter_in = Query)]
 pub struct DossierParams {
     /// Only this status (`received`, `processing`, `done`...).
-    #[param(example = "processing")]
+    #[param(
+        pattern = "^(|submitted|received|rejected|processing|needs_documents|awaiting_payment|withdrawn|stopped|done|returned)$",
+        example = "processing"
+    )]
     pub status: Option<String>,
 }
 
@@ -185,16 +188,24 @@ pub async fn list_dossiers(
     "channel": "truc_tiep", "note": "Đã nhận đủ hồ sơ"}))]
 pub struct DossierInput {
     /// The procedure's code in the desk's catalogue.
+    #[schema(max_length = 40, pattern = "\\S")]
     pub procedure: Option<String>,
     /// 1 to 200 characters.
+    #[schema(max_length = 200, pattern = "\\S")]
     pub applicant_name: Option<String>,
     /// Up to 20 characters.
+    #[schema(max_length = 20)]
     pub applicant_phone: Option<String>,
     /// `truc_tiep` (the default), `truc_tuyen` or `buu_chinh`.
+    #[schema(pattern = "^(truc_tiep|truc_tuyen|buu_chinh)$")]
     pub channel: Option<String>,
     /// When it was received, if not now (a date or RFC 3339 time, not in the future).
+    #[schema(
+        pattern = "^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?$"
+    )]
     pub received_at: Option<String>,
     /// Shown to the citizen; up to 1000 characters.
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -243,7 +254,7 @@ pub async fn create_dossier(
             let note = check.text("note", input.note, 1000, Need::Optional).unwrap_or_default();
             let found = if procedure.is_empty() { None } else { super::find_procedure(conn, site.id, &procedure).ok() };
             if found.is_none() && !procedure.is_empty() {
-                check.reject("procedure", format!("no procedure {procedure:?} at this desk"));
+                check.clash("procedure", format!("no procedure {procedure:?} at this desk"));
             }
             check.finish()?;
             let (procedure_id, procedure) = found.ok_or_else(|| ApiError::internal("procedure"))?;
@@ -274,8 +285,12 @@ pub async fn create_dossier(
 pub struct StatusInput {
     /// The status key: `processing`, `needs_documents`, `awaiting_payment`, `done`,
     /// `returned`, `withdrawn`, `stopped`, `rejected`...
+    #[schema(
+        pattern = "^(submitted|received|rejected|processing|needs_documents|awaiting_payment|withdrawn|stopped|done|returned)$"
+    )]
     pub status: Option<String>,
     /// Shown to the citizen; up to 1000 characters.
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 

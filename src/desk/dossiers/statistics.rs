@@ -86,11 +86,17 @@ pub struct Statistics {
 #[into_params(parameter_in = Query)]
 pub struct StatisticsParams {
     /// First day (YYYY-MM-DD, site time, 1900 to 2100); default the first of this month.
-    #[param(format = Date, pattern = "^(19[0-9]{2}|20[0-9]{2}|2100)-", example = "2026-11-01")]
+    #[param(
+        pattern = "^$|^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+        example = "2026-11-01"
+    )]
     pub from: Option<String>,
     /// Last day, included (YYYY-MM-DD, 1900 to 2100); default today. At most 366 days after
     /// `from` (else 400: a bound between two parameters, which the schema cannot carry).
-    #[param(format = Date, pattern = "^(19[0-9]{2}|20[0-9]{2}|2100)-", example = "2026-11-30")]
+    #[param(
+        pattern = "^$|^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+        example = "2026-11-30"
+    )]
     pub to: Option<String>,
 }
 
