@@ -111,6 +111,8 @@ pub async fn list_links(
 }
 
 /// Get a link
+///
+/// One link of the site by its id, with its group and position.
 #[utoipa::path(
     tag = "links",
     params(

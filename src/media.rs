@@ -175,6 +175,9 @@ pub async fn list_media(
 }
 
 /// Get a media item
+///
+/// One song or video by its slug: the file to play (an upload or a URL) or the player page to
+/// embed, with its thumbnail and duration.
 #[utoipa::path(
     tag = "media",
     params(

@@ -179,6 +179,9 @@ pub async fn list_procedures(
 }
 
 /// Get a procedure
+///
+/// One administrative procedure of the desk's catalogue by its code: its field, processing
+/// time in working days, fee, how far it can be done online, and the documents to bring.
 #[utoipa::path(
     tag = "desk",
     params(

@@ -149,6 +149,9 @@ pub async fn list_sites(
 }
 
 /// Get a site
+///
+/// One ward or commune by its slug: its name, description and time zone, which every date of
+/// its answers follows.
 #[utoipa::path(
     tag = "sites",
         responses(
