@@ -130,6 +130,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(sites::configure)
+            .service(sites::settings::update_site)
             .configure(categories::configure)
             .configure(articles::configure)
             .configure(links::configure)

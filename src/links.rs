@@ -1,7 +1,6 @@
 //! Website links ("Liên kết website"): links to other sites, in named groups. Groups come in
 //! the order of their first link; links by `position`, then by id.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
 use diesel::prelude::*;
@@ -9,13 +8,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::audit;
-use crate::auth::{Caller, Role, write_on_site};
+use crate::auth::staff::{Done, write};
+use crate::auth::{Caller, Role};
 use crate::core::error::{ApiError, Problem};
 use crate::db::{AnyConnection, schema::links};
 use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
-use crate::http::{Data, cached_json, private_json};
+use crate::http::{Data, cached_json};
 
 /// A link as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -218,29 +217,23 @@ pub async fn create_link(
     path: web::Path<String>,
     body: Body<LinkInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (site, link) =
-        write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
-            let input = body.parse()?;
-            let mut row =
-                LinkRow { id: 0, group_name: String::new(), title: String::new(), url: String::new(), position: 0 };
-            let after_last = input.position.is_none();
-            apply(&mut row, input, true)?;
-            if after_last {
-                let last: Option<i32> = links::table
-                    .filter(links::site_id.eq(site.id))
-                    .select(diesel::dsl::max(links::position))
-                    .first(conn)?;
-                row.position = last.map_or(1, |p| p.saturating_add(1).min(100_000));
-            }
-            row.id = insert(conn, site.id, &row)?;
-            audit::record(conn, origin, "link.create", &format!("link:{}", row.id), Some(site.id))?;
-            Ok((site.slug.clone(), Link::from(row)))
-        })
-        .await?;
-    let location = location(&site, link.id);
-    private_json(&Data { data: link }, StatusCode::CREATED, |res| {
-        res.insert_header((header::LOCATION, location));
+    write(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site| {
+        let input = body.parse()?;
+        let mut row =
+            LinkRow { id: 0, group_name: String::new(), title: String::new(), url: String::new(), position: 0 };
+        let after_last = input.position.is_none();
+        apply(&mut row, input, true)?;
+        if after_last {
+            let last: Option<i32> = links::table
+                .filter(links::site_id.eq(site.id))
+                .select(diesel::dsl::max(links::position))
+                .first(conn)?;
+            row.position = last.map_or(1, |p| p.saturating_add(1).min(100_000));
+        }
+        row.id = insert(conn, site.id, &row)?;
+        Ok(Done::created("link.create", format!("link:{}", row.id), location(&site.slug, row.id), Link::from(row)))
     })
+    .await
 }
 
 /// Edit a link
@@ -267,7 +260,7 @@ pub async fn update_link(
     body: Body<LinkInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, id) = path.into_inner();
-    let link = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let input = body.parse()?;
         let mut row = find(conn, site.id, id)?;
         apply(&mut row, input, false)?;
@@ -280,11 +273,9 @@ pub async fn update_link(
                 links::updated_at.eq(Utc::now().naive_utc()),
             ))
             .execute(conn)?;
-        audit::record(conn, origin, "link.update", &format!("link:{id}"), Some(site.id))?;
-        Ok(Link::from(row))
+        Ok(Done::saved("link.update", format!("link:{id}"), Link::from(row)))
     })
-    .await?;
-    private_json(&Data { data: link }, StatusCode::OK, |_| {})
+    .await
 }
 
 /// Delete a link
@@ -309,14 +300,12 @@ pub async fn delete_link(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, id) = path.into_inner();
-    write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let row = find(conn, site.id, id)?;
         diesel::delete(links::table.find(row.id)).execute(conn)?;
-        audit::record(conn, origin, "link.delete", &format!("link:{id}"), Some(site.id))?;
-        Ok(())
+        Ok(Done::<()>::deleted("link.delete", format!("link:{id}")))
     })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    .await
 }
 
 /// Registers the link routes.

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod limiter;
 pub mod password;
 pub mod routes;
+pub mod staff;
 pub mod tokens;
 
 use std::future::{Ready, ready};

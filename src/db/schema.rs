@@ -13,6 +13,15 @@ diesel::table! {
         created_at -> Timestamp,
         /// The visit total carried over from the site's old portal.
         visits_imported -> BigInt,
+        address -> Text,
+        phone -> Text,
+        fax -> Text,
+        email -> Text,
+        logo_url -> Text,
+        banner_url -> Text,
+        footer_text -> Text,
+        /// The frontend's public address (feeds and sitemaps link to it).
+        base_url -> Text,
     }
 }
 

@@ -270,6 +270,7 @@ pub fn seed(conn: &mut AnyConnection, upload_dir: &Path) -> Result<(), ApiError>
         insert_library(conn, chi_minh, upload_dir)?;
         insert_holidays(conn)?;
         let site = crate::sites::find(conn, DEMO_SITE)?;
+        crate::sites::settings::save(conn, site.id, &chi_minh_settings())?;
         insert_desk(conn, &site, "Chí Minh", "000.00.14.H23", now)?;
         insert_demo_dossiers(conn, &site, "000.00.14.H23", now)?;
         let le_loi =
@@ -284,6 +285,20 @@ pub fn seed(conn: &mut AnyConnection, upload_dir: &Path) -> Result<(), ApiError>
         crate::db::versions::bump(conn, 0)?;
         Ok(())
     })
+}
+
+/// The demo ward's contacts (made up for the demo: the reference page shows none).
+fn chi_minh_settings() -> crate::sites::Settings {
+    crate::sites::Settings {
+        address: "Số 1 đường Nguyễn Trãi, phường Chí Minh, thành phố Chí Linh, tỉnh Hải Dương".into(),
+        phone: "0220 3882 123".into(),
+        fax: "0220 3882 124".into(),
+        email: "ubndchiminh@haiduong.gov.vn".into(),
+        logo_url: String::new(),
+        banner_url: String::new(),
+        footer_text: "Cơ quan chủ quản: Ủy ban nhân dân phường Chí Minh, thành phố Chí Linh, tỉnh Hải Dương".into(),
+        base_url: "https://chiminh.chilinh.haiduong.gov.vn".into(),
+    }
 }
 
 fn insert_site(

@@ -1,7 +1,8 @@
 //! Sites: the wards and communes one deployment serves; [`context`] is what every public read
-//! of one starts with.
+//! of one starts with; [`settings`] is how editors change a site's contacts.
 
 pub mod context;
+pub mod settings;
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
@@ -24,6 +25,29 @@ pub struct SiteRow {
     pub name: String,
     pub description: String,
     pub time_zone: String,
+    #[diesel(embed)]
+    pub settings: Settings,
+}
+
+/// A site's contacts and what frames its pages (Law on Access to Information Art. 17.1.m,
+/// Decree 224/2026 Art. 9.1.c); empty strings for what a site has not set.
+#[derive(Debug, Clone, Default, PartialEq, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = sites)]
+pub struct Settings {
+    /// The ward's office.
+    pub address: String,
+    pub phone: String,
+    pub fax: String,
+    pub email: String,
+    /// An upload of the site or an http(s) URL.
+    pub logo_url: String,
+    /// An upload of the site or an http(s) URL.
+    pub banner_url: String,
+    /// Plain text under every page (the agency in charge, the licence line).
+    pub footer_text: String,
+    /// Where the site's frontend is served (`https://chiminh.chilinh.haiduong.gov.vn`); feeds
+    /// and sitemaps give absolute addresses under it.
+    pub base_url: String,
 }
 
 /// A site with its time zone parsed: the context of every per-site request.
@@ -34,6 +58,7 @@ pub struct Site {
     pub name: String,
     pub description: String,
     pub tz: Tz,
+    pub settings: Settings,
 }
 
 impl Site {
@@ -70,7 +95,7 @@ impl From<SiteRow> for Site {
             tracing::warn!(site = %row.slug, time_zone = %row.time_zone, "unknown time zone, using Asia/Ho_Chi_Minh");
             chrono_tz::Asia::Ho_Chi_Minh
         });
-        Site { id: row.id, slug: row.slug, name: row.name, description: row.description, tz }
+        Site { id: row.id, slug: row.slug, name: row.name, description: row.description, tz, settings: row.settings }
     }
 }
 
@@ -79,7 +104,12 @@ impl From<SiteRow> for Site {
 #[schema(example = json!({
     "id": 1, "slug": "phuong-chi-minh", "name": "Phường Chí Minh",
     "description": "Cổng thông tin điện tử phường Chí Minh, thành phố Chí Linh, tỉnh Hải Dương",
-    "time_zone": "Asia/Ho_Chi_Minh"
+    "time_zone": "Asia/Ho_Chi_Minh",
+    "address": "Số 1 đường Nguyễn Trãi, phường Chí Minh, thành phố Chí Linh, tỉnh Hải Dương",
+    "phone": "0220 3882 123", "fax": "0220 3882 124", "email": "ubndchiminh@haiduong.gov.vn",
+    "logo_url": "/uploads/3f/3fa2c9e1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e.png",
+    "banner_url": "", "footer_text": "Cơ quan chủ quản: Ủy ban nhân dân phường Chí Minh",
+    "base_url": "https://chiminh.chilinh.haiduong.gov.vn"
 }))]
 pub struct SiteView {
     pub id: i64,
@@ -89,6 +119,19 @@ pub struct SiteView {
     pub description: String,
     /// IANA time zone: days and weeks of the site follow it.
     pub time_zone: String,
+    /// The ward's office.
+    pub address: String,
+    pub phone: String,
+    pub fax: String,
+    pub email: String,
+    /// An upload of the site or an http(s) URL; empty when not set.
+    pub logo_url: String,
+    /// An upload of the site or an http(s) URL; empty when not set.
+    pub banner_url: String,
+    /// Plain text under every page.
+    pub footer_text: String,
+    /// Where the site's frontend is served; empty when not set.
+    pub base_url: String,
 }
 
 impl From<&Site> for SiteView {
@@ -99,6 +142,14 @@ impl From<&Site> for SiteView {
             name: s.name.clone(),
             description: s.description.clone(),
             time_zone: s.tz.name().to_owned(),
+            address: s.settings.address.clone(),
+            phone: s.settings.phone.clone(),
+            fax: s.settings.fax.clone(),
+            email: s.settings.email.clone(),
+            logo_url: s.settings.logo_url.clone(),
+            banner_url: s.settings.banner_url.clone(),
+            footer_text: s.settings.footer_text.clone(),
+            base_url: s.settings.base_url.clone(),
         }
     }
 }
@@ -181,7 +232,14 @@ mod tests {
     use chrono::NaiveDate;
 
     fn site(tz: Tz) -> Site {
-        Site { id: 1, slug: "s".into(), name: "S".into(), description: String::new(), tz }
+        Site {
+            id: 1,
+            slug: "s".into(),
+            name: "S".into(),
+            description: String::new(),
+            tz,
+            settings: Settings::default(),
+        }
     }
 
     fn at(d: u32, h: u32, m: u32) -> NaiveDateTime {

@@ -74,7 +74,7 @@ both!(head_answers_as_get_does, |app| {
 both!(wrong_methods_are_405_problems, |app| {
     for (method, uri, allow) in [
         ("POST", "/api/v1/sites", "GET, HEAD"),
-        ("DELETE", "/api/v1/sites/phuong-chi-minh", "GET, HEAD"),
+        ("DELETE", "/api/v1/sites/phuong-chi-minh", "GET, HEAD, PATCH"),
         ("PUT", "/api/v1/sites/phuong-chi-minh/articles/1", "GET, HEAD, PATCH"),
         ("DELETE", "/api/v1/sites/phuong-chi-minh/articles", "GET, HEAD, POST"),
         ("PUT", "/api/v1/sites/phuong-chi-minh/categories/tin-tuc", "GET, HEAD, PATCH, DELETE"),

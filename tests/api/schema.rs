@@ -33,9 +33,31 @@ fn round_trip(backend: Backend) {
         !portal::demo::seed_if_empty(&mut conn, tempfile::tempdir().unwrap().path()).unwrap(),
         "the demo loads once"
     );
-    let s: Vec<(i64, String, String, String, String, chrono::NaiveDateTime, i64)> =
-        sites::table.select(sites::all_columns).load(&mut *conn).unwrap();
-    assert_eq!(s.iter().map(|s| s.6).collect::<Vec<_>>(), [169_486, 0]);
+    type SiteColumns =
+        (i64, String, String, String, String, chrono::NaiveDateTime, i64, String, String, String, String, String);
+    type SiteFrame = (String, String, String);
+    let s: Vec<(SiteColumns, SiteFrame)> = sites::table
+        .select((
+            (
+                sites::id,
+                sites::slug,
+                sites::name,
+                sites::description,
+                sites::time_zone,
+                sites::created_at,
+                sites::visits_imported,
+                sites::address,
+                sites::phone,
+                sites::fax,
+                sites::email,
+                sites::logo_url,
+            ),
+            (sites::banner_url, sites::footer_text, sites::base_url),
+        ))
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(s.iter().map(|s| s.0.6).collect::<Vec<_>>(), [169_486, 0]);
+    assert_eq!(s.iter().map(|s| s.1.2.as_str()).collect::<Vec<_>>(), ["https://chiminh.chilinh.haiduong.gov.vn", ""]);
     let c = categories::table
         .select(categories::all_columns)
         .load::<(i64, i64, Option<i64>, String, String, String, i32)>(&mut *conn)

@@ -41,6 +41,13 @@ type Case = (&'static str, &'static str, Setup, Option<Value>, [u16; 6]);
 fn matrix() -> Vec<Case> {
     let body = json!({"title": "Bài mới của phường", "category": "tin-trong-phuong"});
     vec![
+        (
+            "PATCH",
+            "/api/v1/sites/{site}",
+            Setup::Nothing,
+            Some(json!({"phone": "0220 3882 000"})),
+            [401, 403, 403, 403, 200, 200],
+        ),
         ("POST", "/api/v1/sites/{site}/articles", Setup::Nothing, Some(body), [401, 403, 201, 403, 201, 201]),
         (
             "PATCH",

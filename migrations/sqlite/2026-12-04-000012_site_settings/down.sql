@@ -1,0 +1,8 @@
+ALTER TABLE sites DROP COLUMN base_url;
+ALTER TABLE sites DROP COLUMN footer_text;
+ALTER TABLE sites DROP COLUMN banner_url;
+ALTER TABLE sites DROP COLUMN logo_url;
+ALTER TABLE sites DROP COLUMN email;
+ALTER TABLE sites DROP COLUMN fax;
+ALTER TABLE sites DROP COLUMN phone;
+ALTER TABLE sites DROP COLUMN address;

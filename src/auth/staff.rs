@@ -1,0 +1,77 @@
+//! The one write path of a site's resources: [`write`] checks the caller's role, opens one
+//! writing transaction, runs the change, records it in the audit log (which bumps the site's
+//! version once, for the other nodes' caches) and answers `201` with `Location`, `200` or `204`.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
+
+use super::{Caller, Role, write_on_site};
+use crate::AppState;
+use crate::core::error::ApiError;
+use crate::db::AnyConnection;
+use crate::http::{Data, private_json};
+use crate::sites::Site;
+
+/// What a change did, for the audit log and the answer.
+pub struct Done<T> {
+    /// The audit action (`official.create`).
+    pub action: &'static str,
+    /// The audit target (`official:7`).
+    pub target: String,
+    pub answer: Answer<T>,
+}
+
+/// The answer to a write.
+pub enum Answer<T> {
+    /// `201` with the new state and where it is read.
+    Created { location: String, data: T },
+    /// `200` with the new state.
+    Saved(T),
+    /// `204`.
+    Deleted,
+}
+
+impl<T> Done<T> {
+    pub fn created(action: &'static str, target: String, location: String, data: T) -> Self {
+        Done { action, target, answer: Answer::Created { location, data } }
+    }
+
+    pub fn saved(action: &'static str, target: String, data: T) -> Self {
+        Done { action, target, answer: Answer::Saved(data) }
+    }
+
+    pub fn deleted(action: &'static str, target: String) -> Self {
+        Done { action, target, answer: Answer::Deleted }
+    }
+}
+
+/// Runs the change `f` on site `site` for a caller with at least `needed` there, in one
+/// transaction with its audit entry, and answers as the change says. `f` parses the body
+/// itself, so that a caller without the role learns 401/403 whatever the body.
+pub async fn write<T, F>(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    caller: Caller,
+    site: String,
+    needed: Role,
+    f: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&mut AnyConnection, &Site) -> Result<Done<T>, ApiError> + Send + 'static,
+{
+    let done = write_on_site(state, req, caller, site, needed, move |conn, site, _, _, origin| {
+        let done = f(conn, site)?;
+        crate::audit::record(conn, origin, done.action, &done.target, Some(site.id))?;
+        Ok(done)
+    })
+    .await?;
+    match done.answer {
+        Answer::Created { location, data } => private_json(&Data { data }, StatusCode::CREATED, |res| {
+            res.insert_header((header::LOCATION, location));
+        }),
+        Answer::Saved(data) => private_json(&Data { data }, StatusCode::OK, |_| {}),
+        Answer::Deleted => Ok(HttpResponse::NoContent().finish()),
+    }
+}
