@@ -303,7 +303,7 @@ pub async fn delete_link(
     write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let row = find(conn, site.id, id)?;
         diesel::delete(links::table.find(row.id)).execute(conn)?;
-        Ok(Done::<()>::deleted("link.delete", format!("link:{id}")))
+        Ok(Done::deleted("link.delete", format!("link:{id}")))
     })
     .await
 }

@@ -40,7 +40,9 @@ impl<T> Done<T> {
     pub fn saved(action: &'static str, target: String, data: T) -> Self {
         Done { action, target, answer: Answer::Saved(data) }
     }
+}
 
+impl Done<()> {
     pub fn deleted(action: &'static str, target: String) -> Self {
         Done { action, target, answer: Answer::Deleted }
     }

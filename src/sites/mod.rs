@@ -31,7 +31,7 @@ pub struct SiteRow {
 
 /// A site's contacts and what frames its pages (Law on Access to Information Art. 17.1.m,
 /// Decree 224/2026 Art. 9.1.c); empty strings for what a site has not set.
-#[derive(Debug, Clone, Default, PartialEq, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Queryable, Selectable)]
 #[diesel(table_name = sites)]
 pub struct Settings {
     /// The ward's office.
