@@ -20,6 +20,7 @@ pub mod home;
 pub mod http;
 pub mod links;
 pub mod media;
+pub mod officials;
 pub mod openapi;
 pub mod publishing;
 pub mod sites;
@@ -134,6 +135,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(categories::configure)
             .configure(articles::configure)
             .configure(links::configure)
+            .configure(officials::configure)
             .configure(albums::configure)
             .configure(media::configure)
             .service(home::get_home)

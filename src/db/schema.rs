@@ -230,6 +230,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// A ward's officials: leaders and the contacts for information requests (migration 13).
+    officials (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        name -> Text,
+        title -> Text,
+        unit -> Text,
+        duties -> Text,
+        phone -> Text,
+        email -> Text,
+        photo_url -> Text,
+        photo_alt -> Text,
+        leader -> Bool,
+        information_contact -> Bool,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// Photo albums; `published_at` is the date they show (UTC).
     albums (id) {
         id -> BigInt,
@@ -384,6 +405,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     visit_salts,
     article_counts,
     links,
+    officials,
     albums,
     photos,
     media_items,

@@ -6,6 +6,7 @@
 
 pub mod desk;
 pub mod generate;
+pub mod ward;
 
 use std::path::Path;
 
@@ -273,6 +274,7 @@ pub fn seed(conn: &mut AnyConnection, upload_dir: &Path) -> Result<(), ApiError>
         crate::sites::settings::save(conn, site.id, &chi_minh_settings())?;
         insert_desk(conn, &site, "Chí Minh", "000.00.14.H23", now)?;
         insert_demo_dossiers(conn, &site, "000.00.14.H23", now)?;
+        ward::insert_officials(conn, site.id)?;
         let le_loi =
             insert_site(conn, SECOND_SITE, "Xã Lê Lợi", "Cổng thông tin điện tử xã Lê Lợi, thành phố Chí Linh", now)?;
         insert_categories(conn, le_loi, LE_LOI_CATEGORIES)?;

@@ -17,4 +17,5 @@ mod schema;
 mod sites;
 mod uploads;
 mod visits;
+mod ward;
 mod writing;

@@ -3,8 +3,8 @@
 use diesel::prelude::*;
 use portal::db::schema::{
     albums, article_counts, article_related, article_revisions, article_view_days, articles, audit_log, categories,
-    desks, dossier_events, dossiers, holidays, links, media_items, memberships, photos, procedures, refresh_tokens,
-    sites, uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
+    desks, dossier_events, dossiers, holidays, links, media_items, memberships, officials, photos, procedures,
+    refresh_tokens, sites, uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
 };
 
 use crate::helpers::{Backend, TestDb};
@@ -200,6 +200,10 @@ fn round_trip(backend: Backend) {
         .unwrap();
     // Two desks of 20 procedures; the reference ward's four dossiers: four receipts and six moves.
     assert_eq!((de.len(), ho.len(), pr.len(), ds.len(), ev.len()), (2, 11, 40, 4, 10));
+    type OfficialColumns =
+        (i64, i64, String, String, String, String, String, String, String, String, bool, bool, i32, Time, Time);
+    let of = officials::table.select(officials::all_columns).load::<OfficialColumns>(&mut *conn).unwrap();
+    assert_eq!(of.iter().filter(|o| o.10).count(), 3, "three leaders among {} officials", of.len());
 }
 
 #[test]

@@ -20,6 +20,7 @@ enum Setup {
     Trashed,
     Category,
     Link,
+    Official,
     Album,
     /// A photo in a new album.
     Photo,
@@ -134,6 +135,21 @@ fn matrix() -> Vec<Case> {
             [401, 403, 403, 403, 200, 200],
         ),
         ("DELETE", "/api/v1/sites/{site}/links/{link}", Setup::Link, None, [401, 403, 403, 403, 204, 204]),
+        (
+            "POST",
+            "/api/v1/sites/{site}/officials",
+            Setup::Nothing,
+            Some(json!({"name": "Nguyễn Thị Mai", "title": "Phó Chủ tịch UBND phường"})),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            "PATCH",
+            "/api/v1/sites/{site}/officials/{official}",
+            Setup::Official,
+            Some(json!({"leader": true})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        ("DELETE", "/api/v1/sites/{site}/officials/{official}", Setup::Official, None, [401, 403, 403, 403, 204, 204]),
         (
             "POST",
             "/api/v1/sites/{site}/albums",
@@ -345,12 +361,13 @@ both!(authorisation_matrix, |app| {
                     };
                     uri = uri.replace("{code}", &key).replace("{day}", &key);
                 }
-                Setup::Link | Setup::Album | Setup::Photo | Setup::Media => {
+                Setup::Link | Setup::Official | Setup::Album | Setup::Photo | Setup::Media => {
                     let site = "/api/v1/sites/phuong-chi-minh";
                     let (collection, body) = match setup {
                         Setup::Link => {
                             ("links", json!({"title": format!("Liên kết {n}"), "url": "https://chinhphu.vn"}))
                         }
+                        Setup::Official => ("officials", json!({"name": format!("Cán bộ {n}")})),
                         Setup::Media => (
                             "media",
                             json!({"title": format!("Video {n}"), "kind": "video", "embed_url": "https://www.youtube.com/embed/x"}),
@@ -360,12 +377,16 @@ both!(authorisation_matrix, |app| {
                     let res = app.call("POST", format!("{site}/{collection}"), Some(&staff.admin), Some(body)).await;
                     assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
                     let made = res.json()["data"].clone();
-                    let key = if collection == "links" {
+                    let key = if collection == "links" || collection == "officials" {
                         made["id"].to_string()
                     } else {
                         made["slug"].as_str().unwrap().to_owned()
                     };
-                    uri = uri.replace("{link}", &key).replace("{media}", &key).replace("{album}", &key);
+                    uri = uri
+                        .replace("{link}", &key)
+                        .replace("{official}", &key)
+                        .replace("{media}", &key)
+                        .replace("{album}", &key);
                     if let Setup::Photo = setup {
                         let photo = app
                             .call(
