@@ -15,6 +15,7 @@ pub mod core;
 pub mod db;
 pub mod demo;
 pub mod desk;
+pub mod documents;
 pub mod health;
 pub mod home;
 pub mod http;
@@ -90,7 +91,7 @@ const CACHE_RULES: &[cache::Rules] = &[visits::CACHE, desk::dossiers::CACHE, aut
 
 /// What schedules publications: the cache sync makes a site's kept answers stale when one of
 /// their times passes.
-const DUE_TIMES: &[cache::DueTimes] = &[articles::queries::coming_publications];
+const DUE_TIMES: &[cache::DueTimes] = &[articles::queries::coming_publications, sites::next_midnights];
 
 impl AppState {
     /// Reads the other nodes' writes and the publication times that have come, once (the
@@ -136,6 +137,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(articles::configure)
             .configure(links::configure)
             .configure(officials::configure)
+            .configure(documents::configure)
             .configure(albums::configure)
             .configure(media::configure)
             .service(home::get_home)

@@ -251,6 +251,40 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Legal and administrative documents; `*_key` are folded for filters (migration 14).
+    documents (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        kind -> Text,
+        number -> Text,
+        number_key -> Text,
+        issuer -> Text,
+        issuer_key -> Text,
+        signer -> Text,
+        issued_on -> Date,
+        issued_year -> Integer,
+        effective_on -> Nullable<Date>,
+        expires_on -> Nullable<Date>,
+        field -> Text,
+        field_key -> Text,
+        summary -> Text,
+        replaces_id -> Nullable<BigInt>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// A document's files among the site's uploads, by `position`.
+    document_files (document_id, upload_id) {
+        document_id -> BigInt,
+        upload_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
     /// Photo albums; `published_at` is the date they show (UTC).
     albums (id) {
         id -> BigInt,
@@ -386,6 +420,8 @@ diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(photos -> albums (album_id));
 diesel::joinable!(dossiers -> procedures (procedure_id));
 diesel::joinable!(dossier_events -> dossiers (dossier_id));
+diesel::joinable!(document_files -> documents (document_id));
+diesel::joinable!(document_files -> uploads (upload_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sites,
@@ -406,6 +442,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_counts,
     links,
     officials,
+    documents,
+    document_files,
     albums,
     photos,
     media_items,

@@ -1,8 +1,14 @@
 //! The demo ward's content the law asks for beside its news: its leaders and contact
-//! officials. (Made up for the demo: the reference page names none of them.)
+//! officials (made up: the reference page names none), its documents (the four the reference
+//! article cites, and the ward's own), a week of its work calendar and a budget disclosure.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
 
 use crate::core::error::ApiError;
 use crate::db::AnyConnection;
+use crate::documents::DocumentRow;
 use crate::officials::OfficialRow;
 
 /// (name, title, unit, duties, phone, email, leader, information contact)
@@ -68,4 +74,108 @@ pub fn insert_officials(conn: &mut AnyConnection, site_id: i64) -> Result<(), Ap
         crate::officials::insert(conn, site_id, &row)?;
     }
     Ok(())
+}
+
+/// (kind, number, issuer, signer, issued on (y, m, d), field, summary)
+type DemoDocument =
+    (&'static str, &'static str, &'static str, &'static str, (i32, u32, u32), &'static str, &'static str);
+
+/// The documents the reference article cites, as it cites them, then the ward's own.
+const DOCUMENTS: &[DemoDocument] = &[
+    (
+        "chi_thi",
+        "35-CT/TW",
+        "Bộ Chính trị",
+        "",
+        (2019, 5, 30),
+        "Xây dựng Đảng",
+        "Về đại hội đảng bộ các cấp tiến tới Đại hội đại biểu toàn quốc lần thứ XIII của Đảng",
+    ),
+    (
+        "ke_hoach",
+        "162-KH/TU",
+        "Ban Thường vụ Tỉnh ủy Hải Dương",
+        "",
+        (2019, 8, 23),
+        "Xây dựng Đảng",
+        "Tổ chức đại hội các cấp cơ sở và cấp trên cơ sở tiến tới Đại hội đại biểu Đảng bộ tỉnh lần thứ XVII, nhiệm kỳ 2020-2025",
+    ),
+    (
+        "ke_hoach",
+        "112-KH/TU",
+        "Ban Thường vụ Thành ủy Chí Linh",
+        "",
+        (2019, 9, 13),
+        "Xây dựng Đảng",
+        "Tổ chức đại hội các cấp cơ sở và cấp trên cơ sở tiến tới Đại hội đại biểu Đảng bộ tỉnh lần thứ XVII, nhiệm kỳ 2020-2025",
+    ),
+    (
+        "ke_hoach",
+        "09-KH/ĐU",
+        "Đảng ủy phường Chí Minh",
+        "Nguyễn Văn Hùng",
+        (2019, 9, 20),
+        "Xây dựng Đảng",
+        "Kế hoạch tổ chức Đại hội chi bộ trực thuộc Đảng bộ và Đại hội Đảng bộ phường Chí Minh khóa XXIV, nhiệm kỳ 2015-2020",
+    ),
+    (
+        "quy_che",
+        "01/QC-UBND",
+        "Ủy ban nhân dân phường Chí Minh",
+        "Phạm Quang Minh",
+        (2021, 7, 1),
+        "Tổ chức bộ máy",
+        "Quy chế làm việc của Ủy ban nhân dân phường Chí Minh nhiệm kỳ 2021-2026",
+    ),
+    (
+        "quy_che",
+        "02/QC-UBND",
+        "Ủy ban nhân dân phường Chí Minh",
+        "Phạm Quang Minh",
+        (2025, 7, 1),
+        "Tổ chức bộ máy",
+        "Quy chế làm việc của Ủy ban nhân dân phường Chí Minh (thay thế Quy chế số 01/QC-UBND)",
+    ),
+    (
+        "quyet_dinh",
+        "15/QĐ-UBND",
+        "Ủy ban nhân dân phường Chí Minh",
+        "Phạm Quang Minh",
+        (2026, 1, 10),
+        "Tài chính - Ngân sách",
+        "Về việc công bố công khai dự toán ngân sách phường Chí Minh năm 2026",
+    ),
+];
+
+/// Seeds the demo ward's documents: the ward's plan 09-KH/ĐU with its file, the second
+/// working rules replacing the first. Returns their ids in [`DOCUMENTS`] order.
+pub fn insert_documents(conn: &mut AnyConnection, site_id: i64, upload_dir: &Path) -> Result<Vec<i64>, ApiError> {
+    let mut ids = Vec::new();
+    for &(kind, number, issuer, signer, (y, m, d), field, summary) in DOCUMENTS {
+        let issued_on = NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::internal("a demo date"))?;
+        let row = DocumentRow {
+            id: 0,
+            kind: kind.into(),
+            number: number.into(),
+            issuer: issuer.into(),
+            signer: signer.into(),
+            issued_on,
+            effective_on: None,
+            expires_on: None,
+            field: field.into(),
+            summary: summary.into(),
+            // The second working rules replace the first.
+            replaces_id: (number == "02/QC-UBND").then(|| ids[4]),
+            updated_at: chrono::Utc::now().naive_utc(),
+        };
+        let files = match number {
+            "09-KH/ĐU" => {
+                let pdf = format!("%PDF-1.4\n% {summary}\n%%EOF\n");
+                vec![crate::uploads::import(conn, upload_dir, site_id, pdf.as_bytes(), "09-KH-DU.pdf")?.id]
+            }
+            _ => Vec::new(),
+        };
+        ids.push(crate::documents::model::save(conn, site_id, &row, Some(&files))?);
+    }
+    Ok(ids)
 }

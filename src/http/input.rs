@@ -168,6 +168,33 @@ impl Checker {
         parse_time(field, Some(&value), site, false, &mut self.errors)
     }
 
+    /// A calendar day `YYYY-MM-DD` (see [`parse_date`]), as `need` wants it.
+    pub fn date(&mut self, field: &str, value: Option<String>, need: Need) -> Option<NaiveDate> {
+        match value {
+            None if need == Need::Required => {
+                self.reject(field, "is required");
+                None
+            }
+            None => None,
+            Some(v) => {
+                let day = parse_date(&v);
+                if day.is_none() {
+                    self.reject(field, "must be a date (2019-05-30) from 1900 to 2100");
+                }
+                day
+            }
+        }
+    }
+
+    /// A day that may be cleared: left out (`None`), `null` (`Some(None)`) or a day.
+    pub fn nullable_date(&mut self, field: &str, value: Option<Option<String>>) -> Option<Option<NaiveDate>> {
+        match value {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(v)) => self.date(field, Some(v), Need::Optional).map(Some),
+        }
+    }
+
     /// A slug sent by the editor, checked for form.
     pub fn slug(&mut self, field: &str, value: Option<String>) -> Option<String> {
         let value = value.map(|v| v.trim().to_owned());

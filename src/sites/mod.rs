@@ -226,6 +226,23 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_sites).service(get_site);
 }
 
+/// The next midnight of each site's time zone: what depends on the day (a document's status,
+/// the calendar's current week) changes then without any write, so the cache sync makes the site's kept
+/// answers stale (see [`crate::cache::DueTimes`]).
+pub fn next_midnights(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<(i64, Option<NaiveDateTime>)>> {
+    let zones: Vec<(i64, String)> = sites::table.select((sites::id, sites::time_zone)).load(conn)?;
+    Ok(zones
+        .into_iter()
+        .map(|(id, zone)| {
+            let tz: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::Asia::Ho_Chi_Minh);
+            let local = now.and_utc().with_timezone(&tz).date_naive();
+            let midnight = (local + chrono::Duration::days(1)).and_time(chrono::NaiveTime::MIN);
+            let at = chrono::TimeZone::from_local_datetime(&tz, &midnight).earliest().map(|t| t.naive_utc());
+            (id, at)
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

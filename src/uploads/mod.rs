@@ -82,7 +82,7 @@ struct UploadRow {
     created_at: NaiveDateTime,
 }
 
-fn url_of(file_name: &str) -> String {
+pub fn url_of(file_name: &str) -> String {
     format!("{PUBLIC_PREFIX}/{}/{file_name}", &file_name[..2])
 }
 

@@ -3,8 +3,8 @@
 use diesel::prelude::*;
 use portal::db::schema::{
     albums, article_counts, article_related, article_revisions, article_view_days, articles, audit_log, categories,
-    desks, dossier_events, dossiers, holidays, links, media_items, memberships, officials, photos, procedures,
-    refresh_tokens, sites, uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
+    desks, document_files, documents, dossier_events, dossiers, holidays, links, media_items, memberships, officials,
+    photos, procedures, refresh_tokens, sites, uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
 };
 
 use crate::helpers::{Backend, TestDb};
@@ -138,8 +138,8 @@ fn round_trip(backend: Backend) {
         .unwrap();
     let vs = visit_salts::table.select(visit_salts::all_columns).load::<(Day, String)>(&mut *conn).unwrap();
     let up = uploads::table.select(uploads::id).load::<i64>(&mut *conn).unwrap();
-    // The demo's three album photos are its only uploads.
-    assert_eq!((vd.len(), vv.len(), vo.len(), av.len(), vs.len(), up.len()), (0, 0, 0, 0, 0, 3));
+    // The demo's uploads: three album photos and the file of plan 09-KH/ĐU.
+    assert_eq!((vd.len(), vv.len(), vo.len(), av.len(), vs.len(), up.len()), (0, 0, 0, 0, 0, 4));
     let li = links::table
         .select(links::all_columns)
         .load::<(i64, i64, String, String, String, i32, Time, Time)>(&mut *conn)
@@ -204,6 +204,41 @@ fn round_trip(backend: Backend) {
         (i64, i64, String, String, String, String, String, String, String, String, bool, bool, i32, Time, Time);
     let of = officials::table.select(officials::all_columns).load::<OfficialColumns>(&mut *conn).unwrap();
     assert_eq!(of.iter().filter(|o| o.10).count(), 3, "three leaders among {} officials", of.len());
+    type Day2 = Option<chrono::NaiveDate>;
+    type DocumentColumns = (
+        (i64, i64, String, String, String, String, String, String, chrono::NaiveDate, i32),
+        (Day2, Day2, String, String, String, Option<i64>, String, Time, Time),
+    );
+    let dc = documents::table
+        .select((
+            (
+                documents::id,
+                documents::site_id,
+                documents::kind,
+                documents::number,
+                documents::number_key,
+                documents::issuer,
+                documents::issuer_key,
+                documents::signer,
+                documents::issued_on,
+                documents::issued_year,
+            ),
+            (
+                documents::effective_on,
+                documents::expires_on,
+                documents::field,
+                documents::field_key,
+                documents::summary,
+                documents::replaces_id,
+                documents::search_text,
+                documents::created_at,
+                documents::updated_at,
+            ),
+        ))
+        .load::<DocumentColumns>(&mut *conn)
+        .unwrap();
+    let df = document_files::table.select(document_files::all_columns).load::<(i64, i64, i32)>(&mut *conn).unwrap();
+    assert_eq!((dc.len(), dc.iter().filter(|d| d.1.5.is_some()).count(), df.len()), (7, 1, 1));
 }
 
 #[test]

@@ -99,3 +99,201 @@ both!(editors_keep_the_officials, |app| {
     let actions: Vec<&str> = audit["data"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions[..3], ["official.delete", "official.update", "official.create"]);
 });
+
+/// `s` percent-encoded for a query string.
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The `number`s of a document list, in order.
+fn numbers(list: &Value) -> Vec<String> {
+    list["data"].as_array().unwrap().iter().map(|d| d["number"].as_str().unwrap().to_owned()).collect()
+}
+
+/// Today in the demo wards' time zone, moved by `days`.
+fn day(days: i64) -> String {
+    let today = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap()).date_naive();
+    (today + chrono::Duration::days(days)).to_string()
+}
+
+both!(documents_are_listed_filtered_and_searched, |app| {
+    let docs = format!("{SITE}/documents");
+    let all = app.get(&docs).await;
+    assert_eq!(all.status, 200);
+    let body = all.json();
+    assert_eq!(
+        numbers(&body),
+        ["15/QĐ-UBND", "02/QC-UBND", "01/QC-UBND", "09-KH/ĐU", "112-KH/TU", "162-KH/TU", "35-CT/TW"]
+    );
+    assert_eq!(body["meta"]["total"], 7);
+    let plan = &body["data"][3];
+    assert_eq!(
+        (&plan["kind"], &plan["kind_name"], &plan["issuer_key"], &plan["issued_on"], &plan["status"]),
+        (
+            &json!("ke_hoach"),
+            &json!("Kế hoạch"),
+            &json!("dang-uy-phuong-chi-minh"),
+            &json!("2019-09-20"),
+            &json!("in_force")
+        )
+    );
+    assert_eq!(plan["files"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (&plan["files"][0]["name"], &plan["files"][0]["content_type"]),
+        (&json!("09-KH-DU.pdf"), &json!("application/pdf"))
+    );
+    let file = app.get(plan["files"][0]["url"].as_str().unwrap()).await;
+    assert_eq!(file.status, 200);
+    assert!(file.body.starts_with(b"%PDF-1.4"));
+    // The first working rules are replaced by the second, and each names the other.
+    let old = &body["data"][2];
+    assert_eq!(old["status"], "replaced");
+    assert_eq!(old["replaced_by"]["number"], "02/QC-UBND");
+    assert_eq!(body["data"][1]["replaces"]["number"], "01/QC-UBND");
+    assert_eq!(body["data"][1]["replaces"]["path"], format!("{docs}/{}", old["id"]));
+    let etag = all.header("etag").unwrap().to_owned();
+    assert_eq!(app.call_with("GET", &docs, None, None, &[("if-none-match", &etag)]).await.status, 304);
+    // Each filter, and all together.
+    let list = |q: &'static str| {
+        // Each value percent-encoded, as a browser sends it.
+        let query: Vec<String> =
+            q.split('&').map(|pair| pair.split_once('=').map(|(k, v)| format!("{k}={}", enc(v))).unwrap()).collect();
+        let uri = format!("{docs}?{}", query.join("&"));
+        let app = &app;
+        async move { numbers(&app.get_json(&uri).await) }
+    };
+    assert_eq!(list("kind=ke_hoach").await, ["09-KH/ĐU", "112-KH/TU", "162-KH/TU"]);
+    assert_eq!(list("year=2019&per_page=2").await, ["09-KH/ĐU", "112-KH/TU"]);
+    assert_eq!(app.get_json(&format!("{docs}?year=2019&per_page=2")).await["meta"]["total"], 4);
+    assert_eq!(list("issuer=Đảng ủy phường Chí Minh").await, ["09-KH/ĐU"]);
+    assert_eq!(list("issuer=uy-ban-nhan-dan-phuong-chi-minh&field=To chuc bo may").await, ["02/QC-UBND", "01/QC-UBND"]);
+    assert_eq!(list("status=replaced").await, ["01/QC-UBND"]);
+    assert_eq!(list("status=in_force&kind=quy_che").await, ["02/QC-UBND"]);
+    assert_eq!(list("status=expired").await, Vec::<String>::new());
+    assert_eq!(list("q=dai hoi dang bo").await, ["09-KH/ĐU", "112-KH/TU", "162-KH/TU", "35-CT/TW"]);
+    assert_eq!(list("q=09-KH/ĐU").await, ["09-KH/ĐU"]);
+    assert_eq!(list("q=dự toán ngân sách").await, ["15/QĐ-UBND"]);
+    let bad = app.get(&format!("{docs}?kind=luat&year=19&status=old&page=0")).await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(fields(&bad.json()), ["page", "kind", "year", "status"]);
+    let one = app.get_json(&format!("{docs}/{}", plan["id"])).await;
+    assert_eq!(&one["data"], plan);
+    assert_eq!(app.get(&format!("{docs}/999")).await.status, 404);
+    assert_eq!(app.get(&format!("/api/v1/sites/xa-le-loi/documents/{}", plan["id"])).await.status, 404);
+});
+
+both!(editors_issue_replace_and_remove_documents, |app| {
+    let staff = app.staff().await;
+    let docs = format!("{SITE}/documents");
+    let plan_id = app.get_json(&format!("{docs}?q=09-KH")).await["data"][0]["id"].as_i64().unwrap();
+    let pdf = app.upload(Some(&staff.editor), "phuong-chi-minh", "ke-hoach-10.pdf", b"%PDF-1.4\n% 10-KH/DU\n").await;
+    assert_eq!(pdf.status, 201);
+    let upload = pdf.json()["data"]["id"].as_i64().unwrap();
+    let other_site = app.upload(Some(&staff.editor_other), "xa-le-loi", "khac.pdf", b"%PDF-1.4\n% khac\n").await;
+    let foreign = other_site.json()["data"]["id"].as_i64().unwrap();
+    let before = app.get(&docs).await.header("etag").unwrap().to_owned();
+    // A new plan replacing 09-KH/ĐU, in force from tomorrow.
+    let body = json!({"kind": "ke_hoach", "number": " 10-KH/ĐU ", "issuer": "Đảng ủy phường Chí Minh",
+        "issued_on": day(0), "effective_on": day(1), "field": "Xây dựng Đảng",
+        "summary": "Kế hoạch tổ chức Đại hội Đảng bộ phường nhiệm kỳ 2025-2030", "replaces_id": plan_id,
+        "file_ids": [upload, upload]});
+    let created = app.call("POST", &docs, Some(&staff.editor), Some(body.clone())).await;
+    assert_eq!(created.status, 201, "{}", String::from_utf8_lossy(&created.body));
+    let made = created.json()["data"].clone();
+    let id = made["id"].as_i64().unwrap();
+    assert_eq!(created.header("location"), Some(format!("{docs}/{id}").as_str()));
+    assert_eq!((made["number"].as_str(), made["status"].as_str()), (Some("10-KH/ĐU"), Some("not_yet_in_force")));
+    assert_eq!(made["files"].as_array().unwrap().len(), 1, "an upload named twice is one file");
+    assert_eq!(made["replaces"]["id"], plan_id);
+    // The kept list is stale at once, and the old plan shows as replaced.
+    let after = app.get(&docs).await;
+    assert_ne!(after.header("etag"), Some(before.as_str()));
+    let old = app.get_json(&format!("{docs}/{plan_id}")).await;
+    assert_eq!(
+        (old["data"]["status"].as_str(), old["data"]["replaced_by"]["id"].as_i64()),
+        (Some("replaced"), Some(id))
+    );
+    assert_eq!(numbers(&app.get_json(&format!("{docs}?status=not_yet_in_force")).await), ["10-KH/ĐU"]);
+    // The same number from the same issuer in the same year is a clash, whatever its spelling.
+    let again = app
+        .call(
+            "POST",
+            &docs,
+            Some(&staff.editor),
+            Some(json!({"kind": "ke_hoach", "number": "10-kh/đu",
+            "issuer": "đảng ủy phường chí minh", "issued_on": day(0), "summary": "Bản trùng"})),
+        )
+        .await;
+    assert_eq!(again.status, 409);
+    assert_eq!(fields(&again.json()), ["number"]);
+    // What the site lacks, or what is replaced already, is a clash too.
+    let clash = app
+        .call(
+            "POST",
+            &docs,
+            Some(&staff.editor),
+            Some(json!({"kind": "thong_bao", "number": "1/TB-UBND",
+            "issuer": "UBND phường", "issued_on": day(0), "summary": "Thông báo", "replaces_id": plan_id,
+            "file_ids": [foreign]})),
+        )
+        .await;
+    assert_eq!(clash.status, 409);
+    assert_eq!(fields(&clash.json()), ["replaces_id", "file_ids"]);
+    let itself = app.call("PATCH", format!("{docs}/{id}"), Some(&staff.editor), Some(json!({"replaces_id": id}))).await;
+    assert_eq!(
+        itself.json()["errors"],
+        json!([{"field": "replaces_id", "message": "a document cannot replace itself"}])
+    );
+    // Every bad field is named.
+    let bad = app
+        .call(
+            "POST",
+            &docs,
+            Some(&staff.editor),
+            Some(json!({"kind": "luat", "number": "", "issued_on": "30/5/2019",
+            "expires_on": "1899-01-01", "file_ids": (1..=21).collect::<Vec<i64>>()})),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(fields(&bad.json()), ["kind", "number", "issuer", "issued_on", "expires_on", "summary", "file_ids"]);
+    let backwards =
+        app.call("PATCH", format!("{docs}/{id}"), Some(&staff.editor), Some(json!({"expires_on": day(1)}))).await;
+    assert_eq!(
+        backwards.json()["errors"],
+        json!([{"field": "expires_on", "message": "must be after the day it comes into force"}])
+    );
+    // In force from today, expired from tomorrow; then cleared.
+    let edited = app
+        .call(
+            "PATCH",
+            format!("{docs}/{id}"),
+            Some(&staff.editor),
+            Some(json!({"effective_on": day(-10), "expires_on": day(0)})),
+        )
+        .await;
+    assert_eq!(edited.json()["data"]["status"], "expired");
+    let cleared = app
+        .call(
+            "PATCH",
+            format!("{docs}/{id}"),
+            Some(&staff.editor),
+            Some(json!({"effective_on": null, "expires_on": null, "file_ids": []})),
+        )
+        .await;
+    assert_eq!(
+        (cleared.json()["data"]["status"].as_str(), cleared.json()["data"]["files"].as_array().map(Vec::len)),
+        (Some("in_force"), Some(0))
+    );
+    assert_eq!(app.call("DELETE", format!("{docs}/{id}"), Some(&staff.editor_other), None).await.status, 403);
+    assert_eq!(app.call("DELETE", format!("{docs}/{id}"), Some(&staff.editor), None).await.status, 204);
+    assert_eq!(app.get(&format!("{docs}/{id}")).await.status, 404);
+    // The plan it replaced is in force again.
+    let old = app.get_json(&format!("{docs}/{plan_id}")).await;
+    assert_eq!((old["data"]["status"].as_str(), &old["data"]["replaced_by"]), (Some("in_force"), &Value::Null));
+    assert_eq!(app.get_json(&docs).await["meta"]["total"], 7);
+});

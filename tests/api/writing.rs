@@ -21,6 +21,7 @@ enum Setup {
     Category,
     Link,
     Official,
+    Document,
     Album,
     /// A photo in a new album.
     Photo,
@@ -150,6 +151,24 @@ fn matrix() -> Vec<Case> {
             [401, 403, 403, 403, 200, 200],
         ),
         ("DELETE", "/api/v1/sites/{site}/officials/{official}", Setup::Official, None, [401, 403, 403, 403, 204, 204]),
+        (
+            "POST",
+            "/api/v1/sites/{site}/documents",
+            Setup::Nothing,
+            Some(
+                json!({"kind": "thong_bao", "number": "1/TB-UBND", "issuer": "UBND phường", "issued_on": "2026-12-01",
+                        "summary": "Thông báo lịch tiếp công dân"}),
+            ),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            "PATCH",
+            "/api/v1/sites/{site}/documents/{document}",
+            Setup::Document,
+            Some(json!({"signer": "Phạm Quang Minh"})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        ("DELETE", "/api/v1/sites/{site}/documents/{document}", Setup::Document, None, [401, 403, 403, 403, 204, 204]),
         (
             "POST",
             "/api/v1/sites/{site}/albums",
@@ -361,13 +380,18 @@ both!(authorisation_matrix, |app| {
                     };
                     uri = uri.replace("{code}", &key).replace("{day}", &key);
                 }
-                Setup::Link | Setup::Official | Setup::Album | Setup::Photo | Setup::Media => {
+                Setup::Link | Setup::Official | Setup::Document | Setup::Album | Setup::Photo | Setup::Media => {
                     let site = "/api/v1/sites/phuong-chi-minh";
                     let (collection, body) = match setup {
                         Setup::Link => {
                             ("links", json!({"title": format!("Liên kết {n}"), "url": "https://chinhphu.vn"}))
                         }
                         Setup::Official => ("officials", json!({"name": format!("Cán bộ {n}")})),
+                        Setup::Document => (
+                            "documents",
+                            json!({"kind": "thong_bao", "number": format!("{n}/TB-UBND"), "issuer": "UBND phường",
+                                   "issued_on": "2026-12-01", "summary": "Thông báo"}),
+                        ),
                         Setup::Media => (
                             "media",
                             json!({"title": format!("Video {n}"), "kind": "video", "embed_url": "https://www.youtube.com/embed/x"}),
@@ -377,7 +401,7 @@ both!(authorisation_matrix, |app| {
                     let res = app.call("POST", format!("{site}/{collection}"), Some(&staff.admin), Some(body)).await;
                     assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
                     let made = res.json()["data"].clone();
-                    let key = if collection == "links" || collection == "officials" {
+                    let key = if ["links", "officials", "documents"].contains(&collection) {
                         made["id"].to_string()
                     } else {
                         made["slug"].as_str().unwrap().to_owned()
@@ -385,6 +409,7 @@ both!(authorisation_matrix, |app| {
                     uri = uri
                         .replace("{link}", &key)
                         .replace("{official}", &key)
+                        .replace("{document}", &key)
                         .replace("{media}", &key)
                         .replace("{album}", &key);
                     if let Setup::Photo = setup {
@@ -415,10 +440,15 @@ both!(authorisation_matrix, |app| {
                 continue;
             }
             let uri = uri.replace("{day}", &holiday(n));
-            if uri.ends_with("/procedures") {
-                // A fresh code each time, so a success is not a clash with the last one.
-                let body = json!({"code": format!("9.2{n:05}"), "name": "Thủ tục mới", "field": "Hộ tịch",
-                                  "processing_days": 1, "online_level": "truc_tiep"});
+            if uri.ends_with("/procedures") || uri.ends_with("/documents") {
+                // A fresh code or number each time, so a success is not a clash with the last one.
+                let body = if uri.ends_with("/procedures") {
+                    json!({"code": format!("9.2{n:05}"), "name": "Thủ tục mới", "field": "Hộ tịch",
+                           "processing_days": 1, "online_level": "truc_tiep"})
+                } else {
+                    json!({"kind": "thong_bao", "number": format!("{n}/TB-UBND"), "issuer": "UBND phường",
+                           "issued_on": "2026-12-01", "summary": "Thông báo lịch tiếp công dân"})
+                };
                 let res = app.call(method, &uri, token.map(|t| t.as_str()), Some(body)).await;
                 assert_eq!(
                     res.status,

@@ -1,0 +1,2 @@
+DROP TABLE document_files;
+DROP TABLE documents;
