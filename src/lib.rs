@@ -27,6 +27,7 @@ pub mod publishing;
 pub mod sites;
 pub mod uploads;
 pub mod visits;
+pub mod work_calendar;
 
 use actix_cors::Cors;
 use actix_web::body::{EitherBody, MessageBody};
@@ -138,6 +139,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(links::configure)
             .configure(officials::configure)
             .configure(documents::configure)
+            .configure(work_calendar::configure)
             .configure(albums::configure)
             .configure(media::configure)
             .service(home::get_home)

@@ -285,6 +285,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The leaders' work calendar; times in UTC (migration 15).
+    calendar_entries (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        place -> Text,
+        chair -> Text,
+        attendees -> Text,
+        content -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// Photo albums; `published_at` is the date they show (UTC).
     albums (id) {
         id -> BigInt,
@@ -444,6 +461,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     officials,
     documents,
     document_files,
+    calendar_entries,
     albums,
     photos,
     media_items,

@@ -276,6 +276,7 @@ pub fn seed(conn: &mut AnyConnection, upload_dir: &Path) -> Result<(), ApiError>
         insert_demo_dossiers(conn, &site, "000.00.14.H23", now)?;
         ward::insert_officials(conn, site.id)?;
         ward::insert_documents(conn, site.id, upload_dir)?;
+        ward::insert_calendar(conn, &site)?;
         let le_loi =
             insert_site(conn, SECOND_SITE, "Xã Lê Lợi", "Cổng thông tin điện tử xã Lê Lợi, thành phố Chí Linh", now)?;
         insert_categories(conn, le_loi, LE_LOI_CATEGORIES)?;

@@ -179,3 +179,81 @@ pub fn insert_documents(conn: &mut AnyConnection, site_id: i64, upload_dir: &Pat
     }
     Ok(ids)
 }
+
+/// (day of the week from Monday, hour, minute, hours long, place, chair, attendees, content)
+type DemoEntry = (i64, u32, u32, i64, &'static str, &'static str, &'static str, &'static str);
+
+const CALENDAR: &[DemoEntry] = &[
+    (
+        0,
+        7,
+        30,
+        2,
+        "Phòng họp UBND phường",
+        "Đồng chí Phạm Quang Minh, Chủ tịch UBND phường",
+        "Lãnh đạo UBND phường; công chức chuyên môn",
+        "Giao ban công tác tuần",
+    ),
+    (
+        1,
+        14,
+        0,
+        3,
+        "Trụ sở Tiếp công dân phường",
+        "Đồng chí Phạm Quang Minh, Chủ tịch UBND phường",
+        "Công chức Địa chính - Xây dựng; Tư pháp - Hộ tịch",
+        "Tiếp công dân định kỳ",
+    ),
+    (
+        2,
+        8,
+        0,
+        3,
+        "Hội trường UBND phường",
+        "Đồng chí Nguyễn Văn Hùng, Bí thư Đảng ủy phường",
+        "Ban Chấp hành Đảng bộ phường; bí thư các chi bộ trực thuộc",
+        "Hội nghị Ban Chấp hành Đảng bộ phường thường kỳ tháng 12",
+    ),
+    (
+        3,
+        8,
+        0,
+        4,
+        "Các tổ dân phố",
+        "Đồng chí Trần Thị Lan, Phó Chủ tịch UBND phường",
+        "Ban Chỉ đạo phong trào Toàn dân đoàn kết xây dựng đời sống văn hóa",
+        "Kiểm tra công tác xây dựng khu dân cư văn hóa năm 2026",
+    ),
+    (
+        4,
+        14,
+        0,
+        2,
+        "Phòng họp UBND phường",
+        "Đồng chí Phạm Quang Minh, Chủ tịch UBND phường",
+        "Lãnh đạo UBND phường; Bộ phận một cửa",
+        "Họp đánh giá kết quả giải quyết thủ tục hành chính tháng 11",
+    ),
+];
+
+/// Seeds the demo ward's work calendar for the week it is loaded in, so the current week
+/// shows entries.
+pub fn insert_calendar(conn: &mut AnyConnection, site: &crate::sites::Site) -> Result<(), ApiError> {
+    use chrono::{Datelike, Duration};
+    let today = site.local(chrono::Utc::now().naive_utc()).date_naive();
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    for &(day, hour, minute, hours, place, chair, attendees, content) in CALENDAR {
+        let time = chrono::NaiveTime::from_hms_opt(hour, minute, 0).ok_or_else(|| ApiError::internal("a demo time"))?;
+        let starts_at = site.to_utc((monday + Duration::days(day)).and_time(time));
+        let row = crate::work_calendar::EntryRow {
+            ends_at: Some(starts_at + Duration::hours(hours)),
+            place: place.into(),
+            chair: chair.into(),
+            attendees: attendees.into(),
+            content: content.into(),
+            ..crate::work_calendar::entry_at(starts_at)
+        };
+        crate::work_calendar::save(conn, site.id, &row)?;
+    }
+    Ok(())
+}

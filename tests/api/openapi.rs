@@ -63,6 +63,8 @@ fn every_operation_is_documented() {
             "/api/v1/sites/{site}/articles/{article}/trash",
             "/api/v1/sites/{site}/articles/{article}/unpublish",
             "/api/v1/sites/{site}/articles/{article}/views",
+            "/api/v1/sites/{site}/calendar",
+            "/api/v1/sites/{site}/calendar/{entry}",
             "/api/v1/sites/{site}/categories",
             "/api/v1/sites/{site}/categories/{slug}",
             "/api/v1/sites/{site}/desk",

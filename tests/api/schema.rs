@@ -2,9 +2,10 @@
 
 use diesel::prelude::*;
 use portal::db::schema::{
-    albums, article_counts, article_related, article_revisions, article_view_days, articles, audit_log, categories,
-    desks, document_files, documents, dossier_events, dossiers, holidays, links, media_items, memberships, officials,
-    photos, procedures, refresh_tokens, sites, uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
+    albums, article_counts, article_related, article_revisions, article_view_days, articles, audit_log,
+    calendar_entries, categories, desks, document_files, documents, dossier_events, dossiers, holidays, links,
+    media_items, memberships, officials, photos, procedures, refresh_tokens, sites, uploads, users, visit_days,
+    visit_salts, visitor_days, visitors_online,
 };
 
 use crate::helpers::{Backend, TestDb};
@@ -239,6 +240,9 @@ fn round_trip(backend: Backend) {
         .unwrap();
     let df = document_files::table.select(document_files::all_columns).load::<(i64, i64, i32)>(&mut *conn).unwrap();
     assert_eq!((dc.len(), dc.iter().filter(|d| d.1.5.is_some()).count(), df.len()), (7, 1, 1));
+    type EntryColumns = (i64, i64, Time, Option<Time>, String, String, String, String, String, Time, Time);
+    let ce = calendar_entries::table.select(calendar_entries::all_columns).load::<EntryColumns>(&mut *conn).unwrap();
+    assert_eq!(ce.iter().filter(|e| e.3.is_some()).count(), 5);
 }
 
 #[test]

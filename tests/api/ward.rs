@@ -297,3 +297,107 @@ both!(editors_issue_replace_and_remove_documents, |app| {
     assert_eq!((old["data"]["status"].as_str(), &old["data"]["replaced_by"]), (Some("in_force"), &Value::Null));
     assert_eq!(app.get_json(&docs).await["meta"]["total"], 7);
 });
+
+/// The ISO week `weeks` from this one in the demo wards' time zone, and its Monday.
+fn week(weeks: i64) -> (String, chrono::NaiveDate) {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap()).date_naive();
+    let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()))
+        + chrono::Duration::weeks(weeks);
+    let w = monday.iso_week();
+    (format!("{}-W{:02}", w.year(), w.week()), monday)
+}
+
+both!(the_work_calendar_shows_a_week, |app| {
+    let (this, monday) = week(0);
+    let calendar = format!("{SITE}/calendar");
+    let res = app.get(&calendar).await;
+    assert_eq!(res.status, 200);
+    let body = res.json()["data"].clone();
+    assert_eq!(
+        (body["week"].as_str(), body["starts_on"].as_str()),
+        (Some(this.as_str()), Some(monday.to_string().as_str()))
+    );
+    assert_eq!(
+        (body["previous_week"].as_str(), body["next_week"].as_str()),
+        (Some(week(-1).0.as_str()), Some(week(1).0.as_str()))
+    );
+    let days = body["days"].as_array().unwrap();
+    let shape: Vec<(&str, usize)> =
+        days.iter().map(|d| (d["weekday"].as_str().unwrap(), d["entries"].as_array().unwrap().len())).collect();
+    assert_eq!(
+        shape,
+        [("Thứ Hai", 1), ("Thứ Ba", 1), ("Thứ Tư", 1), ("Thứ Năm", 1), ("Thứ Sáu", 1), ("Thứ Bảy", 0), ("Chủ nhật", 0)]
+    );
+    let first = &days[0]["entries"][0];
+    assert_eq!(first["starts_at"], format!("{monday}T07:30:00+07:00"));
+    assert_eq!(first["ends_at"], format!("{monday}T09:30:00+07:00"));
+    assert_eq!(first["content"], "Giao ban công tác tuần");
+    // The week named is the same answer; another week is empty; a bad one is named.
+    assert_eq!(app.get_json(&format!("{calendar}?week={this}")).await["data"], body);
+    let empty = app.get_json(&format!("{calendar}?week={}", week(-1).0)).await;
+    assert!(empty["data"]["days"].as_array().unwrap().iter().all(|d| d["entries"] == json!([])));
+    for bad in ["2026-W54", "2026-49", "tuan-nay"] {
+        let res = app.get(&format!("{calendar}?week={bad}")).await;
+        assert_eq!(res.status, 400, "{bad}");
+        assert_eq!(fields(&res.json()), ["week"]);
+    }
+    let one = app.get_json(first["path"].as_str().unwrap()).await;
+    assert_eq!(&one["data"], first);
+    assert_eq!(app.get(&format!("{calendar}/999")).await.status, 404);
+    assert_eq!(app.get_json("/api/v1/sites/xa-le-loi/calendar").await["data"]["days"][0]["entries"], json!([]));
+});
+
+both!(editors_plan_the_calendar, |app| {
+    let staff = app.staff().await;
+    let calendar = format!("{SITE}/calendar");
+    let (next, monday) = week(1);
+    let at = |h: u32| format!("{}T{h:02}:00:00+07:00", monday + chrono::Duration::days(2));
+    let before = app.get(&format!("{calendar}?week={next}")).await.header("etag").unwrap().to_owned();
+    let created = app
+        .call(
+            "POST",
+            &calendar,
+            Some(&staff.editor),
+            Some(json!({"starts_at": at(8), "ends_at": at(11), "place": "Hội trường UBND phường",
+                        "chair": "Đồng chí Phạm Quang Minh", "content": "Hội nghị tổng kết năm 2026"})),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", String::from_utf8_lossy(&created.body));
+    let entry = created.json()["data"].clone();
+    assert_eq!(created.header("location"), entry["path"].as_str());
+    assert_eq!(entry["starts_at"], at(8));
+    let after = app.get(&format!("{calendar}?week={next}")).await;
+    assert_ne!(after.header("etag"), Some(before.as_str()));
+    assert_eq!(after.json()["data"]["days"][2]["entries"], json!([entry]));
+    // A time given in UTC shows in the site's offset.
+    let moved = app
+        .call(
+            "PATCH",
+            entry["path"].as_str().unwrap(),
+            Some(&staff.editor),
+            Some(json!({"starts_at": format!("{}T00:30:00Z", monday + chrono::Duration::days(3)), "ends_at": null})),
+        )
+        .await;
+    assert_eq!(moved.status, 200);
+    assert_eq!(moved.json()["data"]["starts_at"], format!("{}T07:30:00+07:00", monday + chrono::Duration::days(3)));
+    assert_eq!(moved.json()["data"]["ends_at"], Value::Null);
+    let bad = app
+        .call(
+            "POST",
+            &calendar,
+            Some(&staff.editor),
+            Some(json!({"starts_at": "thứ hai", "content": " ", "place": "x".repeat(201)})),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(fields(&bad.json()), ["starts_at", "place", "content"]);
+    let backwards =
+        app.call("PATCH", entry["path"].as_str().unwrap(), Some(&staff.editor), Some(json!({"ends_at": at(1)}))).await;
+    assert_eq!(backwards.json()["errors"], json!([{"field": "ends_at", "message": "must be after starts_at"}]));
+    let missing = app.call("POST", &calendar, Some(&staff.editor), Some(json!({}))).await;
+    assert_eq!(fields(&missing.json()), ["starts_at", "content"]);
+    assert_eq!(app.call("DELETE", entry["path"].as_str().unwrap(), Some(&staff.author), None).await.status, 403);
+    assert_eq!(app.call("DELETE", entry["path"].as_str().unwrap(), Some(&staff.editor), None).await.status, 204);
+    assert_eq!(app.get(entry["path"].as_str().unwrap()).await.status, 404);
+});

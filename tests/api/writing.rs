@@ -22,6 +22,7 @@ enum Setup {
     Link,
     Official,
     Document,
+    Entry,
     Album,
     /// A photo in a new album.
     Photo,
@@ -169,6 +170,21 @@ fn matrix() -> Vec<Case> {
             [401, 403, 403, 403, 200, 200],
         ),
         ("DELETE", "/api/v1/sites/{site}/documents/{document}", Setup::Document, None, [401, 403, 403, 403, 204, 204]),
+        (
+            "POST",
+            "/api/v1/sites/{site}/calendar",
+            Setup::Nothing,
+            Some(json!({"starts_at": "2026-12-07T08:00:00+07:00", "content": "Giao ban công tác tuần"})),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            "PATCH",
+            "/api/v1/sites/{site}/calendar/{entry}",
+            Setup::Entry,
+            Some(json!({"place": "Phòng họp UBND phường"})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        ("DELETE", "/api/v1/sites/{site}/calendar/{entry}", Setup::Entry, None, [401, 403, 403, 403, 204, 204]),
         (
             "POST",
             "/api/v1/sites/{site}/albums",
@@ -380,13 +396,23 @@ both!(authorisation_matrix, |app| {
                     };
                     uri = uri.replace("{code}", &key).replace("{day}", &key);
                 }
-                Setup::Link | Setup::Official | Setup::Document | Setup::Album | Setup::Photo | Setup::Media => {
+                Setup::Link
+                | Setup::Official
+                | Setup::Document
+                | Setup::Entry
+                | Setup::Album
+                | Setup::Photo
+                | Setup::Media => {
                     let site = "/api/v1/sites/phuong-chi-minh";
                     let (collection, body) = match setup {
                         Setup::Link => {
                             ("links", json!({"title": format!("Liên kết {n}"), "url": "https://chinhphu.vn"}))
                         }
                         Setup::Official => ("officials", json!({"name": format!("Cán bộ {n}")})),
+                        Setup::Entry => (
+                            "calendar",
+                            json!({"starts_at": "2026-12-08T08:00:00+07:00", "content": format!("Lịch {n}")}),
+                        ),
                         Setup::Document => (
                             "documents",
                             json!({"kind": "thong_bao", "number": format!("{n}/TB-UBND"), "issuer": "UBND phường",
@@ -401,7 +427,7 @@ both!(authorisation_matrix, |app| {
                     let res = app.call("POST", format!("{site}/{collection}"), Some(&staff.admin), Some(body)).await;
                     assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
                     let made = res.json()["data"].clone();
-                    let key = if ["links", "officials", "documents"].contains(&collection) {
+                    let key = if ["links", "officials", "documents", "calendar"].contains(&collection) {
                         made["id"].to_string()
                     } else {
                         made["slug"].as_str().unwrap().to_owned()
@@ -410,6 +436,7 @@ both!(authorisation_matrix, |app| {
                         .replace("{link}", &key)
                         .replace("{official}", &key)
                         .replace("{document}", &key)
+                        .replace("{entry}", &key)
                         .replace("{media}", &key)
                         .replace("{album}", &key);
                     if let Setup::Photo = setup {
