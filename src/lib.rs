@@ -15,6 +15,7 @@ pub mod core;
 pub mod db;
 pub mod demo;
 pub mod desk;
+pub mod disclosures;
 pub mod documents;
 pub mod health;
 pub mod home;
@@ -140,6 +141,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(officials::configure)
             .configure(documents::configure)
             .configure(work_calendar::configure)
+            .configure(disclosures::configure)
             .configure(albums::configure)
             .configure(media::configure)
             .service(home::get_home)

@@ -302,6 +302,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The register of disclosed items (migration 16).
+    disclosures (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        summary -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        posted_on -> Date,
+        posted_until -> Nullable<Date>,
+        form -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The documents attached to a disclosed item, by `position`.
+    disclosure_documents (disclosure_id, document_id) {
+        disclosure_id -> BigInt,
+        document_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
     /// Photo albums; `published_at` is the date they show (UTC).
     albums (id) {
         id -> BigInt,
@@ -439,6 +466,8 @@ diesel::joinable!(dossiers -> procedures (procedure_id));
 diesel::joinable!(dossier_events -> dossiers (dossier_id));
 diesel::joinable!(document_files -> documents (document_id));
 diesel::joinable!(document_files -> uploads (upload_id));
+diesel::joinable!(disclosure_documents -> disclosures (disclosure_id));
+diesel::joinable!(disclosure_documents -> documents (document_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sites,
@@ -462,6 +491,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     documents,
     document_files,
     calendar_entries,
+    disclosures,
+    disclosure_documents,
     albums,
     photos,
     media_items,

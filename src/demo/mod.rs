@@ -275,7 +275,8 @@ pub fn seed(conn: &mut AnyConnection, upload_dir: &Path) -> Result<(), ApiError>
         insert_desk(conn, &site, "Chí Minh", "000.00.14.H23", now)?;
         insert_demo_dossiers(conn, &site, "000.00.14.H23", now)?;
         ward::insert_officials(conn, site.id)?;
-        ward::insert_documents(conn, site.id, upload_dir)?;
+        let documents = ward::insert_documents(conn, site.id, upload_dir)?;
+        ward::insert_disclosures(conn, site.id, &documents)?;
         ward::insert_calendar(conn, &site)?;
         let le_loi =
             insert_site(conn, SECOND_SITE, "Xã Lê Lợi", "Cổng thông tin điện tử xã Lê Lợi, thành phố Chí Linh", now)?;

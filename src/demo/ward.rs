@@ -257,3 +257,32 @@ pub fn insert_calendar(conn: &mut AnyConnection, site: &crate::sites::Site) -> R
     }
     Ok(())
 }
+
+/// Seeds the demo ward's register of disclosures: the 2026 budget estimate with its decision
+/// (`documents`: the ids [`insert_documents`] returned), and the year's social support list.
+pub fn insert_disclosures(conn: &mut AnyConnection, site_id: i64, documents: &[i64]) -> Result<(), ApiError> {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::internal("a demo date"));
+    let budget = crate::disclosures::DisclosureRow {
+        summary: "Dự toán thu, chi ngân sách phường năm 2026 đã được Hội đồng nhân dân phường quyết định.".into(),
+        period_start: day(2026, 1, 1)?,
+        period_end: day(2026, 12, 31)?,
+        posted_until: Some(day(2026, 2, 11)?),
+        form: "Niêm yết tại trụ sở UBND phường; đăng trên cổng thông tin điện tử".into(),
+        ..crate::disclosures::item("budget", "Công khai dự toán ngân sách phường Chí Minh năm 2026", day(2026, 1, 12)?)
+    };
+    crate::disclosures::save(conn, site_id, &budget, Some(&documents[6..7]))?;
+    let support = crate::disclosures::DisclosureRow {
+        summary: "Danh sách đối tượng được hưởng trợ cấp xã hội hằng tháng quý IV năm 2026.".into(),
+        period_start: day(2026, 10, 1)?,
+        period_end: day(2026, 12, 31)?,
+        posted_until: Some(day(2026, 10, 31)?),
+        form: "Niêm yết tại nhà văn hóa các tổ dân phố".into(),
+        ..crate::disclosures::item(
+            "social_support",
+            "Công khai danh sách đối tượng hưởng trợ cấp xã hội quý IV năm 2026",
+            day(2026, 10, 1)?,
+        )
+    };
+    crate::disclosures::save(conn, site_id, &support, None)?;
+    Ok(())
+}

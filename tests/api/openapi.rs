@@ -69,6 +69,8 @@ fn every_operation_is_documented() {
             "/api/v1/sites/{site}/categories/{slug}",
             "/api/v1/sites/{site}/desk",
             "/api/v1/sites/{site}/desk/statistics",
+            "/api/v1/sites/{site}/disclosures",
+            "/api/v1/sites/{site}/disclosures/{disclosure}",
             "/api/v1/sites/{site}/documents",
             "/api/v1/sites/{site}/documents/{document}",
             "/api/v1/sites/{site}/dossiers",

@@ -3,9 +3,9 @@
 use diesel::prelude::*;
 use portal::db::schema::{
     albums, article_counts, article_related, article_revisions, article_view_days, articles, audit_log,
-    calendar_entries, categories, desks, document_files, documents, dossier_events, dossiers, holidays, links,
-    media_items, memberships, officials, photos, procedures, refresh_tokens, sites, uploads, users, visit_days,
-    visit_salts, visitor_days, visitors_online,
+    calendar_entries, categories, desks, disclosure_documents, disclosures, document_files, documents, dossier_events,
+    dossiers, holidays, links, media_items, memberships, officials, photos, procedures, refresh_tokens, sites, uploads,
+    users, visit_days, visit_salts, visitor_days, visitors_online,
 };
 
 use crate::helpers::{Backend, TestDb};
@@ -243,6 +243,14 @@ fn round_trip(backend: Backend) {
     type EntryColumns = (i64, i64, Time, Option<Time>, String, String, String, String, String, Time, Time);
     let ce = calendar_entries::table.select(calendar_entries::all_columns).load::<EntryColumns>(&mut *conn).unwrap();
     assert_eq!(ce.iter().filter(|e| e.3.is_some()).count(), 5);
+    type Day3 = chrono::NaiveDate;
+    type DisclosureColumns = (i64, i64, String, String, String, Day3, Day3, Day3, Option<Day3>, String, Time, Time);
+    let di = disclosures::table.select(disclosures::all_columns).load::<DisclosureColumns>(&mut *conn).unwrap();
+    let dd = disclosure_documents::table
+        .select(disclosure_documents::all_columns)
+        .load::<(i64, i64, i32)>(&mut *conn)
+        .unwrap();
+    assert_eq!((di.len(), dd.len()), (2, 1));
 }
 
 #[test]

@@ -401,3 +401,93 @@ both!(editors_plan_the_calendar, |app| {
     assert_eq!(app.call("DELETE", entry["path"].as_str().unwrap(), Some(&staff.editor), None).await.status, 204);
     assert_eq!(app.get(entry["path"].as_str().unwrap()).await.status, 404);
 });
+
+/// The `title`s of a list, in order.
+fn titles(list: &Value) -> Vec<String> {
+    list["data"].as_array().unwrap().iter().map(|d| d["title"].as_str().unwrap().to_owned()).collect()
+}
+
+const BUDGET: &str = "Công khai dự toán ngân sách phường Chí Minh năm 2026";
+const SUPPORT: &str = "Công khai danh sách đối tượng hưởng trợ cấp xã hội quý IV năm 2026";
+
+both!(the_register_lists_what_was_disclosed, |app| {
+    let register = format!("{SITE}/disclosures");
+    let res = app.get(&register).await;
+    assert_eq!(res.status, 200);
+    let body = res.json();
+    assert_eq!(titles(&body), [SUPPORT, BUDGET]);
+    let budget = &body["data"][1];
+    let decision = app.get_json(&format!("{SITE}/documents?q=15/QD-UBND")).await["data"][0]["id"].clone();
+    assert_eq!(
+        budget,
+        &json!({"id": budget["id"], "kind": "budget", "kind_name": "Dự toán, tình hình thực hiện và quyết toán ngân sách",
+            "title": BUDGET, "summary": "Dự toán thu, chi ngân sách phường năm 2026 đã được Hội đồng nhân dân phường quyết định.",
+            "period_start": "2026-01-01", "period_end": "2026-12-31", "posted_on": "2026-01-12", "posted_until": "2026-02-11",
+            "form": "Niêm yết tại trụ sở UBND phường; đăng trên cổng thông tin điện tử",
+            "documents": [{"id": decision, "kind": "quyet_dinh", "number": "15/QĐ-UBND", "path": format!("{SITE}/documents/{decision}")}],
+            "path": format!("{register}/{}", budget["id"]), "updated_at": budget["updated_at"]})
+    );
+    let etag = res.header("etag").unwrap().to_owned();
+    assert_eq!(app.call_with("GET", &register, None, None, &[("if-none-match", &etag)]).await.status, 304);
+    assert_eq!(titles(&app.get_json(&format!("{register}?kind=budget")).await), [BUDGET]);
+    assert_eq!(titles(&app.get_json(&format!("{register}?year=2026")).await), [SUPPORT, BUDGET]);
+    assert_eq!(titles(&app.get_json(&format!("{register}?year=2025")).await), Vec::<String>::new());
+    // A period overlapping: the support list covers the fourth quarter only.
+    assert_eq!(titles(&app.get_json(&format!("{register}?from=2026-11-01&to=2026-11-30")).await), [SUPPORT, BUDGET]);
+    assert_eq!(titles(&app.get_json(&format!("{register}?to=2026-06-30")).await), [BUDGET]);
+    assert_eq!(titles(&app.get_json(&format!("{register}?year=2026&to=2026-06-30")).await), [BUDGET]);
+    let bad = app.get(&format!("{register}?kind=ngan-sach&year=20&from=2026-13-01&to=hom-nay")).await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(fields(&bad.json()), ["kind", "from", "to", "year"]);
+    assert_eq!(app.get_json(budget["path"].as_str().unwrap()).await["data"], *budget);
+    assert_eq!(app.get(&format!("{register}/999")).await.status, 404);
+    assert_eq!(app.get_json("/api/v1/sites/xa-le-loi/disclosures").await["meta"]["total"], 0);
+});
+
+both!(editors_keep_the_register, |app| {
+    let staff = app.staff().await;
+    let register = format!("{SITE}/disclosures");
+    let decision = app.get_json(&format!("{SITE}/documents?q=15/QD-UBND")).await["data"][0]["id"].as_i64().unwrap();
+    let before = app.get(&register).await.header("etag").unwrap().to_owned();
+    let body = json!({"kind": "public_investment", "title": "Công khai kế hoạch đầu tư công năm 2027",
+        "period_start": "2027-01-01", "period_end": "2027-12-31", "posted_on": "2026-12-05",
+        "form": "Đăng trên cổng thông tin điện tử", "document_ids": [decision, decision]});
+    let created = app.call("POST", &register, Some(&staff.editor), Some(body)).await;
+    assert_eq!(created.status, 201, "{}", String::from_utf8_lossy(&created.body));
+    let item = created.json()["data"].clone();
+    assert_eq!(created.header("location"), item["path"].as_str());
+    assert_eq!(item["documents"].as_array().unwrap().len(), 1);
+    let after = app.get(&register).await;
+    assert_ne!(after.header("etag"), Some(before.as_str()));
+    assert_eq!(titles(&after.json())[0], "Công khai kế hoạch đầu tư công năm 2027");
+    let path = item["path"].as_str().unwrap();
+    let bad = app
+        .call(
+            "PATCH",
+            path,
+            Some(&staff.editor),
+            Some(json!({"kind": "ngan_sach", "title": "", "posted_on": "12/5/2026"})),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(fields(&bad.json()), ["kind", "title", "posted_on"]);
+    let backwards = app.call("PATCH", path, Some(&staff.editor), Some(json!({"period_end": "2026-12-31"}))).await;
+    assert_eq!(
+        backwards.json()["errors"],
+        json!([{"field": "period_end", "message": "must be on or after period_start"}])
+    );
+    let early = app.call("PATCH", path, Some(&staff.editor), Some(json!({"posted_until": "2026-12-01"}))).await;
+    assert_eq!(fields(&early.json()), ["posted_until"]);
+    let missing = app.call("POST", &register, Some(&staff.editor), Some(json!({"title": "Thiếu"}))).await;
+    assert_eq!(fields(&missing.json()), ["kind", "period_start", "period_end", "posted_on"]);
+    let foreign = app.call("PATCH", path, Some(&staff.editor), Some(json!({"document_ids": [9999]}))).await;
+    assert_eq!(foreign.status, 409);
+    assert_eq!(fields(&foreign.json()), ["document_ids"]);
+    // A document deleted leaves the register's item without it.
+    assert_eq!(app.call("DELETE", format!("{SITE}/documents/{decision}"), Some(&staff.editor), None).await.status, 204);
+    assert_eq!(app.get_json(path).await["data"]["documents"], json!([]));
+    assert_eq!(app.call("DELETE", path, Some(&staff.editor_other), None).await.status, 403);
+    assert_eq!(app.call("DELETE", path, Some(&staff.editor), None).await.status, 204);
+    assert_eq!(app.get(path).await.status, 404);
+    assert_eq!(app.get_json(&register).await["meta"]["total"], 2);
+});

@@ -23,6 +23,7 @@ enum Setup {
     Official,
     Document,
     Entry,
+    Disclosure,
     Album,
     /// A photo in a new album.
     Photo,
@@ -185,6 +186,28 @@ fn matrix() -> Vec<Case> {
             [401, 403, 403, 403, 200, 200],
         ),
         ("DELETE", "/api/v1/sites/{site}/calendar/{entry}", Setup::Entry, None, [401, 403, 403, 403, 204, 204]),
+        (
+            "POST",
+            "/api/v1/sites/{site}/disclosures",
+            Setup::Nothing,
+            Some(json!({"kind": "fees", "title": "Công khai mức thu phí", "period_start": "2026-01-01",
+                        "period_end": "2026-12-31", "posted_on": "2026-12-01"})),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            "PATCH",
+            "/api/v1/sites/{site}/disclosures/{disclosure}",
+            Setup::Disclosure,
+            Some(json!({"form": "Niêm yết tại trụ sở"})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            "DELETE",
+            "/api/v1/sites/{site}/disclosures/{disclosure}",
+            Setup::Disclosure,
+            None,
+            [401, 403, 403, 403, 204, 204],
+        ),
         (
             "POST",
             "/api/v1/sites/{site}/albums",
@@ -400,6 +423,7 @@ both!(authorisation_matrix, |app| {
                 | Setup::Official
                 | Setup::Document
                 | Setup::Entry
+                | Setup::Disclosure
                 | Setup::Album
                 | Setup::Photo
                 | Setup::Media => {
@@ -412,6 +436,11 @@ both!(authorisation_matrix, |app| {
                         Setup::Entry => (
                             "calendar",
                             json!({"starts_at": "2026-12-08T08:00:00+07:00", "content": format!("Lịch {n}")}),
+                        ),
+                        Setup::Disclosure => (
+                            "disclosures",
+                            json!({"kind": "fees", "title": format!("Công khai {n}"), "period_start": "2026-01-01",
+                                   "period_end": "2026-12-31", "posted_on": "2026-12-01"}),
                         ),
                         Setup::Document => (
                             "documents",
@@ -427,7 +456,7 @@ both!(authorisation_matrix, |app| {
                     let res = app.call("POST", format!("{site}/{collection}"), Some(&staff.admin), Some(body)).await;
                     assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
                     let made = res.json()["data"].clone();
-                    let key = if ["links", "officials", "documents", "calendar"].contains(&collection) {
+                    let key = if ["links", "officials", "documents", "calendar", "disclosures"].contains(&collection) {
                         made["id"].to_string()
                     } else {
                         made["slug"].as_str().unwrap().to_owned()
@@ -437,6 +466,7 @@ both!(authorisation_matrix, |app| {
                         .replace("{official}", &key)
                         .replace("{document}", &key)
                         .replace("{entry}", &key)
+                        .replace("{disclosure}", &key)
                         .replace("{media}", &key)
                         .replace("{album}", &key);
                     if let Setup::Photo = setup {

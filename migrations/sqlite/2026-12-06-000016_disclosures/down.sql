@@ -1,0 +1,2 @@
+DROP TABLE disclosure_documents;
+DROP TABLE disclosures;
