@@ -53,7 +53,7 @@ both!(an_image_is_measured_resized_and_served, |app| {
     assert_eq!(again.status, 200);
     assert_eq!(again.json()["data"]["id"], up["id"]);
     let list = app.call("GET", "/api/v1/sites/phuong-chi-minh/uploads", Some(&staff.author), None).await.json();
-    assert_eq!(list["meta"]["total"], 4, "the demo album's three photos and this one");
+    assert_eq!(list["meta"]["total"], 5, "the demo album's three photos, the file of plan 09-KH/ĐU and this one");
 });
 
 both!(types_come_from_the_bytes_not_the_name, |app| {
