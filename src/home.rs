@@ -29,7 +29,10 @@ pub const MEDIA: i64 = 3;
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "site": {"id": 1, "slug": "phuong-chi-minh", "name": "Phường Chí Minh",
-        "description": "Cổng thông tin điện tử phường Chí Minh, thành phố Chí Linh, tỉnh Hải Dương", "time_zone": "Asia/Ho_Chi_Minh"},
+        "description": "Cổng thông tin điện tử phường Chí Minh, thành phố Chí Linh, tỉnh Hải Dương", "time_zone": "Asia/Ho_Chi_Minh",
+        "address": "Số 1 đường Nguyễn Trãi, phường Chí Minh, thành phố Chí Linh, tỉnh Hải Dương", "phone": "0220 3882 123",
+        "fax": "0220 3882 124", "email": "ubndchiminh@haiduong.gov.vn", "logo_url": "", "banner_url": "",
+        "footer_text": "Cơ quan chủ quản: Ủy ban nhân dân phường Chí Minh", "base_url": "https://chiminh.chilinh.haiduong.gov.vn"},
     "categories": [{"id": 4, "slug": "dang-uy-xa", "name": "Đảng ủy xã", "description": "Hoạt động của Đảng bộ phường", "position": 2, "children": []}],
     "latest_articles": [{"id": 1, "slug": "dang-bo-phuong-chi-minh-chuan-bi-dai-hoi-dang-bo-lan-thu-xxiv-nhiem-ky-2020-2025",
         "title": "Đảng bộ phường Chí Minh chuẩn bị Đại hội Đảng bộ lần thứ XXIV, nhiệm kỳ 2020-2025",

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod desk;
 pub mod disclosures;
 pub mod documents;
+pub mod feeds;
 pub mod health;
 pub mod home;
 pub mod http;
@@ -89,7 +90,7 @@ pub struct AppState {
 /// What each resource tells the response cache of its routes (reads never kept, writes no kept
 /// answer shows); every other public read is kept and every other write makes its site's kept
 /// answers stale.
-const CACHE_RULES: &[cache::Rules] = &[visits::CACHE, desk::dossiers::CACHE, auth::routes::CACHE];
+const CACHE_RULES: &[cache::Rules] = &[visits::CACHE, desk::dossiers::CACHE, auth::routes::CACHE, feeds::CACHE];
 
 /// What schedules publications: the cache sync makes a site's kept answers stale when one of
 /// their times passes.
@@ -142,6 +143,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(documents::configure)
             .configure(work_calendar::configure)
             .configure(disclosures::configure)
+            .configure(feeds::configure)
             .configure(albums::configure)
             .configure(media::configure)
             .service(home::get_home)
@@ -252,12 +254,15 @@ fn cors(origins: &CorsOrigins) -> Cors {
     }
 }
 
-/// Answers 406 to API calls whose `Accept` header rules out JSON.
+/// Answers 406 to API calls whose `Accept` header rules out JSON (feeds and sitemaps aside,
+/// which readers and crawlers ask for by their own types).
 async fn accept_json(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if req.path().starts_with("/api/") && !accepts_json(req.headers().get(actix_web::http::header::ACCEPT)) {
+    let path = req.path();
+    let feed = path.contains("/feeds/") || path.ends_with(".xml");
+    if path.starts_with("/api/") && !feed && !accepts_json(req.headers().get(actix_web::http::header::ACCEPT)) {
         return Ok(req.into_response(ApiError::NotAcceptable.error_response()).map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())

@@ -187,7 +187,7 @@ pub async fn list_officials(
     let mut errors = Vec::new();
     let page = Page::parse(&pages, &mut errors);
     let role = match params.role.as_deref() {
-        None | Some("") => None,
+        None => None,
         Some("leader") => Some(OfficialRole::Leader),
         Some("information_contact") => Some(OfficialRole::InformationContact),
         Some(_) => {

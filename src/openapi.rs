@@ -39,6 +39,7 @@ Search and slugs fold Vietnamese diacritics and `đ`: `hai duong` finds `Hải D
         (name = "documents", description = "The ward's legal and administrative documents (văn bản): kind, number, issuer, dates, status, files (Law on Access to Information Art. 19.1.a)"),
         (name = "calendar", description = "The leaders' work calendar (lịch công tác) by ISO week, in the site's time zone"),
         (name = "disclosures", description = "The register of disclosed information (công khai): budget, investment, land, beneficiaries... by kind and period (Law on Grassroots Democracy Art. 11-13; Law on Access to Information Art. 19.1.g)"),
+        (name = "feeds", description = "RSS, Atom and JSON Feed of the newest articles, per site and per category; the sitemap and the news sitemap, on the site's public base URL"),
         (name = "albums", description = "The `Thư viện ảnh` block (photo library): albums of captioned photos"),
         (name = "media", description = "Songs and videos (`Hát về Chí Linh`): uploaded files or embeds from other sites"),
         (name = "desk", description = "The `BỘ PHẬN MỘT CỬA` block (one-stop desk): office and hours, procedures, dossier lookup, statistics, holidays"),

@@ -188,7 +188,7 @@ pub async fn get_week(
     path: web::Path<String>,
     params: web::Query<WeekParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let asked = params.week.as_deref().map(str::trim).filter(|w| !w.is_empty()).map(parse_week);
+    let asked = params.week.as_deref().map(parse_week);
     if asked.is_some_and(|monday| monday.is_none()) {
         check(vec![field_error("week", "must be an ISO week such as 2026-W50")])?;
     }

@@ -61,8 +61,10 @@ pub struct DocumentParams {
 
 impl DocumentParams {
     fn parse(&self, errors: &mut Vec<crate::core::error::FieldError>) -> model::Filters {
+        // Free text sent empty is left out; a kind, year or status sent empty is not one.
         let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-        let kind = given(&self.kind);
+        let sent = |v: &Option<String>| v.as_deref().map(str::trim).map(str::to_owned);
+        let kind = sent(&self.kind);
         if kind.as_deref().is_some_and(|k| model::kind_name(k).is_none()) {
             errors.push(field_error("kind", "must be one of the document kinds (nghi_quyet, quyet_dinh, ke_hoach...)"));
         }
@@ -71,14 +73,14 @@ impl DocumentParams {
                 errors.push(field_error(name, format!("must be at most {MAX_QUERY_CHARS} characters")));
             }
         }
-        let year = given(&self.year).and_then(|y| match y.parse::<i32>() {
+        let year = sent(&self.year).and_then(|y| match y.parse::<i32>() {
             Ok(y) if crate::http::input::YEARS.contains(&y) => Some(y),
             _ => {
                 errors.push(field_error("year", "must be a year from 1900 to 2100"));
                 None
             }
         });
-        let status = given(&self.status).and_then(|s| {
+        let status = sent(&self.status).and_then(|s| {
             let status = DocumentStatus::parse(&s);
             if status.is_none() {
                 errors.push(field_error("status", "must be in_force, not_yet_in_force, expired or replaced"));
@@ -286,12 +288,7 @@ fn apply(
     }
     let files = match input.file_ids {
         Some(ids) => {
-            let mut unique: Vec<i64> = Vec::with_capacity(ids.len());
-            for id in ids {
-                if !unique.contains(&id) {
-                    unique.push(id);
-                }
-            }
+            let unique = crate::http::input::distinct(ids);
             let foreign = model::foreign_uploads(conn, site.id, &unique)?;
             if let Some(id) = foreign.first() {
                 check.clash("file_ids", format!("no upload {id} in this site"));

@@ -216,6 +216,17 @@ impl Checker {
     }
 }
 
+/// `ids` without repeats, in the order first sent (a list of attachments names each once).
+pub fn distinct(ids: Vec<i64>) -> Vec<i64> {
+    let mut unique: Vec<i64> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !unique.contains(&id) {
+            unique.push(id);
+        }
+    }
+    unique
+}
+
 /// Tells a field sent as `null` (`Some(None)`) from one left out (`None`, with
 /// `#[serde(default)]`).
 pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(

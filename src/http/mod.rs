@@ -178,7 +178,32 @@ fn tagged_json<T: Serialize>(
     cache_control: String,
     extra: impl FnOnce(&mut actix_web::HttpResponseBuilder),
 ) -> Result<HttpResponse, ApiError> {
-    let body = to_json(value)?;
+    tagged(req, to_json(value)?, "application/json", cache_control, extra)
+}
+
+/// Answers `body` (a feed, a sitemap: anything but JSON) of type `content_type` as
+/// [`cached_json`] answers JSON: with an `ETag`, 304 for `If-None-Match`, publicly cacheable.
+pub fn cached_body(
+    req: &HttpRequest,
+    content_type: &'static str,
+    body: Vec<u8>,
+    cache: CachePolicy,
+) -> Result<HttpResponse, ApiError> {
+    tagged(req, body, content_type, cache.header_value(), |_| {})
+}
+
+/// Answers `body`, which changes as time passes, as [`fresh_json`] answers JSON.
+pub fn fresh_body(req: &HttpRequest, content_type: &'static str, body: Vec<u8>) -> Result<HttpResponse, ApiError> {
+    tagged(req, body, content_type, "no-cache".to_owned(), |_| {})
+}
+
+fn tagged(
+    req: &HttpRequest,
+    body: Vec<u8>,
+    content_type: &'static str,
+    cache_control: String,
+    extra: impl FnOnce(&mut actix_web::HttpResponseBuilder),
+) -> Result<HttpResponse, ApiError> {
     let etag = etag_of(&body);
     let status =
         if if_none_match(req.headers(), |tag| tag == etag) { StatusCode::NOT_MODIFIED } else { StatusCode::OK };
@@ -188,7 +213,7 @@ fn tagged_json<T: Serialize>(
     if status == StatusCode::NOT_MODIFIED {
         return Ok(res.finish());
     }
-    Ok(res.content_type("application/json").body(body))
+    Ok(res.content_type(content_type).body(body))
 }
 
 /// `value` as JSON, written into a buffer big enough for a page of articles at once.

@@ -83,6 +83,16 @@ impl Site {
     }
 }
 
+impl Site {
+    /// The frontend's URL of `path` (`/tin-trong-phuong/ten-bai`): the site's public base URL
+    /// (`base_url`, empty when unset) and the path. The frontend's paths: `/` its home,
+    /// `/{category}` a category, `/{category}/{article}` an article, `/van-ban/{id}` a
+    /// document.
+    pub fn public_url(&self, path: &str) -> String {
+        format!("{}{path}", self.settings.base_url)
+    }
+}
+
 impl crate::http::input::LocalClock for Site {
     fn to_utc(&self, local: NaiveDateTime) -> NaiveDateTime {
         Site::to_utc(self, local)

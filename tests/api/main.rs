@@ -8,6 +8,7 @@ mod auth;
 mod cache;
 mod categories;
 mod desk;
+mod feeds;
 mod hardening;
 mod http;
 mod library;
