@@ -71,10 +71,10 @@ dataset() {
         [ -f "$file" ] || env DATABASE_URL="$url" "$BIN" generate --sites "$SITES" --articles "$ARTICLES" --seed "$SEED" >&2
     else
         local have
-        # Reused when it has the articles, the latest resources (every ward's desk) and the
-        # editors' related articles (since v3).
-        have=$(psql "$PG_URL" -tAc "SELECT (SELECT count(*) FROM portal_bench_data.articles) || '/' || (SELECT count(*) FROM portal_bench_data.desks) || '/' || (SELECT count(*) > 0 FROM portal_bench_data.article_related)" 2>/dev/null || echo 0)
-        if [ "$have" != "$ARTICLES/$SITES/true" ]; then
+        # Reused when it has the articles, the latest resources (every ward's desk and its
+        # documents, since v4) and the editors' related articles (since v3).
+        have=$(psql "$PG_URL" -tAc "SELECT (SELECT count(*) FROM portal_bench_data.articles) || '/' || (SELECT count(*) FROM portal_bench_data.desks) || '/' || (SELECT count(*) > 0 FROM portal_bench_data.article_related) || '/' || (SELECT count(*) > 0 FROM portal_bench_data.documents)" 2>/dev/null || echo 0)
+        if [ "$have" != "$ARTICLES/$SITES/true/true" ]; then
             psql "$PG_URL" -qc 'DROP SCHEMA IF EXISTS portal_bench_data CASCADE' -c 'CREATE SCHEMA portal_bench_data' >/dev/null
             env DATABASE_URL="$url" "$BIN" generate --sites "$SITES" --articles "$ARTICLES" --seed "$SEED" >&2
         fi
@@ -129,7 +129,7 @@ fi
 CEILING_RPS=
 for backend in $BACKENDS; do
     if [ "$backend" = sqlite ]; then
-        url="sqlite://$PWD/target/bench/portal-v3-$ARTICLES-$SITES-$SEED.db"
+        url="sqlite://$PWD/target/bench/portal-v4-$ARTICLES-$SITES-$SEED.db"
     else
         url="$PG_URL&options=-csearch_path%3Dportal_bench_data"
     fi
@@ -167,6 +167,11 @@ for backend in $BACKENDS; do
     measure "$backend, cached: articles of a category" "$category"
     measure "$backend, cached: category tree" "$site/categories"
     measure "$backend, cached: home bundle" "$site/home"
+    measure "$backend, cached: documents in force, one kind" "$site/documents?status=in_force&kind=ke_hoach"
+    measure "$backend, cached: work calendar, this week" "$site/calendar"
+    measure "$backend, cached: disclosures of a year" "$site/disclosures?year=$(date +%Y)"
+    measure "$backend, cached: officials" "$site/officials"
+    measure "$backend, cached: RSS feed" "$site/feeds/rss.xml"
     # Warm, as the rows above are after their first request: every search of the script once.
     for site_n in $(seq 1 "$SITES"); do
         printf "url = \"http://127.0.0.1:$PORT/api/v1/sites/phuong-$site_n/articles?q=%s\"\noutput = /dev/null\n" \
@@ -183,6 +188,10 @@ for backend in $BACKENDS; do
     measure "$backend, uncached: articles of a category" "$category"
     measure "$backend, uncached: category tree" "$site/categories"
     measure "$backend, uncached: home bundle" "$site/home"
+    measure "$backend, uncached: documents in force, one kind" "$site/documents?status=in_force&kind=ke_hoach"
+    measure "$backend, uncached: documents searched" "$site/documents?q=ke%20hoach%20dai%20hoi"
+    measure "$backend, uncached: work calendar, this week" "$site/calendar"
+    measure "$backend, uncached: RSS feed" "$site/feeds/rss.xml"
     measure "$backend, uncached: search" "$list" "$WORK/search.lua"
     # The same searches two at a time per core: how long one takes when it is not queueing.
     measure "$backend, uncached: search, 4 connections" "$list" "$WORK/search.lua" 4

@@ -195,7 +195,13 @@ where
         + 'static,
 {
     on_site(state, req, caller, site, needed, move |conn, site, actor, role, origin| {
-        crate::db::write(conn, |conn| f(conn, site, actor, role, origin))
+        crate::db::write(conn, |conn| {
+            // One writer per site at a time on PostgreSQL too (SQLite has one writer in all):
+            // what a write reads stays as read until it commits, so two workflow steps at
+            // once run one after the other instead of one failing with 412.
+            crate::db::lock_site(conn, site.id)?;
+            f(conn, site, actor, role, origin)
+        })
     })
     .await
 }

@@ -1,7 +1,8 @@
 //! A seeded generator of a large realistic dataset for benchmarks: wards with category trees
 //! and many Vietnamese articles (bodies of a few kilobytes, real diacritics), indexed for
 //! search, and each ward's links, photo albums, media items, one-stop desk with its 20
-//! procedures and a year of dossiers. The same seed always makes the same data.
+//! procedures and a year of dossiers, and what the law asks it to publish ([`super::records`]).
+//! The same seed always makes the same data.
 
 use chrono::{Duration, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -295,7 +296,7 @@ fn filler() -> Vec<&'static str> {
     WORDS.iter().copied().filter(|w| !topic_syllables.contains(&crate::core::text::fold(w))).collect()
 }
 
-fn sentence(rng: &mut StdRng, words: &[&'static str], min: usize, max: usize) -> String {
+pub(super) fn sentence(rng: &mut StdRng, words: &[&'static str], min: usize, max: usize) -> String {
     let n = rng.random_range(min..=max);
     let mut s: Vec<&str> = (0..n).map(|_| words[rng.random_range(0..words.len())]).collect();
     let first = s[0];
@@ -515,5 +516,5 @@ fn library(
             crate::desk::dossiers::advance(conn, site, &code, *status, "", when, None)?;
         }
     }
-    Ok(())
+    super::records::records(conn, rng, words, site)
 }

@@ -6,6 +6,7 @@
 
 pub mod desk;
 pub mod generate;
+pub mod records;
 pub mod ward;
 
 use std::path::Path;

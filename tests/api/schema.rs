@@ -420,11 +420,17 @@ fn generated_dataset(backend: Backend) {
         "procedures",
         "dossiers",
         "holidays",
+        "officials",
+        "documents",
+        "calendar_entries",
+        "disclosures",
+        "disclosure_documents",
     ]
     .iter()
     .map(|t| count(t))
     .collect();
-    assert_eq!(counts, [2, 50, 24, 80, 960, 60, 2, 40, 1000, 11]);
+    // Per ward: 12 officials, 300 documents, 56 weeks of 6 entries, 60 disclosures (half with a document).
+    assert_eq!(counts, [2, 50, 24, 80, 960, 60, 2, 40, 1000, 11, 24, 600, 672, 120, 60]);
     // Every dossier went through its steps along the national codes.
     let open: i64 = dossiers::table.filter(dossiers::status.eq_any([2, 4, 9])).count().get_result(&mut *conn).unwrap();
     let returned: i64 = dossiers::table.filter(dossiers::status.eq(10)).count().get_result(&mut *conn).unwrap();
