@@ -36,6 +36,7 @@ pub struct MediaRow {
     pub thumbnail_url: Option<String>,
     pub duration_seconds: Option<i32>,
     pub published_at: NaiveDateTime,
+    pub transcript: String,
 }
 
 /// A song or a video.
@@ -43,7 +44,7 @@ pub struct MediaRow {
 #[schema(example = json!({"id": 1, "slug": "hat-ve-chi-linh", "title": "Hát về Chí Linh",
     "description": "Ca khúc về quê hương Chí Linh", "kind": "video", "file_url": null, "content_type": null,
     "embed_url": "https://www.youtube.com/embed/dQw4w9WgXcQ", "thumbnail_url": null, "duration_seconds": 245,
-    "published_at": "2014-08-19T08:00:00+07:00"}))]
+    "transcript": "Chí Linh ơi, quê hương của những di tích anh hùng...", "published_at": "2014-08-19T08:00:00+07:00"}))]
 pub struct MediaItem {
     pub id: i64,
     pub slug: String,
@@ -60,6 +61,9 @@ pub struct MediaItem {
     /// A still image to show before it plays.
     pub thumbnail_url: Option<String>,
     pub duration_seconds: Option<i32>,
+    /// What is said and sung, as text (Circular 26/2020/TT-BTTTT: a text equivalent of audio
+    /// and video); empty when not set.
+    pub transcript: String,
     /// The date it shows, in the site's time zone.
     #[serde(serialize_with = "crate::http::serialize_time")]
     pub published_at: DateTime<FixedOffset>,
@@ -78,6 +82,7 @@ impl MediaItem {
             embed_url: r.embed_url,
             thumbnail_url: r.thumbnail_url,
             duration_seconds: r.duration_seconds,
+            transcript: r.transcript,
             published_at: site.local(r.published_at),
         }
     }
@@ -240,6 +245,9 @@ pub struct MediaInput {
     /// 0 to 86400.
     #[schema(minimum = 0, maximum = 86400)]
     pub duration_seconds: Option<i32>,
+    /// What is said and sung, as text: up to 50000 characters; empty clears it.
+    #[schema(max_length = 50000)]
+    pub transcript: Option<String>,
     /// A date or RFC 3339 time; now when left out on create.
     #[schema(
         pattern = "^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?$"
@@ -266,6 +274,7 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut MediaRow, input: Media
         check.reject("duration_seconds", "must be from 0 to 86400");
     }
     let published_at = check.time("published_at", input.published_at, site);
+    let transcript = check.text("transcript", input.transcript, 50_000, Need::Optional);
     let sources = [input.upload_id.is_some(), input.file_url.is_some(), input.embed_url.is_some()];
     match sources.iter().filter(|s| **s).count() {
         0 if creating => check.reject("embed_url", "one of upload_id, file_url or embed_url is required"),
@@ -324,6 +333,7 @@ fn apply(conn: &mut AnyConnection, site: &Site, row: &mut MediaRow, input: Media
         row.thumbnail_url = (!url.is_empty()).then_some(url);
     }
     row.duration_seconds = input.duration_seconds.or(row.duration_seconds);
+    row.transcript = transcript.unwrap_or(std::mem::take(&mut row.transcript));
     row.published_at = published_at.unwrap_or(row.published_at);
     Ok(())
 }
@@ -342,6 +352,7 @@ pub fn save(conn: &mut AnyConnection, site_id: i64, row: &MediaRow) -> QueryResu
         media::embed_url.eq(&row.embed_url),
         media::thumbnail_url.eq(&row.thumbnail_url),
         media::duration_seconds.eq(row.duration_seconds),
+        media::transcript.eq(&row.transcript),
         media::published_at.eq(row.published_at),
         media::updated_at.eq(now),
     );
@@ -395,6 +406,7 @@ pub async fn create_media(
                 thumbnail_url: None,
                 duration_seconds: None,
                 published_at: Utc::now().naive_utc(),
+                transcript: String::new(),
             };
             apply(conn, site, &mut row, input)?;
             row.id = save(conn, site.id, &row)?;

@@ -52,6 +52,8 @@ pub struct NewPhoto<'a> {
     pub width: Option<i32>,
     pub height: Option<i32>,
     pub caption: &'a str,
+    /// The image's text alternative, for screen readers.
+    pub alt: &'a str,
     pub position: i32,
 }
 
@@ -67,6 +69,7 @@ pub fn insert_photo(conn: &mut AnyConnection, p: &NewPhoto) -> QueryResult<i64> 
             photos::width.eq(p.width),
             photos::height.eq(p.height),
             photos::caption.eq(p.caption),
+            photos::alt.eq(p.alt),
             photos::position.eq(p.position),
             photos::created_at.eq(Utc::now().naive_utc()),
         ))
@@ -85,11 +88,12 @@ pub(super) struct PhotoRow {
     pub(super) height: Option<i32>,
     pub(super) caption: String,
     pub(super) position: i32,
+    pub(super) alt: String,
 }
 
 /// A photo of an album.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"id": 1, "caption": "Lễ hội mùa xuân Côn Sơn - Kiếp Bạc", "position": 1,
+#[schema(example = json!({"id": 1, "caption": "Lễ hội mùa xuân Côn Sơn - Kiếp Bạc", "alt": "Đoàn rước kiệu qua cổng đền Kiếp Bạc", "position": 1,
     "url": "/uploads/3f/3fa2c9e1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e.jpg",
     "thumbnail_url": "/uploads/3f/3fa2c9e1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e-thumb.jpg",
     "medium_url": "/uploads/3f/3fa2c9e1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e-medium.jpg",
@@ -97,6 +101,8 @@ pub(super) struct PhotoRow {
 pub struct Photo {
     pub id: i64,
     pub caption: String,
+    /// The image's text alternative (Circular 26/2020/TT-BTTTT), for `alt`; empty when not set.
+    pub alt: String,
     /// Order in the album, ascending.
     pub position: i32,
     /// The full image.
@@ -115,6 +121,7 @@ impl From<PhotoRow> for Photo {
         Photo {
             id: r.id,
             caption: r.caption,
+            alt: r.alt,
             position: r.position,
             url: r.image_url,
             thumbnail_url: r.thumbnail_url,
@@ -129,7 +136,7 @@ impl From<PhotoRow> for Photo {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": 1, "slug": "le-hoi-con-son-kiep-bac", "title": "Lễ hội Côn Sơn - Kiếp Bạc",
     "description": "Ảnh lễ hội mùa xuân", "published_at": "2014-08-19T08:00:00+07:00", "photo_count": 3,
-    "cover": {"id": 1, "caption": "Khai hội", "position": 1, "url": "/uploads/3f/3fa2.jpg",
+    "cover": {"id": 1, "caption": "Khai hội", "alt": "Nghi lễ khai hội trước sân đền", "position": 1, "url": "/uploads/3f/3fa2.jpg",
         "thumbnail_url": "/uploads/3f/3fa2-thumb.jpg", "medium_url": "/uploads/3f/3fa2-medium.jpg", "width": 1600, "height": 1067}}))]
 pub struct AlbumSummary {
     pub id: i64,
@@ -148,7 +155,7 @@ pub struct AlbumSummary {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": 1, "slug": "le-hoi-con-son-kiep-bac", "title": "Lễ hội Côn Sơn - Kiếp Bạc",
     "description": "Ảnh lễ hội mùa xuân", "published_at": "2014-08-19T08:00:00+07:00",
-    "photos": [{"id": 1, "caption": "Khai hội", "position": 1, "url": "/uploads/3f/3fa2.jpg",
+    "photos": [{"id": 1, "caption": "Khai hội", "alt": "Nghi lễ khai hội trước sân đền", "position": 1, "url": "/uploads/3f/3fa2.jpg",
         "thumbnail_url": "/uploads/3f/3fa2-thumb.jpg", "medium_url": "/uploads/3f/3fa2-medium.jpg", "width": 1600, "height": 1067}]}))]
 pub struct AlbumDetail {
     pub id: i64,
@@ -221,7 +228,7 @@ impl diesel::query_builder::Query for AlbumPage {
     type SqlType = (
         (BigInt, Text, Text, Text, Timestamp),
         BigInt,
-        Nullable<(BigInt, Text, Text, Text, Nullable<Integer>, Nullable<Integer>, Text, Integer)>,
+        Nullable<(BigInt, Text, Text, Text, Nullable<Integer>, Nullable<Integer>, Text, Integer, Text)>,
     );
 }
 
@@ -232,7 +239,7 @@ impl diesel::query_builder::QueryFragment<MultiBackend> for AlbumPage {
         out.push_sql(
             "SELECT a.id, a.slug, a.title, a.description, a.published_at, \
              (SELECT COUNT(*) FROM photos n WHERE n.album_id = a.id), \
-             c.id, c.image_url, c.thumbnail_url, c.medium_url, c.width, c.height, c.caption, c.position \
+             c.id, c.image_url, c.thumbnail_url, c.medium_url, c.width, c.height, c.caption, c.position, c.alt \
              FROM (SELECT id, slug, title, description, published_at FROM albums WHERE site_id = ",
         );
         out.push_bind_param::<BigInt, _>(&self.site_id)?;

@@ -23,7 +23,7 @@ use super::model::*;
 /// (`image_url`, with its smaller copies if it has them).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"upload_id": 7, "caption": "Khai hội mùa xuân", "position": 1}))]
+#[schema(example = json!({"upload_id": 7, "caption": "Khai hội mùa xuân", "alt": "Nghi lễ khai hội trước sân đền Kiếp Bạc", "position": 1}))]
 pub struct PhotoInput {
     /// An image in the site's uploads; its variants become the thumbnail and medium copies.
     #[schema(minimum = 1)]
@@ -43,6 +43,9 @@ pub struct PhotoInput {
     /// Up to 1000 characters.
     #[schema(max_length = 1000)]
     pub caption: Option<String>,
+    /// The image's text alternative, up to 300 characters: what it shows, for screen readers.
+    #[schema(max_length = 300)]
+    pub alt: Option<String>,
     /// 0 to 100000; left out, after the album's last photo.
     #[schema(minimum = 0, maximum = 100000)]
     pub position: Option<i32>,
@@ -51,11 +54,14 @@ pub struct PhotoInput {
 /// The fields of a photo that can change once it is in an album.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"caption": "Dâng hương tại đền Kiếp Bạc", "position": 2}))]
+#[schema(example = json!({"caption": "Dâng hương tại đền Kiếp Bạc", "alt": "Du khách dâng hương trước điện thờ", "position": 2}))]
 pub struct PhotoUpdate {
     /// Up to 1000 characters.
     #[schema(max_length = 1000)]
     pub caption: Option<String>,
+    /// Up to 300 characters.
+    #[schema(max_length = 300)]
+    pub alt: Option<String>,
     /// 0 to 100000.
     #[schema(minimum = 0, maximum = 100000)]
     pub position: Option<i32>,
@@ -150,6 +156,7 @@ pub async fn add_photo(
         let mut check = Checker::default();
         let image = image(conn, site, &input, &mut check)?;
         let caption = check.text("caption", input.caption, 1000, Need::Optional).unwrap_or_default();
+        let alt = check.text("alt", input.alt, 300, Need::Optional).unwrap_or_default();
         let position = check.position("position", input.position);
         check.finish()?;
         let (upload_id, url, thumbnail, medium, width, height) = image.ok_or_else(|| ApiError::internal("no image"))?;
@@ -170,6 +177,7 @@ pub async fn add_photo(
             width,
             height,
             caption: &caption,
+            alt: &alt,
             position,
         };
         let id = insert_photo(conn, &photo)?;
@@ -224,12 +232,14 @@ pub async fn update_photo(
         let mut row = find_photo(conn, site.id, &album, id)?;
         let mut check = Checker::default();
         let caption = check.text("caption", input.caption, 1000, Need::Optional);
+        let alt = check.text("alt", input.alt, 300, Need::Optional);
         let position = check.position("position", input.position);
         check.finish()?;
         row.caption = caption.unwrap_or(std::mem::take(&mut row.caption));
+        row.alt = alt.unwrap_or(std::mem::take(&mut row.alt));
         row.position = position.unwrap_or(row.position);
         diesel::update(photos::table.find(id))
-            .set((photos::caption.eq(&row.caption), photos::position.eq(row.position)))
+            .set((photos::caption.eq(&row.caption), photos::alt.eq(&row.alt), photos::position.eq(row.position)))
             .execute(conn)?;
         audit::record(conn, origin, "photo.update", &format!("album:{album}/photo:{id}"), Some(site.id))?;
         Ok(Photo::from(row))

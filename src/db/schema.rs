@@ -356,6 +356,7 @@ diesel::table! {
         caption -> Text,
         position -> Integer,
         created_at -> Timestamp,
+        alt -> Text,
     }
 }
 
@@ -377,6 +378,7 @@ diesel::table! {
         published_at -> Timestamp,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        transcript -> Text,
     }
 }
 

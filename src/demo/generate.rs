@@ -456,6 +456,7 @@ fn library(
                 width: Some(1600),
                 height: Some(1067),
                 caption: &caption,
+                alt: &caption,
                 position: p as i32 + 1,
             };
             crate::albums::model::insert_photo(conn, &photo)?;
@@ -477,6 +478,7 @@ fn library(
             thumbnail_url: None,
             duration_seconds: Some(rng.random_range(60..600)),
             published_at: year_ago + Duration::days(rng.random_range(0..365)),
+            transcript: sentence(rng, words, 40, 120),
         };
         crate::media::save(conn, site.id, &row)?;
     }

@@ -465,6 +465,7 @@ fn insert_library(conn: &mut AnyConnection, site_id: i64, upload_dir: &Path) -> 
             width: upload.width,
             height: upload.height,
             caption,
+            alt: &format!("Ảnh minh họa của bản demo: {caption}"),
             position: position as i32 + 1,
         };
         crate::albums::model::insert_photo(conn, &photo)?;
@@ -482,6 +483,7 @@ fn insert_library(conn: &mut AnyConnection, site_id: i64, upload_dir: &Path) -> 
         thumbnail_url: None,
         duration_seconds: Some(245),
         published_at: vietnam(2019, 9, 2, 8, 0),
+        transcript: "Video minh họa của bản demo, không có lời; biên tập viên nhập lời bài hát tại đây.".to_owned(),
     };
     crate::media::save(conn, site_id, &song)?;
     Ok(())

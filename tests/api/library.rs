@@ -136,6 +136,8 @@ both!(the_photo_library_has_the_demo_album, |app| {
     assert_eq!(album["published_at"], "2020-02-10T09:00:00+07:00");
     assert_eq!(album["photo_count"], 3);
     assert_eq!(album["cover"]["caption"], "Lễ khai hội mùa xuân Côn Sơn - Kiếp Bạc");
+    // The cover, as every photo, carries its text alternative (from the list's one statement too).
+    assert_eq!(album["cover"]["alt"], "Ảnh minh họa của bản demo: Lễ khai hội mùa xuân Côn Sơn - Kiếp Bạc");
     let detail = app.get_json(&format!("{SITE}/albums/le-hoi-mua-xuan-con-son-kiep-bac")).await["data"].clone();
     let captions: Vec<&str> =
         detail["photos"].as_array().unwrap().iter().map(|p| p["caption"].as_str().unwrap()).collect();
@@ -178,10 +180,16 @@ both!(editors_build_an_album, |app| {
         app.upload(Some(&staff.author), "phuong-chi-minh", "cong-hoa.png", &png(1200, 600)).await.json()["data"]
             .clone();
     let first = app
-        .call("POST", &photos, Some(&staff.editor), Some(json!({"upload_id": upload["id"], "caption": "Khai mạc"})))
+        .call(
+            "POST",
+            &photos,
+            Some(&staff.editor),
+            Some(json!({"upload_id": upload["id"], "caption": "Khai mạc", "alt": " Đại biểu cắt băng khai mạc "})),
+        )
         .await;
     assert_eq!(first.status, 201, "{}", String::from_utf8_lossy(&first.body));
     let first = first.json()["data"].clone();
+    assert_eq!(first["alt"], "Đại biểu cắt băng khai mạc");
     assert_eq!(first["url"], upload["url"]);
     assert_eq!(first["thumbnail_url"], upload["variants"]["thumbnail"]);
     assert_eq!(first["medium_url"], upload["variants"]["medium"]);
@@ -198,6 +206,20 @@ both!(editors_build_an_album, |app| {
     let second = second.json()["data"].clone();
     assert_eq!(second["thumbnail_url"], "https://baohaiduong.vn/anh/cong-hoa.jpg");
     assert_eq!((second["width"].clone(), second["position"].clone()), (Value::Null, json!(2)));
+    assert_eq!(second["alt"], "");
+    let described = app
+        .call(
+            "PATCH",
+            format!("{photos}/{}", second["id"]),
+            Some(&staff.editor),
+            Some(json!({"alt": "Tiết mục múa quạt"})),
+        )
+        .await;
+    assert_eq!(described.json()["data"]["alt"], "Tiết mục múa quạt");
+    let long = app
+        .call("PATCH", format!("{photos}/{}", second["id"]), Some(&staff.editor), Some(json!({"alt": "x".repeat(301)})))
+        .await;
+    assert_eq!(long.json()["errors"], json!([{"field": "alt", "message": "must be 0 to 300 characters"}]));
     // Bad photos, each named.
     let pdf =
         app.upload(Some(&staff.author), "phuong-chi-minh", "a.pdf", b"%PDF-1.4 van ban").await.json()["data"]["id"]
@@ -287,6 +309,14 @@ both!(media_items_play_a_file_or_an_embed, |app| {
         (song["kind"].clone(), song["file_url"].clone(), song["content_type"].clone(), song["embed_url"].clone()),
         (json!("audio"), mp3["url"].clone(), json!("audio/mpeg"), Value::Null)
     );
+    // Its words as text, for those who cannot hear it.
+    assert_eq!(song["transcript"], "");
+    let lyrics = "Quê hương tôi có con sông xanh biếc...";
+    let transcribed = app
+        .call("PATCH", format!("{media}/que-huong-chi-linh"), Some(&staff.editor), Some(json!({"transcript": lyrics})))
+        .await;
+    assert_eq!(transcribed.status, 200);
+    assert_eq!(app.get_json(&format!("{media}/que-huong-chi-linh")).await["data"]["transcript"], lyrics);
     // The file plays inline (not as a download), in parts.
     let file = app.call_with("GET", mp3["url"].as_str().unwrap(), None, None, &[("range", "bytes=0-2")]).await;
     assert_eq!((file.status, &file.body[..]), (206, &b"ID3"[..]));

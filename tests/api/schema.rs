@@ -149,7 +149,8 @@ fn round_trip(backend: Backend) {
         .select(albums::all_columns)
         .load::<(i64, i64, String, String, String, Time, Time, Time)>(&mut *conn)
         .unwrap();
-    type PhotoColumns = (i64, i64, Option<i64>, String, String, String, Option<i32>, Option<i32>, String, i32, Time);
+    type PhotoColumns =
+        (i64, i64, Option<i64>, String, String, String, Option<i32>, Option<i32>, String, i32, Time, String);
     let ph = photos::table.select(photos::all_columns).load::<PhotoColumns>(&mut *conn).unwrap();
     type MediaColumns = (
         i64,
@@ -167,6 +168,7 @@ fn round_trip(backend: Backend) {
         Time,
         Time,
         Time,
+        String,
     );
     let me = media_items::table.select(media_items::all_columns).load::<MediaColumns>(&mut *conn).unwrap();
     assert_eq!((li.len(), al.len(), ph.len(), me.len()), (5, 1, 3, 1));
