@@ -332,6 +332,11 @@ fn sitemap(conn: &mut AnyConnection, context: &SiteContext) -> Result<String, Ap
         let newest = articles.iter().filter(|a| a.category.slug == slug).map(|a| a.updated_at).max();
         url(site.public_url(&format!("/{slug}")), newest);
     }
+    let pages = crate::pages::Pages::load(conn, site.id)?;
+    let now = Utc::now().naive_utc();
+    for page in pages.rows.iter().filter(|p| pages.public(p.id, now)) {
+        url(site.public_url(&format!("/trang/{}", pages.path(page.id))), Some(site.local(page.updated_at)));
+    }
     for a in &articles {
         url(article_url(site, a), Some(a.updated_at));
     }
@@ -350,7 +355,8 @@ fn sitemap(conn: &mut AnyConnection, context: &SiteContext) -> Result<String, Ap
 /// Get a site's sitemap
 ///
 /// The Sitemaps 0.9 list of the site's frontend pages: its home (`{base_url}/`), every
-/// category (`{base_url}/{category}`), its 45,000 newest published articles
+/// category (`{base_url}/{category}`), the pages readers see (`{base_url}/trang/{path}`), its
+/// 45,000 newest published articles
 /// (`{base_url}/{category}/{article}`) and its documents (`{base_url}/van-ban/{id}`), each
 /// with `lastmod` from its last change. A site without a `base_url` has none (404).
 #[utoipa::path(

@@ -25,6 +25,7 @@ pub mod links;
 pub mod media;
 pub mod officials;
 pub mod openapi;
+pub mod pages;
 pub mod publishing;
 pub mod sites;
 pub mod uploads;
@@ -94,7 +95,8 @@ const CACHE_RULES: &[cache::Rules] = &[visits::CACHE, desk::dossiers::CACHE, aut
 
 /// What schedules publications: the cache sync makes a site's kept answers stale when one of
 /// their times passes.
-const DUE_TIMES: &[cache::DueTimes] = &[articles::queries::coming_publications, sites::next_midnights];
+const DUE_TIMES: &[cache::DueTimes] =
+    &[articles::queries::coming_publications, pages::model::coming_publications, sites::next_midnights];
 
 impl AppState {
     /// Reads the other nodes' writes and the publication times that have come, once (the
@@ -144,6 +146,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(work_calendar::configure)
             .configure(disclosures::configure)
             .configure(feeds::configure)
+            .configure(pages::configure)
             .configure(albums::configure)
             .configure(media::configure)
             .service(home::get_home)

@@ -35,6 +35,7 @@ Search and slugs fold Vietnamese diacritics and `đ`: `hai duong` finds `Hải D
         (name = "categories", description = "Each site's tree of news categories: the page's menu and the section an article sits in (`Đảng ủy xã`)"),
         (name = "articles", description = "Published news articles, searchable: the article itself, `Các bài liên quan` (related) and `Quay lại` / `Xem tiếp` (previous and next)"),
         (name = "links", description = "The `LIÊN KẾT WEBSITE` block: links to other sites, grouped and ordered"),
+        (name = "pages", description = "The site's static pages in a tree, read at the path of their slugs (`gioi-thieu/lich-su`): introduction, history, organisation, contacts (Decree 224/2026 Art. 9.1.c)"),
         (name = "officials", description = "The ward's leaders with their duties and the officials who answer requests for information (Decree 224/2026 Art. 9.1.c; Law on Access to Information Art. 17.1.m)"),
         (name = "documents", description = "The ward's legal and administrative documents (văn bản): kind, number, issuer, dates, status, files (Law on Access to Information Art. 19.1.a)"),
         (name = "calendar", description = "The leaders' work calendar (lịch công tác) by ISO week, in the site's time zone"),

@@ -329,6 +329,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// A site's static pages, in a tree (migration 18).
+    pages (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        slug -> Text,
+        title -> Text,
+        summary -> Text,
+        body_html -> Text,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// Photo albums; `published_at` is the date they show (UTC).
     albums (id) {
         id -> BigInt,
@@ -495,6 +513,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_entries,
     disclosures,
     disclosure_documents,
+    pages,
     albums,
     photos,
     media_items,

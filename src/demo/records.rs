@@ -1,4 +1,4 @@
-//! The generator's share of what the law asks a ward to publish: per ward, its officials,
+//! The generator's share of what the law asks a ward to publish: per ward, its pages, officials,
 //! documents (some replacing older ones, some expired), a work calendar from a year back to a
 //! month ahead and a register of disclosures with documents attached. Through each resource's
 //! own functions, as its routes write.
@@ -51,6 +51,34 @@ pub fn records(
             ..crate::officials::OfficialRow::named(&sentence(rng, words, 3, 3))
         };
         crate::officials::insert(conn, site.id, &row)?;
+    }
+    // Three sections of four pages each, published.
+    let published = Some(Utc::now().naive_utc() - Duration::days(30));
+    for section in 0..3 {
+        let top = crate::pages::PageRow {
+            id: 0,
+            parent_id: None,
+            slug: format!("muc-{section}"),
+            title: sentence(rng, words, 2, 4),
+            summary: sentence(rng, words, 6, 12),
+            status: crate::publishing::PUBLISHED.to_owned(),
+            published_at: published,
+            position: section + 1,
+            updated_at: Utc::now().naive_utc(),
+        };
+        let body = format!("<p>{}</p>", sentence(rng, words, 60, 200));
+        let top_id = crate::pages::model::save(conn, site.id, &top, Some(&body))?;
+        for n in 0..4 {
+            let page = crate::pages::PageRow {
+                parent_id: Some(top_id),
+                slug: format!("trang-{n}"),
+                title: sentence(rng, words, 2, 5),
+                position: n + 1,
+                ..top.clone()
+            };
+            let body = format!("<p>{}</p>", sentence(rng, words, 60, 200));
+            crate::pages::model::save(conn, site.id, &page, Some(&body))?;
+        }
     }
     let today = Utc::now().date_naive();
     let mut ids: Vec<i64> = Vec::with_capacity(DOCUMENTS);

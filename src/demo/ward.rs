@@ -1,4 +1,4 @@
-//! The demo ward's content the law asks for beside its news: its leaders and contact
+//! The demo ward's content the law asks for beside its news: its introduction pages, its leaders and contact
 //! officials (made up: the reference page names none), its documents (the four the reference
 //! article cites, and the ward's own), a week of its work calendar and a budget disclosure.
 
@@ -284,5 +284,74 @@ pub fn insert_disclosures(conn: &mut AnyConnection, site_id: i64, documents: &[i
         )
     };
     crate::disclosures::save(conn, site_id, &support, None)?;
+    Ok(())
+}
+
+/// (slug, title, summary, body, parent's slug) of the demo ward's pages, parents first.
+const PAGES: &[(&str, &str, &str, &str, Option<&str>)] = &[
+    (
+        "gioi-thieu",
+        "Giới thiệu",
+        "Giới thiệu chung về phường Chí Minh",
+        "<p>Phường Chí Minh thuộc thành phố Chí Linh, tỉnh Hải Dương. (Nội dung minh họa của bản demo.)</p>",
+        None,
+    ),
+    (
+        "lich-su",
+        "Lịch sử",
+        "Lịch sử hình thành và phát triển",
+        "<p>Quá trình hình thành và phát triển của phường qua các thời kỳ. (Nội dung minh họa.)</p>",
+        Some("gioi-thieu"),
+    ),
+    (
+        "dieu-kien-tu-nhien",
+        "Điều kiện tự nhiên",
+        "Vị trí địa lý, địa giới hành chính, diện tích và dân số",
+        "<p>Vị trí, địa giới và điều kiện tự nhiên của phường. (Nội dung minh họa.)</p>",
+        Some("gioi-thieu"),
+    ),
+    (
+        "co-cau-to-chuc",
+        "Cơ cấu tổ chức",
+        "Đảng ủy, HĐND, UBND, Ủy ban MTTQ và các đoàn thể",
+        "<p>Sơ đồ tổ chức của hệ thống chính trị phường. (Nội dung minh họa.)</p>",
+        Some("gioi-thieu"),
+    ),
+    (
+        "di-tich-van-hoa",
+        "Di tích - Văn hóa",
+        "Di tích lịch sử, lễ hội và văn hóa truyền thống",
+        "<p>Các di tích và lễ hội trên địa bàn. (Nội dung minh họa.)</p>",
+        Some("gioi-thieu"),
+    ),
+    (
+        "lien-he",
+        "Liên hệ",
+        "Địa chỉ, điện thoại và thư điện tử của UBND phường",
+        "<p>Số 1 đường Nguyễn Trãi, phường Chí Minh. Điện thoại: 0220 3882 123.</p>",
+        None,
+    ),
+];
+
+/// Seeds the demo ward's introduction pages, published.
+pub fn insert_pages(conn: &mut AnyConnection, site_id: i64) -> Result<(), ApiError> {
+    let published = chrono::NaiveDate::from_ymd_opt(2020, 1, 2)
+        .and_then(|d| d.and_hms_opt(1, 0, 0))
+        .ok_or_else(|| ApiError::internal("a demo time"))?;
+    let mut ids: Vec<(&str, i64)> = Vec::new();
+    for (n, &(slug, title, summary, body, parent)) in PAGES.iter().enumerate() {
+        let row = crate::pages::PageRow {
+            id: 0,
+            parent_id: parent.and_then(|p| ids.iter().find(|(s, _)| *s == p).map(|(_, id)| *id)),
+            slug: slug.into(),
+            title: title.into(),
+            summary: summary.into(),
+            status: crate::publishing::PUBLISHED.into(),
+            published_at: Some(published),
+            position: n as i32 + 1,
+            updated_at: published,
+        };
+        ids.push((slug, crate::pages::model::save(conn, site_id, &row, Some(body))?));
+    }
     Ok(())
 }

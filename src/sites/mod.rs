@@ -86,8 +86,8 @@ impl Site {
 impl Site {
     /// The frontend's URL of `path` (`/tin-trong-phuong/ten-bai`): the site's public base URL
     /// (`base_url`, empty when unset) and the path. The frontend's paths: `/` its home,
-    /// `/{category}` a category, `/{category}/{article}` an article, `/van-ban/{id}` a
-    /// document.
+    /// `/{category}` a category, `/{category}/{article}` an article, `/trang/{path}` a page,
+    /// `/van-ban/{id}` a document.
     pub fn public_url(&self, path: &str) -> String {
         format!("{}{path}", self.settings.base_url)
     }

@@ -122,7 +122,9 @@ both!(the_sitemap_lists_every_public_page, |app| {
         tree.as_array().unwrap().iter().map(|c| 1 + count(&c["children"])).sum()
     }
     let documents = app.get_json(&format!("{SITE}/documents")).await["meta"]["total"].as_u64().unwrap();
-    assert_eq!(urls.len() as u64, 1 + count(&categories["data"]) as u64 + articles + documents);
+    let pages = count(&app.get_json(&format!("{SITE}/pages")).await["data"]) as u64;
+    assert_eq!(urls.len() as u64, 1 + count(&categories["data"]) as u64 + pages + articles + documents);
+    assert!(urls.iter().any(|(loc, _)| loc == &format!("{BASE}/trang/gioi-thieu/lich-su")));
     assert_eq!(urls[0].0, format!("{BASE}/"));
     assert!(urls.iter().all(|(loc, _)| loc.starts_with(BASE)));
     let newest = &newest(&app, "").await[0];

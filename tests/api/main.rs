@@ -13,6 +13,7 @@ mod hardening;
 mod http;
 mod library;
 mod openapi;
+mod pages;
 mod process;
 mod schema;
 mod sites;

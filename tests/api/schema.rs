@@ -4,8 +4,8 @@ use diesel::prelude::*;
 use portal::db::schema::{
     albums, article_counts, article_related, article_revisions, article_view_days, articles, audit_log,
     calendar_entries, categories, desks, disclosure_documents, disclosures, document_files, documents, dossier_events,
-    dossiers, holidays, links, media_items, memberships, officials, photos, procedures, refresh_tokens, sites, uploads,
-    users, visit_days, visit_salts, visitor_days, visitors_online,
+    dossiers, holidays, links, media_items, memberships, officials, pages, photos, procedures, refresh_tokens, sites,
+    uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
 };
 
 use crate::helpers::{Backend, TestDb};
@@ -253,6 +253,9 @@ fn round_trip(backend: Backend) {
         .load::<(i64, i64, i32)>(&mut *conn)
         .unwrap();
     assert_eq!((di.len(), dd.len()), (2, 1));
+    type PageColumns = (i64, i64, Option<i64>, String, String, String, String, String, Option<Time>, i32, Time, Time);
+    let pa = pages::table.select(pages::all_columns).load::<PageColumns>(&mut *conn).unwrap();
+    assert_eq!((pa.len(), pa.iter().filter(|p| p.2.is_none()).count()), (6, 2));
 }
 
 #[test]
@@ -427,12 +430,14 @@ fn generated_dataset(backend: Backend) {
         "calendar_entries",
         "disclosures",
         "disclosure_documents",
+        "pages",
     ]
     .iter()
     .map(|t| count(t))
     .collect();
-    // Per ward: 12 officials, 300 documents, 56 weeks of 6 entries, 60 disclosures (half with a document).
-    assert_eq!(counts, [2, 50, 24, 80, 960, 60, 2, 40, 1000, 11, 24, 600, 672, 120, 60]);
+    // Per ward: 12 officials, 300 documents, 56 weeks of 6 entries, 60 disclosures (half with a
+    // document), 3 sections of 4 pages.
+    assert_eq!(counts, [2, 50, 24, 80, 960, 60, 2, 40, 1000, 11, 24, 600, 672, 120, 60, 30]);
     // Every dossier went through its steps along the national codes.
     let open: i64 = dossiers::table.filter(dossiers::status.eq_any([2, 4, 9])).count().get_result(&mut *conn).unwrap();
     let returned: i64 = dossiers::table.filter(dossiers::status.eq(10)).count().get_result(&mut *conn).unwrap();

@@ -24,6 +24,7 @@ enum Setup {
     Document,
     Entry,
     Disclosure,
+    Page,
     Album,
     /// A photo in a new album.
     Photo,
@@ -208,6 +209,21 @@ fn matrix() -> Vec<Case> {
             None,
             [401, 403, 403, 403, 204, 204],
         ),
+        (
+            "POST",
+            "/api/v1/sites/{site}/pages",
+            Setup::Nothing,
+            Some(json!({"title": "Trang mới", "parent_id": 1})),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            "PATCH",
+            "/api/v1/sites/{site}/pages/{page}",
+            Setup::Page,
+            Some(json!({"status": "published"})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        ("DELETE", "/api/v1/sites/{site}/pages/{page}", Setup::Page, None, [401, 403, 403, 403, 204, 204]),
         (
             "POST",
             "/api/v1/sites/{site}/albums",
@@ -424,6 +440,7 @@ both!(authorisation_matrix, |app| {
                 | Setup::Document
                 | Setup::Entry
                 | Setup::Disclosure
+                | Setup::Page
                 | Setup::Album
                 | Setup::Photo
                 | Setup::Media => {
@@ -437,6 +454,7 @@ both!(authorisation_matrix, |app| {
                             "calendar",
                             json!({"starts_at": "2026-12-08T08:00:00+07:00", "content": format!("Lịch {n}")}),
                         ),
+                        Setup::Page => ("pages", json!({"title": format!("Trang {n}")})),
                         Setup::Disclosure => (
                             "disclosures",
                             json!({"kind": "fees", "title": format!("Công khai {n}"), "period_start": "2026-01-01",
@@ -456,7 +474,9 @@ both!(authorisation_matrix, |app| {
                     let res = app.call("POST", format!("{site}/{collection}"), Some(&staff.admin), Some(body)).await;
                     assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
                     let made = res.json()["data"].clone();
-                    let key = if ["links", "officials", "documents", "calendar", "disclosures"].contains(&collection) {
+                    let key = if ["links", "officials", "documents", "calendar", "disclosures", "pages"]
+                        .contains(&collection)
+                    {
                         made["id"].to_string()
                     } else {
                         made["slug"].as_str().unwrap().to_owned()
@@ -467,6 +487,7 @@ both!(authorisation_matrix, |app| {
                         .replace("{document}", &key)
                         .replace("{entry}", &key)
                         .replace("{disclosure}", &key)
+                        .replace("{page}", &key)
                         .replace("{media}", &key)
                         .replace("{album}", &key);
                     if let Setup::Photo = setup {
