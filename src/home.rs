@@ -43,7 +43,8 @@ pub const MEDIA: i64 = 3;
         "published_at": "2020-02-10T09:00:00+07:00", "photo_count": 3, "cover": null}],
     "media": [{"id": 1, "slug": "hat-ve-chi-linh", "title": "Hát về Chí Linh", "description": "", "kind": "video", "file_url": null,
         "content_type": null, "embed_url": "https://www.youtube.com/embed/dQw4w9WgXcQ", "thumbnail_url": null, "duration_seconds": 245,
-        "published_at": "2019-09-02T08:00:00+07:00"}],
+        "transcript": "", "published_at": "2019-09-02T08:00:00+07:00"}],
+    "header_menu": [{"label": "Giới thiệu", "kind": "page", "target": "gioi-thieu", "url": "/trang/gioi-thieu", "children": []}],
     "links": [{"name": "Cơ quan Trung ương", "links": [{"id": 1, "group": "Cơ quan Trung ương", "title": "Cổng Dịch vụ công quốc gia",
         "url": "https://dichvucong.gov.vn", "position": 1}]}],
     "desk": {"name": "Trung tâm Phục vụ hành chính công phường Chí Minh (Bộ phận một cửa)",
@@ -53,8 +54,10 @@ pub const MEDIA: i64 = 3;
 }))]
 pub struct Home {
     pub site: SiteView,
-    /// The whole category tree (for the menu).
+    /// The whole category tree.
     pub categories: Vec<CategoryNode>,
+    /// The header menu, resolved (see `GET /sites/{site}/menus/{location}`).
+    pub header_menu: Vec<crate::menus::MenuItem>,
     /// The 10 newest published articles.
     pub latest_articles: Vec<ArticleSummary>,
     /// The 4 newest albums, with their covers.
@@ -94,6 +97,7 @@ pub async fn get_home(
         Ok(Home {
             site: SiteView::from(site),
             categories: context.tree.roots(),
+            header_menu: crate::menus::menu(conn, context, "header")?,
             latest_articles,
             albums: crate::albums::page(conn, site, ALBUMS, 0, false)?.0,
             media: crate::media::page(conn, site, None, MEDIA, 0, false)?.0,

@@ -23,6 +23,7 @@ pub mod home;
 pub mod http;
 pub mod links;
 pub mod media;
+pub mod menus;
 pub mod officials;
 pub mod openapi;
 pub mod pages;
@@ -147,6 +148,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .configure(disclosures::configure)
             .configure(feeds::configure)
             .configure(pages::configure)
+            .configure(menus::configure)
             .configure(albums::configure)
             .configure(media::configure)
             .service(home::get_home)

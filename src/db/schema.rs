@@ -347,6 +347,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// A site's header and footer menus, nested (migration 19).
+    menu_items (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        location -> Text,
+        parent_id -> Nullable<BigInt>,
+        label -> Text,
+        kind -> Text,
+        target -> Text,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// Photo albums; `published_at` is the date they show (UTC).
     albums (id) {
         id -> BigInt,
@@ -514,6 +529,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     disclosures,
     disclosure_documents,
     pages,
+    menu_items,
     albums,
     photos,
     media_items,

@@ -276,6 +276,7 @@ pub fn seed(conn: &mut AnyConnection, upload_dir: &Path) -> Result<(), ApiError>
         insert_desk(conn, &site, "Chí Minh", "000.00.14.H23", now)?;
         insert_demo_dossiers(conn, &site, "000.00.14.H23", now)?;
         ward::insert_pages(conn, site.id)?;
+        ward::insert_menus(conn, site.id)?;
         ward::insert_officials(conn, site.id)?;
         let documents = ward::insert_documents(conn, site.id, upload_dir)?;
         ward::insert_disclosures(conn, site.id, &documents)?;

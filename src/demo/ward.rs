@@ -355,3 +355,38 @@ pub fn insert_pages(conn: &mut AnyConnection, site_id: i64) -> Result<(), ApiErr
     }
     Ok(())
 }
+
+/// Seeds the demo ward's header and footer menus.
+pub fn insert_menus(conn: &mut AnyConnection, site_id: i64) -> Result<(), ApiError> {
+    use crate::menus::MenuItemInput;
+    let item = |label: &str, kind: &str, target: &str, children: Vec<MenuItemInput>| MenuItemInput {
+        label: label.into(),
+        kind: kind.into(),
+        target: target.into(),
+        children,
+    };
+    let header = vec![
+        item("Trang chủ", "url", "/", vec![]),
+        item(
+            "Giới thiệu",
+            "page",
+            "gioi-thieu",
+            vec![
+                item("Lịch sử", "page", "gioi-thieu/lich-su", vec![]),
+                item("Cơ cấu tổ chức", "page", "gioi-thieu/co-cau-to-chuc", vec![]),
+            ],
+        ),
+        item("Tin tức", "category", "tin-tuc", vec![]),
+        item("Đảng ủy xã", "category", "dang-uy-xa", vec![]),
+        item("Văn bản", "url", "/van-ban", vec![]),
+        item("Một cửa", "url", "/mot-cua", vec![]),
+        item("Liên hệ", "page", "lien-he", vec![]),
+    ];
+    crate::menus::replace(conn, site_id, "header", &header)?;
+    let footer = vec![
+        item("Liên hệ", "page", "lien-he", vec![]),
+        item("Cổng Dịch vụ công quốc gia", "url", "https://dichvucong.gov.vn", vec![]),
+    ];
+    crate::menus::replace(conn, site_id, "footer", &footer)?;
+    Ok(())
+}

@@ -377,7 +377,7 @@ both!(the_home_bundle_gathers_the_page, |app| {
     assert_eq!(res.status, 200);
     let home = res.json()["data"].clone();
     let keys: Vec<&String> = home.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["albums", "categories", "desk", "latest_articles", "links", "media", "site"]);
+    assert_eq!(keys, ["albums", "categories", "desk", "header_menu", "latest_articles", "links", "media", "site"]);
     assert_eq!(home["site"]["slug"], "phuong-chi-minh");
     assert_eq!(home["categories"], app.get_json(&format!("{SITE}/categories")).await["data"]);
     assert_eq!(home["latest_articles"], app.get_json(&format!("{SITE}/articles?per_page=10")).await["data"]);

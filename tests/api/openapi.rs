@@ -84,6 +84,7 @@ fn every_operation_is_documented() {
             "/api/v1/sites/{site}/links/{link}",
             "/api/v1/sites/{site}/media",
             "/api/v1/sites/{site}/media/{media}",
+            "/api/v1/sites/{site}/menus/{location}",
             "/api/v1/sites/{site}/officials",
             "/api/v1/sites/{site}/officials/{official}",
             "/api/v1/sites/{site}/pages",

@@ -121,3 +121,123 @@ both!(editors_draft_publish_move_and_delete_pages, |app| {
     assert_eq!(app.get(&format!("{pages}/quy-hoach-phat-trien")).await.status, 404);
     assert_eq!(shape(&app.get_json(&pages).await["data"]).len(), 2);
 });
+
+/// (label, url, [children's labels]) of a menu.
+fn menu_shape(items: &Value) -> Vec<(String, String, Vec<String>)> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let children = i["children"].as_array().unwrap().iter().map(|c| c["label"].as_str().unwrap().to_owned());
+            (i["label"].as_str().unwrap().to_owned(), i["url"].as_str().unwrap().to_owned(), children.collect())
+        })
+        .collect()
+}
+
+both!(menus_lead_where_their_targets_are, |app| {
+    let res = app.get(&format!("{SITE}/menus/header")).await;
+    assert_eq!(res.status, 200);
+    let header = res.json()["data"].clone();
+    let s = |v: &str| v.to_owned();
+    assert_eq!(
+        menu_shape(&header),
+        [
+            (s("Trang chủ"), s("/"), vec![]),
+            (s("Giới thiệu"), s("/trang/gioi-thieu"), vec![s("Lịch sử"), s("Cơ cấu tổ chức")]),
+            (s("Tin tức"), s("/tin-tuc"), vec![]),
+            (s("Đảng ủy xã"), s("/dang-uy-xa"), vec![]),
+            (s("Văn bản"), s("/van-ban"), vec![]),
+            (s("Một cửa"), s("/mot-cua"), vec![]),
+            (s("Liên hệ"), s("/trang/lien-he"), vec![]),
+        ]
+    );
+    assert_eq!(header[1]["children"][0]["url"], "/trang/gioi-thieu/lich-su");
+    // The home bundle carries the header menu.
+    assert_eq!(app.get_json(&format!("{SITE}/home")).await["data"]["header_menu"], header);
+    let footer = app.get_json(&format!("{SITE}/menus/footer")).await;
+    assert_eq!(menu_shape(&footer["data"])[1].1, "https://dichvucong.gov.vn");
+    assert_eq!(app.get(&format!("{SITE}/menus/sidebar")).await.status, 404);
+    assert_eq!(app.get_json("/api/v1/sites/xa-le-loi/menus/header").await["data"], json!([]));
+    let etag = res.header("etag").unwrap().to_owned();
+    assert_eq!(
+        app.call_with("GET", format!("{SITE}/menus/header"), None, None, &[("if-none-match", &etag)]).await.status,
+        304
+    );
+});
+
+both!(editors_set_the_menus, |app| {
+    let staff = app.staff().await;
+    let header = format!("{SITE}/menus/header");
+    let article = app.get_json(&format!("{SITE}/articles?per_page=1")).await["data"][0].clone();
+    let document = app.get_json(&format!("{SITE}/documents?q=09-KH")).await["data"][0]["id"].to_string();
+    let items = json!({"items": [
+        {"label": " Bài nổi bật ", "kind": "article", "target": article["slug"]},
+        {"label": "Khai sinh", "kind": "procedure", "target": "1.001193"},
+        {"label": "Kế hoạch 09", "kind": "document", "target": document},
+        {"label": "Giới thiệu", "kind": "page", "target": "gioi-thieu",
+         "children": [{"label": "Lịch sử", "kind": "page", "target": "gioi-thieu/lich-su",
+                       "children": [{"label": "Cũ", "kind": "url", "target": "https://chilinh.haiduong.gov.vn"}]}]}
+    ]});
+    let put = app.call("PUT", &header, Some(&staff.editor), Some(items)).await;
+    assert_eq!(put.status, 200, "{}", String::from_utf8_lossy(&put.body));
+    let s = |v: &str| v.to_owned();
+    let shape = menu_shape(&put.json()["data"]);
+    assert_eq!(
+        shape,
+        [
+            (
+                s("Bài nổi bật"),
+                format!("/{}/{}", article["category"]["slug"].as_str().unwrap(), article["slug"].as_str().unwrap()),
+                vec![]
+            ),
+            (s("Khai sinh"), s("/thu-tuc/1.001193"), vec![]),
+            (s("Kế hoạch 09"), format!("/van-ban/{document}"), vec![]),
+            (s("Giới thiệu"), s("/trang/gioi-thieu"), vec![s("Lịch sử")]),
+        ]
+    );
+    assert_eq!(menu_shape(&app.get_json(&format!("{SITE}/home")).await["data"]["header_menu"]), shape);
+    // A page unpublished leaves the menu with what is below it.
+    let unpublished = app
+        .call("PATCH", format!("{SITE}/pages/gioi-thieu"), Some(&staff.editor), Some(json!({"status": "draft"})))
+        .await;
+    assert_eq!(unpublished.status, 200);
+    assert_eq!(menu_shape(&app.get_json(&header).await["data"]).len(), 3);
+    // Every bad item is named; a target the site lacks is a clash.
+    let bad = app
+        .call(
+            "PUT",
+            &header,
+            Some(&staff.editor),
+            Some(json!({"items": [
+            {"label": "", "kind": "tag", "target": "x"},
+            {"label": "A", "kind": "url", "target": "javascript:alert(1)"},
+            {"label": "B", "kind": "category", "target": "khong-co"}]})),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    let fields: Vec<String> =
+        bad.json()["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(fields, ["items[0].label", "items[0].kind", "items[1].target", "items[2].target"]);
+    let missing = app
+        .call(
+            "PUT",
+            &header,
+            Some(&staff.editor),
+            Some(json!({"items": [{"label": "B", "kind": "page", "target": "khong-co"}]})),
+        )
+        .await;
+    assert_eq!(missing.status, 409);
+    assert_eq!(missing.json()["errors"][0]["field"], "items[0].target");
+    let deep = json!({"items": [{"label": "1", "kind": "url", "target": "/", "children": [{"label": "2", "kind": "url", "target": "/",
+        "children": [{"label": "3", "kind": "url", "target": "/", "children": [{"label": "4", "kind": "url", "target": "/"}]}]}]}]});
+    let too_deep = app.call("PUT", &header, Some(&staff.editor), Some(deep)).await;
+    assert_eq!(too_deep.json()["errors"][0]["field"], "items[0].children[0].children[0].children");
+    assert_eq!(
+        app.call("PUT", format!("{SITE}/menus/sidebar"), Some(&staff.editor), Some(json!({"items": []}))).await.status,
+        404
+    );
+    assert_eq!(app.call("PUT", &header, Some(&staff.author), Some(json!({"items": []}))).await.status, 403);
+    let emptied = app.call("PUT", &header, Some(&staff.editor), Some(json!({"items": []}))).await;
+    assert_eq!(emptied.json()["data"], json!([]));
+});

@@ -4,8 +4,8 @@ use diesel::prelude::*;
 use portal::db::schema::{
     albums, article_counts, article_related, article_revisions, article_view_days, articles, audit_log,
     calendar_entries, categories, desks, disclosure_documents, disclosures, document_files, documents, dossier_events,
-    dossiers, holidays, links, media_items, memberships, officials, pages, photos, procedures, refresh_tokens, sites,
-    uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
+    dossiers, holidays, links, media_items, memberships, menu_items, officials, pages, photos, procedures,
+    refresh_tokens, sites, uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
 };
 
 use crate::helpers::{Backend, TestDb};
@@ -256,6 +256,9 @@ fn round_trip(backend: Backend) {
     type PageColumns = (i64, i64, Option<i64>, String, String, String, String, String, Option<Time>, i32, Time, Time);
     let pa = pages::table.select(pages::all_columns).load::<PageColumns>(&mut *conn).unwrap();
     assert_eq!((pa.len(), pa.iter().filter(|p| p.2.is_none()).count()), (6, 2));
+    type MenuColumns = (i64, i64, String, Option<i64>, String, String, String, i32, Time);
+    let mi = menu_items::table.select(menu_items::all_columns).load::<MenuColumns>(&mut *conn).unwrap();
+    assert_eq!((mi.len(), mi.iter().filter(|m| m.2 == "header").count()), (11, 9));
 }
 
 #[test]

@@ -491,3 +491,38 @@ both!(editors_keep_the_register, |app| {
     assert_eq!(app.get(path).await.status, 404);
     assert_eq!(app.get_json(&register).await["meta"]["total"], 2);
 });
+
+both!(a_frontend_renders_the_ward_portal_from_the_api_alone, |app| {
+    // The introduction: the page tree, then a page with its breadcrumbs.
+    let tree = app.get_json(&format!("{SITE}/pages")).await["data"].clone();
+    let intro = tree.as_array().unwrap().iter().find(|p| p["path"] == "gioi-thieu").expect("Giới thiệu").clone();
+    let structure = intro["children"].as_array().unwrap().iter().find(|p| p["title"] == "Cơ cấu tổ chức").unwrap();
+    let page = app.get_json(&format!("{SITE}/pages/{}", structure["path"].as_str().unwrap())).await["data"].clone();
+    assert_eq!(page["breadcrumbs"][0]["title"], "Giới thiệu");
+    assert!(!page["body_html"].as_str().unwrap().is_empty());
+    // The leaders with their duties, and whom to ask for information.
+    let leaders = app.get_json(&format!("{SITE}/officials?role=leader")).await;
+    assert!(leaders["data"].as_array().unwrap().iter().all(|o| o["leader"] == true && o["duties"] != ""));
+    let contacts = app.get_json(&format!("{SITE}/officials?role=information_contact")).await;
+    assert!(contacts["data"].as_array().unwrap().iter().all(|o| o["phone"] != "" && o["email"] != ""));
+    // The documents the reference article cites, each with its number, issuer, date and status.
+    for number in ["35-CT/TW", "162-KH/TU", "112-KH/TU", "09-KH/ĐU"] {
+        let found = app.get_json(&format!("{SITE}/documents?q={}", enc(number))).await;
+        assert_eq!(numbers(&found), [number], "{number}");
+        assert_eq!(found["data"][0]["status"], "in_force");
+    }
+    // This week's calendar, and the register of what was disclosed, with its documents.
+    let calendar = app.get_json(&format!("{SITE}/calendar")).await["data"].clone();
+    let entries: usize =
+        calendar["days"].as_array().unwrap().iter().map(|d| d["entries"].as_array().unwrap().len()).sum();
+    assert_eq!(entries, 5);
+    let register = app.get_json(&format!("{SITE}/disclosures?kind=budget")).await;
+    assert_eq!(register["data"][0]["documents"][0]["number"], "15/QĐ-UBND");
+    // The frame of every page: the ward's contacts, in the home bundle.
+    let home = app.get_json(&format!("{SITE}/home")).await["data"].clone();
+    assert_eq!(home["site"]["phone"], "0220 3882 123");
+    assert_eq!(home["site"]["base_url"], "https://chiminh.chilinh.haiduong.gov.vn");
+    // And the header menu, each item resolved to the frontend's path.
+    let menu = home["header_menu"].as_array().unwrap();
+    assert!(menu.iter().any(|i| i["url"] == "/trang/gioi-thieu" && i["children"].as_array().unwrap().len() == 2));
+});

@@ -225,6 +225,13 @@ fn matrix() -> Vec<Case> {
         ),
         ("DELETE", "/api/v1/sites/{site}/pages/{page}", Setup::Page, None, [401, 403, 403, 403, 204, 204]),
         (
+            "PUT",
+            "/api/v1/sites/{site}/menus/{location}",
+            Setup::Nothing,
+            Some(json!({"items": [{"label": "Trang chủ", "kind": "url", "target": "/"}]})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
             "POST",
             "/api/v1/sites/{site}/albums",
             Setup::Nothing,
@@ -361,7 +368,7 @@ both!(authorisation_matrix, |app| {
     for (method, pattern, setup, body, expected) in matrix() {
         for (i, token) in tokens.iter().enumerate() {
             n += 1;
-            let mut uri = pattern.replace("{site}", "phuong-chi-minh");
+            let mut uri = pattern.replace("{site}", "phuong-chi-minh").replace("{location}", "header");
             match setup {
                 Setup::Nothing => {}
                 Setup::Draft | Setup::Published | Setup::Trashed => {
