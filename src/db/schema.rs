@@ -156,6 +156,7 @@ diesel::table! {
         medium_name -> Nullable<Text>,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        alt -> Text,
     }
 }
 

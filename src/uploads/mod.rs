@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 use actix_files::NamedFile;
 use actix_multipart::Multipart;
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use futures_util::StreamExt;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -24,6 +24,8 @@ use crate::auth::{Caller, Role, on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::uploads;
 use crate::db::{self, AnyConnection};
+use crate::http::body::Body;
+use crate::http::input::{Checker, Need};
 use crate::http::{Data, List, Page, PageParams, private_json, private_list_response};
 use crate::sites::{self, Site};
 
@@ -34,6 +36,7 @@ use files::*;
 #[schema(example = json!({
     "id": 7, "url": "/uploads/3f/3fa2c9e1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e.jpg",
     "content_type": "image/jpeg", "size_bytes": 482133, "original_name": "ngay-hoi-dai-doan-ket.jpg",
+    "alt": "Nhân dân tổ dân phố dự Ngày hội Đại đoàn kết",
     "width": 1600, "height": 1067,
     "variants": {"thumbnail": "/uploads/3f/3fa2c9e1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e-thumb.jpg",
                  "medium": "/uploads/3f/3fa2c9e1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e-medium.jpg"},
@@ -48,6 +51,8 @@ pub struct UploadView {
     pub size_bytes: i64,
     /// The name the file was uploaded with (for display only).
     pub original_name: String,
+    /// What an image shows, for `alt` (Circular 26/2020/TT-BTTTT); empty until staff set it.
+    pub alt: String,
     /// Pixels, for images.
     pub width: Option<i32>,
     pub height: Option<i32>,
@@ -80,6 +85,7 @@ struct UploadRow {
     thumbnail_name: Option<String>,
     medium_name: Option<String>,
     created_at: NaiveDateTime,
+    alt: String,
 }
 
 pub fn url_of(file_name: &str) -> String {
@@ -98,6 +104,7 @@ impl From<UploadRow> for UploadView {
             content_type: r.content_type,
             size_bytes: r.size_bytes,
             original_name: r.original_name,
+            alt: r.alt,
             width: r.width,
             height: r.height,
             variants,
@@ -336,6 +343,56 @@ pub async fn list_uploads(
     private_list_response(&req, rows.into_iter().map(UploadView::from).collect(), page, total)
 }
 
+/// What staff set on an upload.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"alt": "Nhân dân tổ dân phố dự Ngày hội Đại đoàn kết"}))]
+pub struct UploadInput {
+    /// What the image shows, up to 300 characters; empty clears it.
+    #[schema(max_length = 300)]
+    pub alt: Option<String>,
+}
+
+/// Describe an upload
+///
+/// Sets an upload's text alternative, for the frontends that show it. Roles: authors, editors
+/// and admins of the site.
+#[utoipa::path(
+    tag = "uploads",
+    params(
+        ("upload" = i64, Path, description = "Upload id", example = 7),
+    ),
+    request_body = UploadInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved", body = Data<UploadView>),
+        (status = 404, description = "No such site or upload", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/sites/{site}/uploads/{upload}")]
+pub async fn update_upload(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    path: web::Path<(String, i64)>,
+    body: Body<UploadInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (site, id) = path.into_inner();
+    crate::auth::staff::write(&state, &req, caller, site, Role::Author, move |conn, site| {
+        let input = body.parse()?;
+        let mut check = Checker::default();
+        let alt = check.text("alt", input.alt, 300, Need::Optional);
+        check.finish()?;
+        find(conn, site.id, id)?.ok_or_else(|| ApiError::not_found(format!("no upload {id} in this site")))?;
+        if let Some(alt) = alt {
+            diesel::update(uploads::table.find(id)).set(uploads::alt.eq(alt)).execute(conn)?;
+        }
+        let view = find(conn, site.id, id)?.ok_or_else(|| ApiError::internal("the upload went away"))?;
+        Ok(crate::auth::staff::Done::saved("upload.update", format!("upload:{id}"), view))
+    })
+    .await
+}
+
 /// True for a stored file's name: a SHA-256, maybe a variant suffix, and a known extension.
 fn is_stored_name(prefix: &str, name: &str) -> bool {
     let Some((stem, ext)) = name.rsplit_once('.') else {
@@ -399,7 +456,7 @@ pub async fn get_upload(
 
 /// Registers the upload routes under the API scope.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create_upload).service(list_uploads);
+    cfg.service(create_upload).service(list_uploads).service(update_upload);
 }
 
 #[cfg(test)]

@@ -94,6 +94,7 @@ fn every_operation_is_documented() {
             "/api/v1/sites/{site}/sitemap-news.xml",
             "/api/v1/sites/{site}/sitemap.xml",
             "/api/v1/sites/{site}/uploads",
+            "/api/v1/sites/{site}/uploads/{upload}",
             "/api/v1/sites/{site}/visits",
             "/api/v1/sites/{site}/visits/history",
             "/api/v1/sites/{site}/visits/imported-total",

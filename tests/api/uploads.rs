@@ -128,3 +128,24 @@ async fn uploads_over_the_limit_are_413_sqlite() {
 async fn uploads_over_the_limit_are_413_postgres() {
     too_large(Backend::Postgres).await;
 }
+
+both!(staff_describe_an_upload_for_screen_readers, |app| {
+    let staff = app.staff().await;
+    let up = app.upload(Some(&staff.author), "phuong-chi-minh", "ngay-hoi.png", &png(40, 30)).await;
+    assert_eq!(up.status, 201);
+    let up = up.json()["data"].clone();
+    assert_eq!(up["alt"], "");
+    let uri = format!("/api/v1/sites/phuong-chi-minh/uploads/{}", up["id"]);
+    let alt = "Nhân dân tổ dân phố dự Ngày hội Đại đoàn kết";
+    let saved = app.call("PATCH", &uri, Some(&staff.author), Some(json!({"alt": format!(" {alt} ")}))).await;
+    assert_eq!(saved.status, 200, "{}", String::from_utf8_lossy(&saved.body));
+    assert_eq!(saved.json()["data"]["alt"], alt);
+    let list = app.call("GET", "/api/v1/sites/phuong-chi-minh/uploads", Some(&staff.author), None).await.json();
+    assert_eq!(list["data"][0]["alt"], alt);
+    let long = app.call("PATCH", &uri, Some(&staff.author), Some(json!({"alt": "x".repeat(301)}))).await;
+    assert_eq!(long.json()["errors"], json!([{"field": "alt", "message": "must be 0 to 300 characters"}]));
+    assert_eq!(app.call("PATCH", &uri, None, Some(json!({"alt": "x"}))).await.status, 401);
+    assert_eq!(app.call("PATCH", &uri, Some(&staff.author_other), Some(json!({"alt": "x"}))).await.status, 403);
+    let elsewhere = format!("/api/v1/sites/xa-le-loi/uploads/{}", up["id"]);
+    assert_eq!(app.call("PATCH", &elsewhere, Some(&staff.admin), Some(json!({"alt": "x"}))).await.status, 404);
+});

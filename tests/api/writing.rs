@@ -25,6 +25,8 @@ enum Setup {
     Entry,
     Disclosure,
     Page,
+    /// An image uploaded by the site's admin.
+    Upload,
     Album,
     /// A photo in a new album.
     Photo,
@@ -124,6 +126,13 @@ fn matrix() -> Vec<Case> {
         ),
         ("POST", "/api/v1/sites/{site}/uploads", Setup::Nothing, None, [401, 403, 201, 403, 201, 201]),
         ("GET", "/api/v1/sites/{site}/uploads", Setup::Nothing, None, [401, 403, 200, 403, 200, 200]),
+        (
+            "PATCH",
+            "/api/v1/sites/{site}/uploads/{upload}",
+            Setup::Upload,
+            Some(json!({"alt": "Ảnh trụ sở UBND phường"})),
+            [401, 403, 200, 403, 200, 200],
+        ),
         (
             "POST",
             "/api/v1/sites/{site}/links",
@@ -403,6 +412,12 @@ both!(authorisation_matrix, |app| {
                             .json();
                         uri = uri.replace("{revision}", &revisions["data"][0]["id"].to_string());
                     }
+                }
+                Setup::Upload => {
+                    let pdf = format!("%PDF-1.4\n% Tệp số {n}\n");
+                    let res = app.upload(Some(&staff.admin), "phuong-chi-minh", "tep.pdf", pdf.as_bytes()).await;
+                    assert_eq!(res.status, 201);
+                    uri = uri.replace("{upload}", &res.json()["data"]["id"].to_string());
                 }
                 Setup::Category => {
                     let slug = format!("chuyen-muc-{n}");
