@@ -221,14 +221,13 @@ pub struct MenuInput {
 fn check_items(
     conn: &mut AnyConnection,
     context: &SiteContext,
+    pages: &crate::pages::Pages,
     items: &[MenuItemInput],
     prefix: &str,
     depth: usize,
     check: &mut Checker,
-    count: &mut usize,
 ) -> QueryResult<()> {
     for (i, item) in items.iter().enumerate() {
-        *count += 1;
         let at = format!("{prefix}[{i}]");
         check.text(&format!("{at}.label"), Some(item.label.clone()), 100, Need::Required);
         if !KINDS.contains(&item.kind.as_str()) {
@@ -242,7 +241,7 @@ fn check_items(
                 check.reject(&field, "must be an http(s) URL or a path starting with /")
             }
             "category" if context.tree.by_slug(target).is_none() => gone(check, "category"),
-            "page" if crate::pages::Pages::load(conn, context.site.id)?.find(target).is_none() => gone(check, "page"),
+            "page" if pages.find(target).is_none() => gone(check, "page"),
             "article" => {
                 let n: i64 = articles::table
                     .filter(articles::site_id.eq(context.site.id))
@@ -283,11 +282,16 @@ fn check_items(
             if depth >= MAX_DEPTH {
                 check.reject(&format!("{at}.children"), format!("menus go at most {MAX_DEPTH} levels deep"));
             } else {
-                check_items(conn, context, &item.children, &format!("{at}.children"), depth + 1, check, count)?;
+                check_items(conn, context, pages, &item.children, &format!("{at}.children"), depth + 1, check)?;
             }
         }
     }
     Ok(())
+}
+
+/// How many items `items` holds, those below included.
+fn total(items: &[MenuItemInput]) -> usize {
+    items.iter().map(|i| 1 + total(&i.children)).sum()
 }
 
 fn store(
@@ -357,9 +361,9 @@ pub async fn put_menu(
         let input = body.parse()?;
         let context = st.sites.get(conn, &st.responses, &site.slug)?;
         let mut check = Checker::default();
-        let mut count = 0;
-        check_items(conn, &context, &input.items, "items", 1, &mut check, &mut count)?;
-        if count > MAX_ITEMS {
+        let pages = crate::pages::Pages::load(conn, site.id)?;
+        check_items(conn, &context, &pages, &input.items, "items", 1, &mut check)?;
+        if total(&input.items) > MAX_ITEMS {
             check.reject("items", format!("must have at most {MAX_ITEMS} items in all"));
         }
         check.finish()?;

@@ -195,10 +195,7 @@ pub async fn get_week(
     let asked = asked.flatten();
     let data = crate::sites::context::read(&state, path.into_inner(), move |conn, context| {
         let site = &context.site;
-        let monday = asked.unwrap_or_else(|| {
-            let today = site.local(Utc::now().naive_utc()).date_naive();
-            today - Duration::days(i64::from(today.weekday().num_days_from_monday()))
-        });
+        let monday = asked.unwrap_or_else(|| crate::sites::week_start(site.today()));
         Ok(week(conn, site, monday)?)
     })
     .await?;

@@ -105,8 +105,7 @@ pub fn records(
         };
         ids.push(crate::documents::model::save(conn, site.id, &row, Some(&[]))?);
     }
-    let local_today = site.local(Utc::now().naive_utc()).date_naive();
-    let monday = local_today - Duration::days(i64::from(local_today.weekday().num_days_from_monday()));
+    let monday = crate::sites::week_start(site.today());
     for week in -(CALENDAR_WEEKS - 4)..4 {
         for _ in 0..ENTRIES_PER_WEEK {
             let day = monday + Duration::weeks(week) + Duration::days(rng.random_range(0..5));

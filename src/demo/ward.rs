@@ -239,9 +239,8 @@ const CALENDAR: &[DemoEntry] = &[
 /// Seeds the demo ward's work calendar for the week it is loaded in, so the current week
 /// shows entries.
 pub fn insert_calendar(conn: &mut AnyConnection, site: &crate::sites::Site) -> Result<(), ApiError> {
-    use chrono::{Datelike, Duration};
-    let today = site.local(chrono::Utc::now().naive_utc()).date_naive();
-    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    use chrono::Duration;
+    let monday = crate::sites::week_start(site.today());
     for &(day, hour, minute, hours, place, chair, attendees, content) in CALENDAR {
         let time = chrono::NaiveTime::from_hms_opt(hour, minute, 0).ok_or_else(|| ApiError::internal("a demo time"))?;
         let starts_at = site.to_utc((monday + Duration::days(day)).and_time(time));

@@ -133,12 +133,7 @@ pub fn views(conn: &mut AnyConnection, site: &Site, rows: Vec<DisclosureRow>) ->
             documents: attached
                 .iter()
                 .filter(|a| a.0 == r.id)
-                .map(|(_, id, kind, number)| DocumentRef {
-                    id: *id,
-                    kind: kind.clone(),
-                    number: number.clone(),
-                    path: crate::documents::model::path(&site.slug, *id),
-                })
+                .map(|(_, id, kind, number)| DocumentRef::new(&site.slug, *id, kind, number))
                 .collect(),
             kind_name: kind_name(&r.kind).unwrap_or("Nội dung khác").to_owned(),
             path: path(&site.slug, r.id),

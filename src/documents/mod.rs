@@ -28,11 +28,6 @@ const MAX_QUERY_CHARS: usize = 200;
 /// The most files a document has.
 const MAX_FILES: usize = 20;
 
-/// Today in the site's time zone.
-pub fn today(site: &Site) -> NaiveDate {
-    site.local(Utc::now().naive_utc()).date_naive()
-}
-
 /// The filters of the documents list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -131,7 +126,7 @@ pub async fn list_documents(
     check(errors)?;
     let (data, total) = crate::sites::context::read(&state, path.into_inner(), move |conn, context| {
         let site = &context.site;
-        Ok(model::list(conn, site, &filters, today(site), page)?)
+        Ok(model::list(conn, site, &filters, site.today(), page)?)
     })
     .await?;
     list_response(&req, data, page, total, state.cache)
@@ -166,7 +161,7 @@ pub async fn get_document(
     let document = crate::sites::context::read(&state, slug, move |conn, context| {
         let site = &context.site;
         let row = find(conn, site.id, id)?;
-        Ok(model::view(conn, site, row, today(site))?)
+        Ok(model::view(conn, site, row, site.today())?)
     })
     .await?;
     cached_json(&req, &Data { data: document }, state.cache)
@@ -349,7 +344,7 @@ pub async fn create_document(
         let files = apply(conn, site, &mut row, input, true)?;
         row.id = model::save(conn, site.id, &row, files.as_deref())?;
         let row = find(conn, site.id, row.id)?;
-        let view = model::view(conn, site, row, today(site))?;
+        let view = model::view(conn, site, row, site.today())?;
         Ok(Done::created("document.create", format!("document:{}", view.id), view.path.clone(), view))
     })
     .await
@@ -387,7 +382,7 @@ pub async fn update_document(
         let files = apply(conn, site, &mut row, input, false)?;
         model::save(conn, site.id, &row, files.as_deref())?;
         let row = find(conn, site.id, id)?;
-        Ok(Done::saved("document.update", format!("document:{id}"), model::view(conn, site, row, today(site))?))
+        Ok(Done::saved("document.update", format!("document:{id}"), model::view(conn, site, row, site.today())?))
     })
     .await
 }

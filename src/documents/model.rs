@@ -137,6 +137,12 @@ pub struct DocumentRef {
     pub path: String,
 }
 
+impl DocumentRef {
+    pub fn new(site: &str, id: i64, kind: &str, number: &str) -> Self {
+        DocumentRef { id, kind: kind.to_owned(), number: number.to_owned(), path: path(site, id) }
+    }
+}
+
 /// A file of a document.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({"upload_id": 7, "url": "/uploads/3f/3fa2c9e1b0d4e5f6.pdf", "name": "09-KH-DU.pdf",
@@ -333,12 +339,7 @@ pub fn views(
         .select((documents::id, documents::kind, documents::number))
         .load(conn)?;
     let reference = |id: i64| {
-        refs.iter().find(|r| r.0 == id).map(|(id, kind, number)| DocumentRef {
-            id: *id,
-            kind: kind.clone(),
-            number: number.clone(),
-            path: path(&site.slug, *id),
-        })
+        refs.iter().find(|r| r.0 == id).map(|(id, kind, number)| DocumentRef::new(&site.slug, *id, kind, number))
     };
     Ok(rows
         .into_iter()

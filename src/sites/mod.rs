@@ -91,6 +91,17 @@ impl Site {
     pub fn public_url(&self, path: &str) -> String {
         format!("{}{path}", self.settings.base_url)
     }
+
+    /// Today in this site's time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.local(chrono::Utc::now().naive_utc()).date_naive()
+    }
+}
+
+/// The Monday of `day`'s week: weeks start on Monday.
+pub fn week_start(day: chrono::NaiveDate) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()))
 }
 
 impl crate::http::input::LocalClock for Site {

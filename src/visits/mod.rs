@@ -11,7 +11,7 @@ pub mod store;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -344,7 +344,7 @@ pub async fn most_viewed(
     let from = match params.period.as_deref() {
         None | Some("all") => None,
         Some("today") => Some(today),
-        Some("week") => Some(today - Duration::days(i64::from(today.weekday().num_days_from_monday()))),
+        Some("week") => Some(crate::sites::week_start(today)),
         Some(_) => {
             errors.push(field_error("period", "must be today, week or all"));
             None

@@ -182,8 +182,7 @@ pub fn written(conn: &mut AnyConnection, site: SiteClock, now: DateTime<Utc>) ->
 
 /// Yesterday, this week's Monday and the 1st of this month.
 fn periods(today: NaiveDate) -> (NaiveDate, NaiveDate, NaiveDate) {
-    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-    (today - Duration::days(1), monday, today.with_day(1).unwrap_or(today))
+    (today - Duration::days(1), crate::sites::week_start(today), today.with_day(1).unwrap_or(today))
 }
 
 /// The counter: `written` plus this node's `pending` page views by day. Days and weeks (from
@@ -293,7 +292,7 @@ pub fn article_views(
     now: DateTime<Utc>,
 ) -> QueryResult<(i64, i64, i64)> {
     let today = site.day(now);
-    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let monday = crate::sites::week_start(today);
     let days: Vec<(NaiveDate, i64)> = article_view_days::table
         .filter(article_view_days::article_id.eq(article_id))
         .select((article_view_days::day, article_view_days::views))
