@@ -326,18 +326,26 @@ fn sitemap(conn: &mut AnyConnection, context: &SiteContext) -> Result<String, Ap
         out += "</url>\n";
     };
     url(site.public_url("/"), articles.iter().map(|a| a.updated_at).max());
-    let mut slugs: Vec<&str> = context.categories.values().map(|c| c.slug.as_str()).collect();
-    slugs.sort_unstable();
-    for slug in slugs {
-        let newest = articles.iter().filter(|a| a.category.slug == slug).map(|a| a.updated_at).max();
-        url(site.public_url(&format!("/{slug}")), newest);
+    // What says noindex is left out.
+    let mut hidden = |kind| crate::seo::noindexed(conn, site.id, kind);
+    let (hidden_categories, hidden_pages, hidden_articles) =
+        (hidden(crate::seo::CATEGORY)?, hidden(crate::seo::PAGE)?, hidden(crate::seo::ARTICLE)?);
+    let mut newest: std::collections::HashMap<i64, DateTime<FixedOffset>> = std::collections::HashMap::new();
+    for a in &articles {
+        let at = newest.entry(a.category.id).or_insert(a.updated_at);
+        *at = (*at).max(a.updated_at);
+    }
+    let mut categories: Vec<_> = context.categories.values().filter(|c| !hidden_categories.contains(&c.id)).collect();
+    categories.sort_unstable_by(|a, b| a.slug.cmp(&b.slug));
+    for c in categories {
+        url(site.public_url(&format!("/{}", c.slug)), newest.get(&c.id).copied());
     }
     let pages = crate::pages::Pages::load(conn, site.id)?;
     let now = Utc::now().naive_utc();
-    for page in pages.rows.iter().filter(|p| pages.public(p.id, now)) {
+    for page in pages.rows.iter().filter(|p| pages.public(p.id, now) && !hidden_pages.contains(&p.id)) {
         url(site.public_url(&format!("/trang/{}", pages.path(page.id))), Some(site.local(page.updated_at)));
     }
-    for a in &articles {
+    for a in articles.iter().filter(|a| !hidden_articles.contains(&a.id)) {
         url(article_url(site, a), Some(a.updated_at));
     }
     let docs: Vec<(i64, chrono::NaiveDateTime)> = documents::table
@@ -358,7 +366,8 @@ fn sitemap(conn: &mut AnyConnection, context: &SiteContext) -> Result<String, Ap
 /// category (`{base_url}/{category}`), the pages readers see (`{base_url}/trang/{path}`), its
 /// 45,000 newest published articles
 /// (`{base_url}/{category}/{article}`) and its documents (`{base_url}/van-ban/{id}`), each
-/// with `lastmod` from its last change. A site without a `base_url` has none (404).
+/// with `lastmod` from its last change; what an editor marked `noindex` is left out. A site
+/// without a `base_url` has none (404).
 #[utoipa::path(
     tag = "feeds",
     responses(
@@ -414,7 +423,8 @@ pub async fn get_news_sitemap(
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         out += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
                 xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n";
-        for a in &articles {
+        let hidden = crate::seo::noindexed(conn, site.id, crate::seo::ARTICLE)?;
+        for a in articles.iter().filter(|a| !hidden.contains(&a.id)) {
             let Some(at) = a.published_at else { continue };
             out += &format!("<url><loc>{}</loc><news:news><news:publication>", xml(&article_url(site, a)));
             out += &format!("<news:name>{}</news:name><news:language>vi</news:language>", xml(&site.name));

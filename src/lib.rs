@@ -28,6 +28,7 @@ pub mod officials;
 pub mod openapi;
 pub mod pages;
 pub mod publishing;
+pub mod seo;
 pub mod sites;
 pub mod uploads;
 pub mod visits;

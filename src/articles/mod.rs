@@ -19,7 +19,8 @@ use crate::core::error::{ApiError, FieldError, Problem};
 use crate::core::text;
 use crate::db;
 use crate::http::{
-    Data, List, Page, PageParams, cached_json, check, field_error, list_response, private_json, private_list_response,
+    Data, List, Page, PageParams, cached_json, check, field_error, list_response, moved_permanently, private_json,
+    private_list_response,
 };
 use crate::sites::Site;
 use types::{ArticleDetail, ArticleSummary, ListParams, StatusFilter};
@@ -193,6 +194,7 @@ pub async fn list_articles(
 /// One published article by slug or numeric id, with its category, related articles and the
 /// previous and next articles of its category. Staff of the site (with a token) also get
 /// drafts, scheduled and trashed articles, privately, with an ETag to send back in `If-Match`.
+/// A slug the article had before it was renamed answers 301 to its address now.
 #[utoipa::path(
     tag = "articles",
     params(
@@ -202,6 +204,8 @@ pub async fn list_articles(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The article", body = Data<ArticleDetail>, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 301, description = "The slug is one the article had before it was renamed: `Location` is its address now",
+         headers(("Location" = String, description = "/api/v1/sites/{site}/articles/{slug now}"), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site, or no published article by that slug or id", body = Problem, content_type = "application/problem+json"),
@@ -216,25 +220,48 @@ pub async fn get_article(
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, key) = path.into_inner();
     let related_limit = state.related_limit;
-    let (detail, staff_etag) = crate::sites::context::read(&state, site_slug.clone(), move |conn, context| {
+    let found = crate::sites::context::read(&state, site_slug.clone(), move |conn, context| {
         let site = &context.site;
         let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id).is_some());
         let scope = SearchScope {
             status: if staff { StatusFilter::All } else { StatusFilter::Published },
             ..SearchScope::public(site.id, now())
         };
-        let row = queries::find(conn, &scope, &key)?
-            .ok_or_else(|| ApiError::not_found(format!("no published article {key:?} in site {site_slug:?}")))?;
+        let Some(row) = queries::find(conn, &scope, &key)? else {
+            // A renamed article's old slug leads to its new one, if the caller may see it.
+            let renamed = match key.parse::<i64>() {
+                Ok(_) => None,
+                Err(_) => db::slugs::old::target(conn, site.id, crate::seo::ARTICLE, &key)?,
+            };
+            let now_at = match renamed {
+                Some(id) => queries::find(conn, &scope, &id.to_string())?,
+                None => None,
+            };
+            return match now_at {
+                Some(row) => Ok(Found::Moved(format!("/api/v1/sites/{}/articles/{}", site.slug, row.slug))),
+                None => Err(ApiError::not_found(format!("no published article {key:?} in site {site_slug:?}"))),
+            };
+        };
         let etag = staff.then(|| row.etag());
-        Ok((queries::detail(conn, site, &context.categories, row, related_limit)?, etag))
+        Ok(Found::Article(Box::new(queries::detail(conn, site, &context.categories, row, related_limit)?), etag))
     })
     .await?;
-    match staff_etag {
-        Some(etag) => private_json(&Data { data: detail }, actix_web::http::StatusCode::OK, |res| {
-            res.insert_header((actix_web::http::header::ETAG, etag));
-        }),
-        None => cached_json(&req, &Data { data: detail }, state.cache),
+    match found {
+        Found::Moved(location) => Ok(moved_permanently(location, state.cache)),
+        Found::Article(detail, Some(etag)) => {
+            private_json(&Data { data: detail }, actix_web::http::StatusCode::OK, |res| {
+                res.insert_header((actix_web::http::header::ETAG, etag));
+            })
+        }
+        Found::Article(detail, None) => cached_json(&req, &Data { data: detail }, state.cache),
     }
+}
+
+/// What an article's address leads to: the article (with the ETag staff edit with), or the
+/// address of a renamed one.
+enum Found {
+    Article(Box<ArticleDetail>, Option<String>),
+    Moved(String),
 }
 
 /// Registers the article routes.

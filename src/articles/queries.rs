@@ -220,6 +220,15 @@ pub fn detail(
     let category = category_of(conn, categories, row.category_id)?;
     let Around { related, previous, next } = around(conn, &scope, &row, related_limit)?;
     let link = |r| ArticleLink::new(site, r);
+    let seo = crate::seo::load(conn, crate::seo::ARTICLE, row.id)?.view(
+        &site.settings.base_url,
+        crate::seo::Defaults {
+            title: &row.title,
+            description: &row.summary,
+            image_url: row.cover_image_url.as_deref(),
+            path: &format!("/{}/{}", category.slug, row.slug),
+        },
+    );
     Ok(ArticleDetail {
         id: row.id,
         slug: row.slug,
@@ -227,12 +236,14 @@ pub fn detail(
         summary: row.summary,
         body_html: row.body_html,
         cover_image_url: row.cover_image_url,
+        cover_image_alt: row.cover_image_alt,
         author_name: row.author_name,
         category,
         status: row.status,
         version: row.version,
         published_at: row.published_at.map(|t| site.local(t)),
         updated_at: site.local(row.updated_at),
+        seo,
         related: related.into_iter().map(link).collect(),
         previous: previous.map(link),
         next: next.map(link),

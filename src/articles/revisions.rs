@@ -21,7 +21,7 @@ use super::write::*;
 #[schema(example = json!({
     "id": 12, "action": "update", "user_id": 3, "created_at": "2026-11-26T15:04:05+07:00",
     "category_id": 2, "title": "Phường Chí Minh tổ chức Ngày hội Đại đoàn kết", "slug": "phuong-chi-minh-to-chuc-ngay-hoi-dai-doan-ket",
-    "summary": "", "body_html": "<p>...</p>", "cover_image_url": null, "author_name": null, "status": "draft", "published_at": null
+    "summary": "", "body_html": "<p>...</p>", "cover_image_url": null, "cover_image_alt": "", "author_name": null, "status": "draft", "published_at": null
 }))]
 pub struct Revision {
     pub id: i64,
@@ -35,6 +35,7 @@ pub struct Revision {
     pub summary: String,
     pub body_html: String,
     pub cover_image_url: Option<String>,
+    pub cover_image_alt: String,
     pub author_name: Option<String>,
     pub status: String,
     pub published_at: Option<DateTime<Utc>>,
@@ -54,6 +55,7 @@ type RevisionRow = (
     Option<String>,
     String,
     Option<NaiveDateTime>,
+    String,
 );
 
 impl From<RevisionRow> for Revision {
@@ -72,6 +74,7 @@ impl From<RevisionRow> for Revision {
             author_name: r.10,
             status: r.11,
             published_at: r.12.map(|t| t.and_utc()),
+            cover_image_alt: r.13,
         }
     }
 }
@@ -134,12 +137,14 @@ pub(super) fn revision_query(article_id: i64) -> _ {
             article_revisions::author_name,
             article_revisions::status,
             article_revisions::published_at,
+            article_revisions::cover_image_alt,
         ))
 }
 
 /// Restore a revision
 ///
-/// The article's content (title, slug, category, summary, body, cover, author name) becomes
+/// The article's content (title, slug, category, summary, body, cover and its alt text,
+/// author name) becomes
 /// that of the revision; its status stays. Roles: editors and admins; authors for their own
 /// unpublished articles.
 #[utoipa::path(
@@ -180,6 +185,7 @@ pub async fn restore_revision(
             summary: rev.summary,
             body_html: rev.body_html,
             cover_image_url: rev.cover_image_url,
+            cover_image_alt: rev.cover_image_alt,
             author_name: rev.author_name,
             ..old.clone()
         };

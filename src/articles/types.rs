@@ -21,6 +21,7 @@ pub struct ArticleListRow {
     pub slug: String,
     pub summary: String,
     pub cover_image_url: Option<String>,
+    pub cover_image_alt: String,
     pub author_name: Option<String>,
     pub status: String,
     #[diesel(deserialize_as = crate::db::stamp::OptStamp)]
@@ -41,6 +42,7 @@ pub struct ArticleRow {
     pub summary: String,
     pub body_html: String,
     pub cover_image_url: Option<String>,
+    pub cover_image_alt: String,
     pub author_name: Option<String>,
     pub status: String,
     #[diesel(deserialize_as = crate::db::stamp::OptStamp)]
@@ -54,7 +56,7 @@ pub struct ArticleRow {
 impl ArticleRow {
     /// The ETag writers send back in `If-Match`: it changes with every save.
     pub fn etag(&self) -> String {
-        format!("\"a{}v{}\"", self.id, self.version)
+        crate::publishing::etag("a", self.id, self.version)
     }
 }
 
@@ -77,6 +79,7 @@ pub struct ArticleLinkRow {
     "title": "Đảng bộ phường Chí Minh chuẩn bị Đại hội Đảng bộ lần thứ XXIV, nhiệm kỳ 2020-2025",
     "summary": "Thời gian qua, Đảng bộ phường Chí Minh đã chủ động, nghiêm túc trong công tác lãnh đạo...",
     "cover_image_url": null,
+    "cover_image_alt": "",
     "author_name": "Văn phòng Đảng ủy phường",
     "category": {"id": 4, "slug": "dang-uy-xa", "name": "Đảng ủy xã"},
     "status": "published",
@@ -90,6 +93,8 @@ pub struct ArticleSummary {
     /// The lead paragraph, plain text.
     pub summary: String,
     pub cover_image_url: Option<String>,
+    /// The cover's text alternative (Circular 26/2020/TT-BTTTT), for `alt`; empty when none.
+    pub cover_image_alt: String,
     pub author_name: Option<String>,
     pub category: CategoryRef,
     /// `published` for readers; staff also see `draft`, `review` and `trashed`.
@@ -111,6 +116,7 @@ impl ArticleSummary {
             title: row.title,
             summary: row.summary,
             cover_image_url: row.cover_image_url,
+            cover_image_alt: row.cover_image_alt,
             author_name: row.author_name,
             category,
             status: row.status,
@@ -154,12 +160,18 @@ impl ArticleLink {
     "summary": "Thời gian qua, Đảng bộ phường Chí Minh đã chủ động, nghiêm túc trong công tác lãnh đạo...",
     "body_html": "<p>Thực hiện Chỉ thị 35-CT/TW, ngày 30/5/2019 của Bộ Chính trị...</p>",
     "cover_image_url": null,
+    "cover_image_alt": "",
     "author_name": "Văn phòng Đảng ủy phường",
     "category": {"id": 4, "slug": "dang-uy-xa", "name": "Đảng ủy xã"},
     "status": "published",
     "version": 1,
     "published_at": "2020-05-15T08:30:00+07:00",
     "updated_at": "2020-05-15T08:30:00+07:00",
+    "seo": {"title": "Đảng bộ phường Chí Minh chuẩn bị Đại hội Đảng bộ lần thứ XXIV, nhiệm kỳ 2020-2025",
+        "description": "Thời gian qua, Đảng bộ phường Chí Minh đã chủ động, nghiêm túc trong công tác lãnh đạo…",
+        "image_url": null,
+        "canonical_url": "https://chiminh.chilinh.haiduong.gov.vn/dang-uy-xa/dang-bo-phuong-chi-minh-chuan-bi-dai-hoi-dang-bo-lan-thu-xxiv-nhiem-ky-2020-2025",
+        "noindex": false},
     "related": [{"id": 7, "title": "Thăm \"phố tơ lụa\" ở thành phố Hải Dương", "slug": "tham-pho-to-lua-o-thanh-pho-hai-duong", "published_at": "2014-08-19T09:00:00+07:00"}],
     "previous": {"id": 3, "title": "Chi bộ khu dân cư Cộng Hòa tổ chức đại hội nhiệm kỳ 2020-2022", "slug": "chi-bo-khu-dan-cu-cong-hoa-to-chuc-dai-hoi-nhiem-ky-2020-2022", "published_at": "2020-03-20T14:00:00+07:00"},
     "next": {"id": 2, "title": "Hội nghị sơ kết công tác xây dựng Đảng 6 tháng đầu năm 2020", "slug": "hoi-nghi-so-ket-cong-tac-xay-dung-dang-6-thang-dau-nam-2020", "published_at": "2020-07-10T15:00:00+07:00"}
@@ -173,6 +185,8 @@ pub struct ArticleDetail {
     /// The body as HTML.
     pub body_html: String,
     pub cover_image_url: Option<String>,
+    /// The cover's text alternative, for `alt`; empty when none.
+    pub cover_image_alt: String,
     pub author_name: Option<String>,
     pub category: CategoryRef,
     /// `published` for readers; staff also see `draft`, `review` and `trashed`.
@@ -184,6 +198,9 @@ pub struct ArticleDetail {
     pub published_at: Option<DateTime<FixedOffset>>,
     #[serde(serialize_with = "crate::http::serialize_time")]
     pub updated_at: DateTime<FixedOffset>,
+    /// For the page's `<head>`: the editor's overrides, else the title, the summary cut to 160
+    /// characters, the cover and the article's address on the site's `base_url`.
+    pub seo: crate::seo::Seo,
     /// Editor-chosen articles first, then the same category's nearest in date.
     pub related: Vec<ArticleLink>,
     /// The article published just before this one in its category, or null.

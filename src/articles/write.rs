@@ -23,12 +23,14 @@ use crate::articles::search::{SearchScope, index_article};
 use crate::audit::{self, Origin};
 use crate::auth::{Actor, Caller, Role, write_on_site};
 use crate::categories::tree::Tree;
-use crate::core::error::{ApiError, FieldError, Problem};
+use crate::core::error::{ApiError, Problem};
 use crate::core::text;
 use crate::db::schema::{article_related, article_revisions, articles};
-use crate::db::{self, AnyConnection};
+use crate::db::{self, AnyConnection, slugs};
 use crate::http::body::Body;
-use crate::http::{Data, field_error, private_json};
+use crate::http::input::{Checker, Need};
+use crate::http::{Data, private_json};
+use crate::seo::{ARTICLE, Overrides, SeoInput};
 use crate::sites::Site;
 
 /// The longest title, in characters.
@@ -37,6 +39,8 @@ pub const MAX_TITLE_CHARS: usize = 300;
 pub const MAX_SUMMARY_CHARS: usize = 2000;
 /// The largest body, in bytes.
 pub const MAX_BODY_BYTES: usize = 500_000;
+/// The longest cover alt text, in characters.
+pub const MAX_ALT_CHARS: usize = 300;
 /// The most related articles an editor may choose.
 pub const MAX_RELATED: usize = 20;
 
@@ -50,7 +54,9 @@ pub const MAX_RELATED: usize = 20;
     "summary": "Ngày hội diễn ra tại khu dân cư Cộng Hòa với sự tham gia của đông đảo nhân dân.",
     "body_html": "<p>Sáng 15/11, khu dân cư Cộng Hòa tổ chức Ngày hội Đại đoàn kết toàn dân tộc.</p>",
     "cover_image_url": "/uploads/3f/3fa2c9e1.jpg",
-    "author_name": "Ban biên tập"
+    "cover_image_alt": "Người dân khu dân cư Cộng Hòa dự Ngày hội",
+    "author_name": "Ban biên tập",
+    "seo": {"description": "Ngày hội Đại đoàn kết toàn dân tộc tại khu dân cư Cộng Hòa, phường Chí Minh."}
 }))]
 pub struct ArticleInput {
     #[schema(max_length = 300, pattern = "\\S")]
@@ -67,8 +73,13 @@ pub struct ArticleInput {
     pub body_html: Option<String>,
     #[schema(pattern = "^(https?://[^/\\s]\\S*|/([^/\\s]\\S*)?)?$", max_length = 2000)]
     pub cover_image_url: Option<String>,
+    /// The cover's text alternative (Circular 26/2020/TT-BTTTT), for screen readers.
+    #[schema(max_length = 300)]
+    pub cover_image_alt: Option<String>,
     #[schema(max_length = 200)]
     pub author_name: Option<String>,
+    /// What search engines and link previews read; each field sent empty goes back to its default.
+    pub seo: Option<SeoInput>,
 }
 
 /// When to publish.
@@ -113,74 +124,82 @@ pub(super) fn may_edit(actor: &Actor, role: Role, row: &ArticleRow) -> Result<()
     Ok(())
 }
 
-/// Checks `input` and applies it to `row` (a new article when `creating`).
+/// Checks `input` and applies it to `row` (a new article when `creating`); returns the SEO
+/// overrides to store when `seo` was sent ([`save_seo`] once the article has its id).
 pub(super) fn apply(
     conn: &mut AnyConnection,
     site: &Site,
     row: &mut ArticleRow,
     input: ArticleInput,
     creating: bool,
-) -> Result<(), ApiError> {
-    let mut errors: Vec<FieldError> = Vec::new();
-    let mut clashes: Vec<FieldError> = Vec::new();
-    match input.title {
-        Some(t) if t.trim().is_empty() => errors.push(field_error("title", "must not be empty")),
-        Some(t) if t.chars().count() > MAX_TITLE_CHARS => {
-            errors.push(field_error("title", format!("must be at most {MAX_TITLE_CHARS} characters")))
-        }
-        Some(t) => row.title = t.trim().to_owned(),
-        None if creating => errors.push(field_error("title", "is required")),
-        None => {}
+) -> Result<Option<Overrides>, ApiError> {
+    let mut check = Checker::default();
+    let title = check.text("title", input.title, MAX_TITLE_CHARS, Need::on_create(creating));
+    let category = check.slug("category", input.category);
+    if creating && category.is_none() {
+        check.reject("category", "is required");
     }
-    match input.category {
-        Some(slug) => match Tree::load(conn, site.id)?.by_slug(&slug) {
+    let summary = check.text("summary", input.summary, MAX_SUMMARY_CHARS, Need::Optional);
+    if input.body_html.as_ref().is_some_and(|b| b.len() > MAX_BODY_BYTES) {
+        check.reject("body_html", format!("must be at most {MAX_BODY_BYTES} bytes"));
+    }
+    let cover = check.url("cover_image_url", input.cover_image_url, true, Need::Optional);
+    let cover_alt = check.text("cover_image_alt", input.cover_image_alt, MAX_ALT_CHARS, Need::Optional);
+    let author = check.text("author_name", input.author_name, 200, Need::Optional);
+    let slug = check.slug("slug", input.slug);
+    if slug.as_deref().is_some_and(|s| s.parse::<i64>().is_ok()) {
+        check.reject("slug", "must not be a number");
+    }
+    let seo = input.seo.map(|seo| -> Result<Overrides, ApiError> {
+        let mut overrides = if creating { Overrides::default() } else { crate::seo::load(conn, ARTICLE, row.id)? };
+        overrides.apply(&mut check, Some(seo));
+        Ok(overrides)
+    });
+    let seo = seo.transpose()?;
+    if let Some(slug) = &category {
+        match Tree::load(conn, site.id)?.by_slug(slug) {
             Some(c) => row.category_id = c.id,
-            None => clashes.push(field_error("category", format!("no category {slug:?} in this site"))),
-        },
-        None if creating => errors.push(field_error("category", "is required")),
-        None => {}
-    }
-    if let Some(summary) = input.summary {
-        if summary.chars().count() > MAX_SUMMARY_CHARS {
-            errors.push(field_error("summary", format!("must be at most {MAX_SUMMARY_CHARS} characters")));
+            None => check.clash("category", format!("no category {slug:?} in this site")),
         }
-        row.summary = summary.trim().to_owned();
+    }
+    if let Some(t) = title {
+        row.title = t;
+    }
+    if let Some(s) = summary {
+        row.summary = s;
     }
     if let Some(body) = input.body_html {
-        if body.len() > MAX_BODY_BYTES {
-            errors.push(field_error("body_html", format!("must be at most {MAX_BODY_BYTES} bytes")));
-        }
         row.body_html = text::sanitize_html(&body);
     }
-    if let Some(url) = input.cover_image_url.map(|u| u.trim().to_owned()) {
-        if !url.is_empty() && !crate::http::input::is_url(&url, true) {
-            errors.push(field_error("cover_image_url", "must be an http(s) URL or a path starting with /"));
-        }
+    if let Some(url) = cover {
         row.cover_image_url = (!url.is_empty()).then_some(url);
     }
-    if let Some(name) = input.author_name {
-        if name.chars().count() > 200 {
-            errors.push(field_error("author_name", "must be at most 200 characters"));
-        }
-        let name = name.trim();
-        row.author_name = (!name.is_empty()).then(|| name.to_owned());
+    if let Some(alt) = cover_alt {
+        row.cover_image_alt = alt;
     }
-    match input.slug {
-        Some(slug) if !text::is_slug(&slug) || slug.len() > text::MAX_SLUG_LEN => errors.push(field_error(
-            "slug",
-            format!("must be lower-case letters and digits joined by dashes, at most {} long", text::MAX_SLUG_LEN),
-        )),
-        Some(slug) if slug.parse::<i64>().is_ok() => errors.push(field_error("slug", "must not be a number")),
+    if let Some(name) = author {
+        row.author_name = (!name.is_empty()).then_some(name);
+    }
+    match slug {
         Some(slug) => {
             if queries::SLUGS.is_taken(conn, site.id, row.id, &slug)? {
-                clashes.push(field_error("slug", "is taken by another article of this site"));
+                check.clash("slug", "is taken by another article of this site");
             }
             row.slug = slug;
         }
-        None if creating && errors.is_empty() => row.slug = queries::SLUGS.free(conn, site.id, 0, &row.title)?,
+        None if creating && check.errors.is_empty() => row.slug = queries::SLUGS.free(conn, site.id, 0, &row.title)?,
         None => {}
     }
-    ApiError::fields(errors, clashes)
+    check.finish()?;
+    Ok(seo)
+}
+
+/// Stores the SEO overrides `apply` returned, if any.
+pub(super) fn save_seo(conn: &mut AnyConnection, site: &Site, id: i64, seo: Option<Overrides>) -> QueryResult<()> {
+    match seo {
+        Some(o) => crate::seo::save(conn, site.id, ARTICLE, id, &o),
+        None => Ok(()),
+    }
 }
 
 /// Writes `new` over `old` if no one saved in between, then keeps a revision, re-indexes and
@@ -202,6 +221,7 @@ pub(super) fn save(
                 articles::summary.eq(&new.summary),
                 articles::body_html.eq(&new.body_html),
                 articles::cover_image_url.eq(&new.cover_image_url),
+                articles::cover_image_alt.eq(&new.cover_image_alt),
                 articles::author_name.eq(&new.author_name),
                 articles::status.eq(&new.status),
                 articles::published_at.eq(new.published_at),
@@ -212,6 +232,8 @@ pub(super) fn save(
     if updated == 0 {
         return Err(ApiError::PreconditionFailed("someone else saved this article first; reload it".into()));
     }
+    // Its old address answers 301 to the new one.
+    slugs::old::moved(conn, new.site_id, ARTICLE, new.id, &old.slug, &new.slug)?;
     after_save(conn, origin, new.site_id, new.id, action)
 }
 
@@ -237,6 +259,7 @@ pub(super) fn after_save(
             article_revisions::summary.eq(&row.summary),
             article_revisions::body_html.eq(&row.body_html),
             article_revisions::cover_image_url.eq(&row.cover_image_url),
+            article_revisions::cover_image_alt.eq(&row.cover_image_alt),
             article_revisions::author_name.eq(&row.author_name),
             article_revisions::status.eq(&row.status),
             article_revisions::published_at.eq(row.published_at),
@@ -312,6 +335,7 @@ pub async fn create_article(
                 summary: String::new(),
                 body_html: String::new(),
                 cover_image_url: None,
+                cover_image_alt: String::new(),
                 author_name: None,
                 status: DRAFT.into(),
                 published_at: None,
@@ -319,7 +343,7 @@ pub async fn create_article(
                 created_by: Some(actor.id),
                 version: 1,
             };
-            apply(conn, site, &mut row, input, true)?;
+            let seo = apply(conn, site, &mut row, input, true)?;
             let id: i64 = diesel::insert_into(articles::table)
                 .values((
                     articles::site_id.eq(site.id),
@@ -329,6 +353,7 @@ pub async fn create_article(
                     articles::summary.eq(&row.summary),
                     articles::body_html.eq(&row.body_html),
                     articles::cover_image_url.eq(&row.cover_image_url),
+                    articles::cover_image_alt.eq(&row.cover_image_alt),
                     articles::author_name.eq(&row.author_name),
                     articles::status.eq(DRAFT),
                     articles::created_at.eq(now),
@@ -338,6 +363,7 @@ pub async fn create_article(
                 ))
                 .returning(articles::id)
                 .get_result(conn)?;
+            save_seo(conn, site, id, seo)?;
             let saved = after_save(conn, origin, site.id, id, "create")?;
             read_back(conn, site, saved, limit)
         })
@@ -345,7 +371,6 @@ pub async fn create_article(
     written(saved, StatusCode::CREATED)
 }
 
-/// The `If-Match` of a request: 428 without one, 412 when it names another version.
 /// Names `related` as the articles related to `article_id`, in that order (positions from 1).
 pub fn relate(conn: &mut AnyConnection, article_id: i64, related: &[i64]) -> QueryResult<()> {
     for (position, id) in related.iter().enumerate() {
@@ -358,16 +383,6 @@ pub fn relate(conn: &mut AnyConnection, article_id: i64, related: &[i64]) -> Que
             .execute(conn)?;
     }
     Ok(())
-}
-
-pub(super) fn check_if_match(if_match: Option<&str>, row: &ArticleRow) -> Result<(), ApiError> {
-    let header = if_match.ok_or(ApiError::PreconditionRequired)?;
-    let current = row.etag();
-    if header.split(',').map(str::trim).any(|tag| tag == "*" || tag == current) {
-        Ok(())
-    } else {
-        Err(ApiError::PreconditionFailed(format!("the article has changed since that version; it is now {current}")))
-    }
 }
 
 /// Edit an article
@@ -400,15 +415,16 @@ pub async fn update_article(
     body: Body<ArticleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, key) = path.into_inner();
-    let if_match = req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let if_match = crate::publishing::if_match(&req);
     let limit = state.related_limit;
     let saved = write_on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
         let input = body.parse()?;
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
-        check_if_match(if_match.as_deref(), &old)?;
+        crate::publishing::check_if_match(if_match.as_deref(), &old.etag(), "the article")?;
         let mut new = old.clone();
-        apply(conn, site, &mut new, input, false)?;
+        let seo = apply(conn, site, &mut new, input, false)?;
+        save_seo(conn, site, old.id, seo)?;
         let row = save(conn, origin, &old, new, "update")?;
         read_back(conn, site, row, limit)
     })

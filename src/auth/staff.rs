@@ -1,6 +1,7 @@
 //! The one write path of a site's resources: [`write`] checks the caller's role, opens one
 //! writing transaction, runs the change, records it in the audit log (which bumps the site's
-//! version once, for the other nodes' caches) and answers `201` with `Location`, `200` or `204`.
+//! version once, for the other nodes' caches), keeps the revision the change names, and answers
+//! `201` with `Location`, `200` (with the writer's ETag where the change names one) or `204`.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -11,6 +12,7 @@ use crate::AppState;
 use crate::core::error::ApiError;
 use crate::db::AnyConnection;
 use crate::http::{Data, private_json};
+use crate::publishing::Revised;
 use crate::sites::Site;
 
 /// What a change did, for the audit log and the answer.
@@ -20,6 +22,10 @@ pub struct Done<T> {
     /// The audit target (`official:7`).
     pub target: String,
     pub answer: Answer<T>,
+    /// The new version's ETag, for the writer's next `If-Match`.
+    pub etag: Option<String>,
+    /// The state to keep as a revision, the action being the audit action's last part.
+    pub revised: Option<Revised>,
 }
 
 /// The answer to a write.
@@ -34,17 +40,27 @@ pub enum Answer<T> {
 
 impl<T> Done<T> {
     pub fn created(action: &'static str, target: String, location: String, data: T) -> Self {
-        Done { action, target, answer: Answer::Created { location, data } }
+        Done { action, target, answer: Answer::Created { location, data }, etag: None, revised: None }
     }
 
     pub fn saved(action: &'static str, target: String, data: T) -> Self {
-        Done { action, target, answer: Answer::Saved(data) }
+        Done { action, target, answer: Answer::Saved(data), etag: None, revised: None }
+    }
+
+    /// The answer carries `etag` (a writer's ETag, as `publishing::etag` makes it).
+    pub fn with_etag(self, etag: String) -> Self {
+        Done { etag: Some(etag), ..self }
+    }
+
+    /// The write keeps `revised` as a revision, in the same transaction.
+    pub fn with_revision(self, revised: Revised) -> Self {
+        Done { revised: Some(revised), ..self }
     }
 }
 
 impl Done<()> {
     pub fn deleted(action: &'static str, target: String) -> Self {
-        Done { action, target, answer: Answer::Deleted }
+        Done { action, target, answer: Answer::Deleted, etag: None, revised: None }
     }
 }
 
@@ -66,14 +82,25 @@ where
     let done = write_on_site(state, req, caller, site, needed, move |conn, site, _, _, origin| {
         let done = f(conn, site)?;
         crate::audit::record(conn, origin, done.action, &done.target, Some(site.id))?;
+        if let Some(revised) = &done.revised {
+            let action = done.action.rsplit('.').next().unwrap_or(done.action);
+            crate::publishing::record(conn, site.id, revised, Some(origin.user_id), action)?;
+        }
         Ok(done)
     })
     .await?;
+    let etag = done.etag;
+    let tagged = |res: &mut actix_web::HttpResponseBuilder| {
+        if let Some(etag) = etag {
+            res.insert_header((header::ETAG, etag));
+        }
+    };
     match done.answer {
         Answer::Created { location, data } => private_json(&Data { data }, StatusCode::CREATED, |res| {
             res.insert_header((header::LOCATION, location));
+            tagged(res);
         }),
-        Answer::Saved(data) => private_json(&Data { data }, StatusCode::OK, |_| {}),
+        Answer::Saved(data) => private_json(&Data { data }, StatusCode::OK, tagged),
         Answer::Deleted => Ok(HttpResponse::NoContent().finish()),
     }
 }

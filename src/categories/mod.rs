@@ -1,21 +1,22 @@
 //! Categories: each site's tree of news categories, ordered by `position`.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::audit::{self, Origin};
-use crate::auth::{Caller, Role, write_on_site};
+use crate::auth::staff::{Done, write};
+use crate::auth::{Caller, Role};
 use crate::core::error::{ApiError, Problem};
 use crate::core::text;
 use crate::db::schema::articles;
-use crate::db::{AnyConnection, schema::categories};
+use crate::db::{AnyConnection, schema::categories, slugs};
 use crate::http::body::Body;
-use crate::http::{Data, cached_json, field_error, private_json};
-use crate::sites;
+use crate::http::input::{Checker, Need};
+use crate::http::{Data, cached_json, moved_permanently};
+use crate::seo::{CATEGORY, Overrides, SeoInput};
+use crate::sites::Site;
 
 pub mod tree;
 
@@ -44,7 +45,8 @@ pub async fn list_categories(
 
 /// Get a category
 ///
-/// One category with its place in the tree (`parent`, `ancestors`) and its sub-categories.
+/// One category with its place in the tree (`parent`, `ancestors`), its sub-categories and its
+/// SEO fields. A slug the category had before it was renamed answers 301 to its address now.
 #[utoipa::path(
     tag = "categories",
     params(
@@ -52,6 +54,8 @@ pub async fn list_categories(
     ),
     responses(
         (status = 200, description = "The category", body = Data<CategoryDetail>, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 301, description = "The slug is one the category had before it was renamed: `Location` is its address now",
+         headers(("Location" = String, description = "/api/v1/sites/{site}/categories/{slug now}"), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such site or category", body = Problem, content_type = "application/problem+json"),
     )
@@ -63,15 +67,24 @@ pub async fn get_category(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site_slug, slug) = path.into_inner();
-    let detail = crate::sites::context::read(&state, site_slug.clone(), move |_, context| {
+    let found = crate::sites::context::read(&state, site_slug.clone(), move |conn, context| {
         let tree = &context.tree;
-        let row = tree
-            .by_slug(&slug)
-            .ok_or_else(|| ApiError::not_found(format!("no category {slug:?} in site {site_slug:?}")))?;
-        Ok(tree.detail(row))
+        match tree.by_slug(&slug) {
+            Some(row) => Ok(Ok(detail(conn, &context.site, tree, row)?)),
+            // A renamed category's old slug leads to its new one.
+            None => match slugs::old::target(conn, context.site.id, CATEGORY, &slug)?
+                .and_then(|id| tree.rows.iter().find(|c| c.id == id))
+            {
+                Some(row) => Ok(Err(format!("/api/v1/sites/{}/categories/{}", context.site.slug, row.slug))),
+                None => Err(ApiError::not_found(format!("no category {slug:?} in site {site_slug:?}"))),
+            },
+        }
     })
     .await?;
-    cached_json(&req, &Data { data: detail }, state.cache)
+    match found {
+        Ok(detail) => cached_json(&req, &Data { data: detail }, state.cache),
+        Err(location) => Ok(moved_permanently(location, state.cache)),
+    }
 }
 
 /// Registers the category routes.
@@ -103,95 +116,128 @@ pub struct CategoryInput {
     /// Order among siblings; left out on create, after the last.
     #[schema(minimum = 0, maximum = 100000)]
     pub position: Option<i32>,
+    /// What search engines read; each field sent empty goes back to its default.
+    pub seo: Option<SeoInput>,
 }
 
-/// Checks `input` against the site's tree and applies it to `row`.
-fn apply(tree: &Tree, row: &mut CategoryRow, input: CategoryInput, creating: bool) -> Result<(), ApiError> {
-    let mut errors = Vec::new();
-    let mut clashes = Vec::new();
-    match input.name {
-        Some(n) if n.trim().is_empty() || n.chars().count() > 200 => {
-            errors.push(field_error("name", "must be 1 to 200 characters"))
+/// Checks `input` against the site's tree and applies it to `row` (a new category when its id
+/// is 0), with its SEO overrides.
+fn apply(tree: &Tree, row: &mut CategoryRow, seo: &mut Overrides, input: CategoryInput) -> Result<(), ApiError> {
+    let creating = row.id == 0;
+    let mut check = Checker::default();
+    let name = check.text("name", input.name, 200, Need::on_create(creating));
+    let slug = check.slug("slug", input.slug);
+    let description = check.text("description", input.description, 2000, Need::Optional);
+    let position = check.position("position", input.position);
+    let parent = input.parent.map(|p| p.map(|slug| check.slug("parent", Some(slug)).unwrap_or_default()));
+    seo.apply(&mut check, input.seo);
+    if !check.errors.is_empty() {
+        return check.finish();
+    }
+    if let Some(name) = name {
+        row.name = name;
+    }
+    if let Some(d) = description {
+        row.description = d;
+    }
+    match slug.or_else(|| creating.then(|| text::slugify(&row.name))) {
+        Some(slug) if tree.rows.iter().any(|c| c.slug == slug && c.id != row.id) => {
+            check.clash("slug", "is taken by another category of this site")
         }
-        Some(n) => row.name = n.trim().to_owned(),
-        None if creating => errors.push(field_error("name", "is required")),
+        Some(slug) => row.slug = slug,
         None => {}
     }
-    let slug = input.slug.or_else(|| creating.then(|| text::slugify(&row.name)));
-    if let Some(slug) = slug {
-        if !text::is_slug(&slug) || slug.len() > text::MAX_SLUG_LEN {
-            errors.push(field_error("slug", "must be lower-case letters and digits joined by dashes"));
-        } else if tree.rows.iter().any(|c| c.slug == slug && c.id != row.id) {
-            clashes.push(field_error("slug", "is taken by another category of this site"));
-        }
-        row.slug = slug;
-    }
-    if let Some(parent) = input.parent {
+    if let Some(parent) = parent {
         row.parent_id = match parent {
             None => None,
             Some(slug) => match tree.by_slug(&slug) {
                 Some(p) if !creating && tree.below(row.id, usize::MAX).contains(&p.id) => {
-                    clashes.push(field_error("parent", "must not be the category itself or one below it"));
+                    check.clash("parent", "must not be the category itself or one below it");
                     row.parent_id
                 }
                 Some(p) => {
                     // Where `p` sits, plus the levels the category brings along.
                     let levels = tree.ancestors(p).len() + 1 + if creating { 1 } else { tree.height(row.id) };
                     if levels > MAX_DEPTH {
-                        clashes.push(field_error(
+                        check.clash(
                             "parent",
                             format!(
                                 "would make the tree {levels} levels deep; categories go at most {MAX_DEPTH} levels deep"
                             ),
-                        ));
+                        );
                     }
                     Some(p.id)
                 }
                 None => {
-                    clashes.push(field_error("parent", format!("no category {slug:?} in this site")));
+                    check.clash("parent", format!("no category {slug:?} in this site"));
                     None
                 }
             },
         };
     }
-    if let Some(d) = input.description {
-        if d.chars().count() > 2000 {
-            errors.push(field_error("description", "must be at most 2000 characters"));
-        }
-        row.description = d.trim().to_owned();
-    }
-    match input.position {
-        Some(p) if !(0..=100_000).contains(&p) => errors.push(field_error("position", "must be from 0 to 100000")),
-        Some(p) => row.position = p,
+    row.position = match position {
+        Some(p) => p,
         None if creating => {
-            row.position =
-                tree.rows.iter().filter(|c| c.parent_id == row.parent_id).map(|c| c.position).max().unwrap_or(0) + 1
+            tree.rows.iter().filter(|c| c.parent_id == row.parent_id).map(|c| c.position).max().unwrap_or(0) + 1
         }
-        None => {}
-    }
-    ApiError::fields(errors, clashes)
+        None => row.position,
+    };
+    check.finish()
 }
 
-/// Signs in the caller as an editor of the site and runs `f` with the site's tree.
-async fn edit_tree<T, F>(
-    state: &web::Data<AppState>,
-    req: &HttpRequest,
-    caller: Caller,
-    site: String,
-    f: F,
-) -> Result<T, ApiError>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut AnyConnection, &sites::Site, Tree, &Origin) -> Result<T, ApiError> + Send + 'static,
-{
-    write_on_site(state, req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
-        // The tree is read under the site's write lock: two moves at once (`a` under `b`, `b`
-        // under `a`) are checked one after the other, and the second sees the loop it would make.
-        crate::db::lock_site(conn, site.id)?;
-        let tree = Tree::load(conn, site.id)?;
-        f(conn, site, tree, origin)
-    })
-    .await
+/// The detail view of `row` in `tree`, with its SEO fields.
+fn detail(conn: &mut AnyConnection, site: &Site, tree: &Tree, row: &CategoryRow) -> QueryResult<CategoryDetail> {
+    let seo = crate::seo::load(conn, CATEGORY, row.id)?.view(
+        &site.settings.base_url,
+        crate::seo::Defaults {
+            title: &row.name,
+            description: &row.description,
+            image_url: None,
+            path: &format!("/{}", row.slug),
+        },
+    );
+    Ok(tree.detail(row, seo))
+}
+
+/// Stores `row` (a new category when its id is 0) and its SEO overrides; returns its view.
+fn save(
+    conn: &mut AnyConnection,
+    site: &Site,
+    old: Option<&CategoryRow>,
+    row: CategoryRow,
+    seo: &Overrides,
+) -> Result<CategoryDetail, ApiError> {
+    let id = match old {
+        None => diesel::insert_into(categories::table)
+            .values((
+                categories::site_id.eq(site.id),
+                categories::parent_id.eq(row.parent_id),
+                categories::slug.eq(&row.slug),
+                categories::name.eq(&row.name),
+                categories::description.eq(&row.description),
+                categories::position.eq(row.position),
+            ))
+            .returning(categories::id)
+            .get_result(conn)?,
+        Some(old) => {
+            diesel::update(categories::table.find(old.id))
+                .set((
+                    categories::parent_id.eq(row.parent_id),
+                    categories::slug.eq(&row.slug),
+                    categories::name.eq(&row.name),
+                    categories::description.eq(&row.description),
+                    categories::position.eq(row.position),
+                ))
+                .execute(conn)?;
+            // Its old address answers 301 to the new one.
+            slugs::old::moved(conn, site.id, CATEGORY, old.id, &old.slug, &row.slug)?;
+            old.id
+        }
+    };
+    crate::seo::save(conn, site.id, CATEGORY, id, seo)?;
+    let tree = Tree::load(conn, site.id)?;
+    let row = tree.rows.iter().find(|c| c.id == id).ok_or_else(|| ApiError::internal("category vanished"))?;
+    Ok(detail(conn, site, &tree, row)?)
 }
 
 /// Create a category
@@ -214,8 +260,9 @@ pub async fn create_category(
     path: web::Path<String>,
     body: Body<CategoryInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (site, detail) = edit_tree(&state, &req, caller, path.into_inner(), move |conn, site, tree, origin| {
+    write(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site| {
         let input = body.parse()?;
+        let tree = Tree::load(conn, site.id)?;
         let mut row = CategoryRow {
             id: 0,
             parent_id: None,
@@ -224,27 +271,13 @@ pub async fn create_category(
             description: String::new(),
             position: 0,
         };
-        apply(&tree, &mut row, input, true)?;
-        diesel::insert_into(categories::table)
-            .values((
-                categories::site_id.eq(site.id),
-                categories::parent_id.eq(row.parent_id),
-                categories::slug.eq(&row.slug),
-                categories::name.eq(&row.name),
-                categories::description.eq(&row.description),
-                categories::position.eq(row.position),
-            ))
-            .execute(conn)?;
-        audit::record(conn, origin, "category.create", &format!("category:{}", row.slug), Some(site.id))?;
-        let tree = Tree::load(conn, site.id)?;
-        let detail = tree.detail(tree.by_slug(&row.slug).ok_or_else(|| ApiError::internal("category vanished"))?);
-        Ok((site.slug.clone(), detail))
+        let mut seo = Overrides::default();
+        apply(&tree, &mut row, &mut seo, input)?;
+        let detail = save(conn, site, None, row, &seo)?;
+        let location = format!("/api/v1/sites/{}/categories/{}", site.slug, detail.slug);
+        Ok(Done::created("category.create", format!("category:{}", detail.slug), location, detail))
     })
-    .await?;
-    let location = format!("/api/v1/sites/{site}/categories/{}", detail.slug);
-    private_json(&Data { data: detail }, StatusCode::CREATED, |res| {
-        res.insert_header((header::LOCATION, location));
-    })
+    .await
 }
 
 /// Edit a category
@@ -273,26 +306,17 @@ pub async fn update_category(
     body: Body<CategoryInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
-    let detail = edit_tree(&state, &req, caller, site, move |conn, site, tree, origin| {
+    write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let input = body.parse()?;
-        let mut row =
-            tree.by_slug(&slug).cloned().ok_or_else(|| ApiError::not_found(format!("no category {slug:?}")))?;
-        apply(&tree, &mut row, input, false)?;
-        diesel::update(categories::table.find(row.id))
-            .set((
-                categories::parent_id.eq(row.parent_id),
-                categories::slug.eq(&row.slug),
-                categories::name.eq(&row.name),
-                categories::description.eq(&row.description),
-                categories::position.eq(row.position),
-            ))
-            .execute(conn)?;
-        audit::record(conn, origin, "category.update", &format!("category:{}", row.slug), Some(site.id))?;
         let tree = Tree::load(conn, site.id)?;
-        Ok(tree.detail(tree.by_slug(&row.slug).ok_or_else(|| ApiError::internal("category vanished"))?))
+        let old = tree.by_slug(&slug).cloned().ok_or_else(|| ApiError::not_found(format!("no category {slug:?}")))?;
+        let mut row = old.clone();
+        let mut seo = crate::seo::load(conn, CATEGORY, old.id)?;
+        apply(&tree, &mut row, &mut seo, input)?;
+        let detail = save(conn, site, Some(&old), row, &seo)?;
+        Ok(Done::saved("category.update", format!("category:{}", detail.slug), detail))
     })
-    .await?;
-    private_json(&Data { data: detail }, StatusCode::OK, |_| {})
+    .await
 }
 
 /// Delete a category
@@ -319,7 +343,8 @@ pub async fn delete_category(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
-    edit_tree(&state, &req, caller, site, move |conn, site, tree, origin| {
+    write(&state, &req, caller, site, Role::Editor, move |conn, site| {
+        let tree = Tree::load(conn, site.id)?;
         let row = tree.by_slug(&slug).ok_or_else(|| ApiError::not_found(format!("no category {slug:?}")))?;
         if tree.rows.iter().any(|c| c.parent_id == Some(row.id)) {
             return Err(ApiError::Conflict("it has sub-categories; move or delete them first".into()));
@@ -331,9 +356,8 @@ pub async fn delete_category(
             )));
         }
         diesel::delete(categories::table.find(row.id)).execute(conn)?;
-        audit::record(conn, origin, "category.delete", &format!("category:{slug}"), Some(site.id))?;
-        Ok(())
+        crate::seo::forget(conn, CATEGORY, row.id)?;
+        Ok(Done::deleted("category.delete", format!("category:{slug}")))
     })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    .await
 }

@@ -56,7 +56,9 @@ pub struct CategoryNode {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": 3, "slug": "dang-uy-xa", "name": "Đảng ủy xã", "description": "Hoạt động của Đảng bộ phường", "position": 2,
-    "parent": null, "ancestors": [], "children": []
+    "parent": null, "ancestors": [], "children": [],
+    "seo": {"title": "Đảng ủy xã", "description": "Hoạt động của Đảng bộ phường", "image_url": null,
+        "canonical_url": "https://chiminh.chilinh.haiduong.gov.vn/dang-uy-xa", "noindex": false}
 }))]
 pub struct CategoryDetail {
     pub id: i64,
@@ -69,6 +71,9 @@ pub struct CategoryDetail {
     /// Every category above, from the top down (for breadcrumbs).
     pub ancestors: Vec<CategoryRef>,
     pub children: Vec<CategoryNode>,
+    /// For the page's `<head>`: the editor's overrides, else the name, the description and the
+    /// category's address on the site's `base_url`.
+    pub seo: crate::seo::Seo,
 }
 
 /// All categories of a site, in tree order.
@@ -218,7 +223,7 @@ impl Tree {
     }
 
     /// The detail view of `row`.
-    pub fn detail(&self, row: &CategoryRow) -> CategoryDetail {
+    pub fn detail(&self, row: &CategoryRow, seo: crate::seo::Seo) -> CategoryDetail {
         let ancestors = self.ancestors(row);
         CategoryDetail {
             id: row.id,
@@ -229,6 +234,7 @@ impl Tree {
             parent: ancestors.last().cloned(),
             ancestors,
             children: self.children_of(Some(row.id)),
+            seo,
         }
     }
 }

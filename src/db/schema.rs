@@ -58,6 +58,8 @@ diesel::table! {
         created_by -> Nullable<BigInt>,
         /// Bumped by every save; the ETag writers send back in `If-Match`.
         version -> Integer,
+        /// The cover's text alternative; empty when none (migration 21).
+        cover_image_alt -> Text,
         /// Last, so that reading the other columns never reads the pages a long body spills to.
         body_html -> Text,
     }
@@ -123,6 +125,7 @@ diesel::table! {
         author_name -> Nullable<Text>,
         status -> Text,
         published_at -> Nullable<Timestamp>,
+        cover_image_alt -> Text,
     }
 }
 
@@ -344,6 +347,8 @@ diesel::table! {
         position -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        /// Bumped by every save; the ETag writers send back in `If-Match` (migration 22).
+        version -> Integer,
     }
 }
 
@@ -490,6 +495,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// What search engines read of an article, a page or a category, where it overrides the
+    /// defaults (migration 21).
+    seo (kind, target_id) {
+        kind -> Text,
+        target_id -> BigInt,
+        site_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        image_url -> Text,
+        canonical_url -> Text,
+        noindex -> Bool,
+    }
+}
+
+diesel::table! {
+    /// Slugs an article or a category had before a rename; they answer 301 (migration 21).
+    old_slugs (site_id, kind, slug) {
+        site_id -> BigInt,
+        kind -> Text,
+        slug -> Text,
+        target_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Every saved state of a page, its content fields as JSON (migration 22).
+    revisions (id) {
+        id -> BigInt,
+        kind -> Text,
+        target_id -> BigInt,
+        site_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        action -> Text,
+        created_at -> Timestamp,
+        content -> Text,
+    }
+}
+
 diesel::joinable!(categories -> sites (site_id));
 diesel::joinable!(articles -> sites (site_id));
 diesel::joinable!(articles -> categories (category_id));
@@ -539,4 +584,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     procedures,
     dossiers,
     dossier_events,
+    seo,
+    old_slugs,
+    revisions,
 );

@@ -46,3 +46,55 @@ impl SlugTable {
         Ok(text::free_slug(title, &taken))
     }
 }
+
+/// The slugs rows had before a rename (`kind`: `article`, `category`), so that an old address
+/// answers 301 to the new one.
+pub mod old {
+    use diesel::prelude::*;
+
+    use crate::db::AnyConnection;
+    use crate::db::schema::old_slugs;
+
+    /// Remembers that the row `target` of `kind` moved from `from` to `to`. The latest rename
+    /// from a slug wins; a slug in use again no longer leads elsewhere.
+    pub fn moved(
+        conn: &mut AnyConnection,
+        site_id: i64,
+        kind: &str,
+        target: i64,
+        from: &str,
+        to: &str,
+    ) -> QueryResult<()> {
+        if from == to {
+            return Ok(());
+        }
+        diesel::delete(
+            old_slugs::table
+                .filter(old_slugs::site_id.eq(site_id))
+                .filter(old_slugs::kind.eq(kind))
+                .filter(old_slugs::slug.eq_any([from, to])),
+        )
+        .execute(conn)?;
+        diesel::insert_into(old_slugs::table)
+            .values((
+                old_slugs::site_id.eq(site_id),
+                old_slugs::kind.eq(kind),
+                old_slugs::slug.eq(from),
+                old_slugs::target_id.eq(target),
+                old_slugs::created_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// The row of `kind` that was at `slug` before a rename, if any.
+    pub fn target(conn: &mut AnyConnection, site_id: i64, kind: &str, slug: &str) -> QueryResult<Option<i64>> {
+        old_slugs::table
+            .filter(old_slugs::site_id.eq(site_id))
+            .filter(old_slugs::kind.eq(kind))
+            .filter(old_slugs::slug.eq(slug))
+            .select(old_slugs::target_id)
+            .first(conn)
+            .optional()
+    }
+}

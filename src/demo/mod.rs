@@ -266,6 +266,7 @@ pub fn seed(conn: &mut AnyConnection, upload_dir: &Path) -> Result<(), ApiError>
             .map(|article| insert_article(conn, chi_minh, article, now))
             .collect::<Result<Vec<_>, _>>()?;
         crate::articles::write::relate(conn, seed, &hai_duong)?;
+        seed_article_seo(conn, chi_minh, seed)?;
         for article in CHI_MINH_OTHERS {
             insert_article(conn, chi_minh, article, now)?;
         }
@@ -363,6 +364,20 @@ fn insert_categories(
         ids.push((slug, id));
     }
     Ok(())
+}
+
+/// The reference article's SEO fields and the slug it had on the old portal, which answers 301.
+fn seed_article_seo(conn: &mut AnyConnection, site_id: i64, id: i64) -> QueryResult<()> {
+    let seo = crate::seo::Overrides {
+        title: "Đảng bộ phường Chí Minh chuẩn bị Đại hội lần thứ XXIV".into(),
+        description: "Đảng bộ phường Chí Minh triển khai Chỉ thị 35-CT/TW, Kế hoạch 162-KH/TU và 09-KH/ĐU \
+                      chuẩn bị Đại hội Đảng bộ lần thứ XXIV, nhiệm kỳ 2020-2025."
+            .into(),
+        ..Default::default()
+    };
+    crate::seo::save(conn, site_id, crate::seo::ARTICLE, id, &seo)?;
+    let slug: String = articles::table.find(id).select(articles::slug).first(conn)?;
+    crate::db::slugs::old::moved(conn, site_id, crate::seo::ARTICLE, id, "chuan-bi-dai-hoi-dang-bo-lan-thu-xxiv", &slug)
 }
 
 /// A Vietnam local time as UTC.

@@ -65,9 +65,10 @@ pub fn records(
             published_at: published,
             position: section + 1,
             updated_at: Utc::now().naive_utc(),
+            version: 1,
         };
         let body = format!("<p>{}</p>", sentence(rng, words, 60, 200));
-        let top_id = crate::pages::model::save(conn, site.id, &top, Some(&body))?;
+        let top_id = crate::pages::model::seed(conn, site.id, &top, &body)?;
         for n in 0..4 {
             let page = crate::pages::PageRow {
                 parent_id: Some(top_id),
@@ -77,7 +78,7 @@ pub fn records(
                 ..top.clone()
             };
             let body = format!("<p>{}</p>", sentence(rng, words, 60, 200));
-            crate::pages::model::save(conn, site.id, &page, Some(&body))?;
+            crate::pages::model::seed(conn, site.id, &page, &body)?;
         }
     }
     let today = Utc::now().date_naive();

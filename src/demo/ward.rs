@@ -349,8 +349,9 @@ pub fn insert_pages(conn: &mut AnyConnection, site_id: i64) -> Result<(), ApiErr
             published_at: Some(published),
             position: n as i32 + 1,
             updated_at: published,
+            version: 1,
         };
-        ids.push((slug, crate::pages::model::save(conn, site_id, &row, Some(body))?));
+        ids.push((slug, crate::pages::model::seed(conn, site_id, &row, body)?));
     }
     Ok(())
 }

@@ -197,6 +197,15 @@ pub fn fresh_body(req: &HttpRequest, content_type: &'static str, body: Vec<u8>) 
     tagged(req, body, content_type, "no-cache".to_owned(), |_| {})
 }
 
+/// Answers 301 to `location`, the address a renamed thing has now (its old slug was asked
+/// for), as publicly cacheable as the answer it leads to.
+pub fn moved_permanently(location: String, cache: CachePolicy) -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, cache.header_value()))
+        .finish()
+}
+
 fn tagged(
     req: &HttpRequest,
     body: Vec<u8>,

@@ -2,6 +2,7 @@
 //! pages, each read at the path of its slugs, drafted and published (or scheduled) by editors.
 
 pub mod model;
+pub mod revisions;
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
@@ -13,12 +14,17 @@ use crate::auth::staff::{Done, write};
 use crate::auth::{Caller, Role};
 use crate::core::error::{ApiError, Problem};
 use crate::core::text;
+use crate::db::AnyConnection;
 use crate::http::body::Body;
 use crate::http::input::{Checker, Need, present};
-use crate::http::{Data, cached_json};
+use crate::http::{Data, cached_json, private_json};
 use crate::publishing::{DRAFT, PUBLISHED};
+use crate::seo::{Overrides, PAGE, SeoInput};
 use crate::sites::Site;
 pub use model::{Page, PageNode, PageRow, Pages};
+
+/// The slug no page may have: `{page}/revisions` lists a page's revisions.
+const RESERVED_SLUG: &str = "revisions";
 
 /// The longest body accepted, in characters.
 const MAX_BODY_CHARS: usize = 200_000;
@@ -50,15 +56,18 @@ pub async fn list_pages(
 /// Get a page
 ///
 /// One page readers see, by its path of slugs (`gioi-thieu/lich-su`) or its numeric id, with
-/// its body, breadcrumbs and the pages below it.
+/// its body, breadcrumbs and the pages below it. Staff of the site (with a token) also get
+/// drafts and scheduled pages, privately, with an ETag to send back in `If-Match`.
 #[utoipa::path(
     tag = "pages",
     params(
         ("page" = String, Path, description = "The page's path of slugs, `/` between them, or its numeric id", example = "gioi-thieu/lich-su"),
     ),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The page", body = Data<Page>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site, or no page readers see there", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -66,19 +75,27 @@ pub async fn list_pages(
 pub async fn get_page(
     state: web::Data<AppState>,
     req: HttpRequest,
+    caller: Caller,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, key) = path.into_inner();
-    let page = crate::sites::context::read(&state, slug, move |conn, context| {
-        let pages = Pages::load(conn, context.site.id)?;
+    let (page, staff_etag) = crate::sites::context::read(&state, slug, move |conn, context| {
+        let site = &context.site;
+        let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id).is_some());
+        let pages = Pages::load(conn, site.id)?;
         let row = pages
             .find(&key)
-            .filter(|p| pages.public(p.id, Utc::now().naive_utc()))
+            .filter(|p| staff || pages.public(p.id, Utc::now().naive_utc()))
             .ok_or_else(|| ApiError::not_found(format!("no page {key:?} in this site")))?;
-        Ok(model::view(conn, &context.site, &pages, row, true)?)
+        Ok((model::view(conn, site, &pages, row, !staff)?, staff.then(|| row.etag())))
     })
     .await?;
-    cached_json(&req, &Data { data: page }, state.cache)
+    match staff_etag {
+        Some(etag) => private_json(&Data { data: page }, actix_web::http::StatusCode::OK, |res| {
+            res.insert_header((actix_web::http::header::ETAG, etag));
+        }),
+        None => cached_json(&req, &Data { data: page }, state.cache),
+    }
 }
 
 /// The fields of a page an editor sets. On create `title` is required; on update only the
@@ -91,7 +108,8 @@ pub struct PageInput {
     /// 1 to 200 characters.
     #[schema(max_length = 200, pattern = "\\S")]
     pub title: Option<String>,
-    /// Unique among its siblings; made from the title when left out on create.
+    /// Unique among its siblings, and not `revisions` (the path of a page's revisions); made
+    /// from the title when left out on create.
     #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)]
     pub slug: Option<String>,
     /// The page above it (null: at the top). Not itself or one below it; at most 5 levels.
@@ -115,10 +133,18 @@ pub struct PageInput {
     /// 0 to 100000; left out on create, after its last sibling.
     #[schema(minimum = 0, maximum = 100000)]
     pub position: Option<i32>,
+    /// What search engines read; each field sent empty goes back to its default.
+    pub seo: Option<SeoInput>,
 }
 
 /// Checks `input` and applies it to `row`; returns the sanitised body, if sent.
-fn apply(site: &Site, pages: &Pages, row: &mut PageRow, input: PageInput) -> Result<Option<String>, ApiError> {
+fn apply(
+    site: &Site,
+    pages: &Pages,
+    row: &mut PageRow,
+    seo: &mut Overrides,
+    input: PageInput,
+) -> Result<Option<String>, ApiError> {
     let creating = row.id == 0;
     let mut check = Checker::default();
     let title = check.text("title", input.title, 200, Need::on_create(creating));
@@ -131,6 +157,7 @@ fn apply(site: &Site, pages: &Pages, row: &mut PageRow, input: PageInput) -> Res
     }
     let published_at = check.time("published_at", input.published_at, site);
     let position = check.position("position", input.position);
+    seo.apply(&mut check, input.seo);
     if let Some(Some(parent)) = input.parent_id {
         match pages.by_id(parent) {
             None => check.clash("parent_id", format!("no page {parent} in this site")),
@@ -159,8 +186,13 @@ fn apply(site: &Site, pages: &Pages, row: &mut PageRow, input: PageInput) -> Res
     } else if published_at.is_some() {
         row.published_at = published_at;
     }
-    let taken = |slug: &str| pages.children(row.parent_id).any(|p| p.id != row.id && p.slug == slug);
+    let taken =
+        |slug: &str| slug == RESERVED_SLUG || pages.children(row.parent_id).any(|p| p.id != row.id && p.slug == slug);
     row.slug = match slug {
+        Some(s) if s == RESERVED_SLUG => {
+            check.reject("slug", format!("{RESERVED_SLUG} is kept for a page's revisions"));
+            s
+        }
         Some(s) => {
             if taken(&s) {
                 check.clash("slug", "is taken by another page at the same place");
@@ -195,6 +227,27 @@ fn depth_below(pages: &Pages, id: i64) -> usize {
     1 + pages.children(Some(id)).map(|c| depth_below(pages, c.id)).max().unwrap_or(0)
 }
 
+/// The answer to a write of page `id`: its view as staff see it, with its ETag, and the
+/// revision `auth::staff::write` keeps of it.
+fn answer(
+    conn: &mut AnyConnection,
+    site: &Site,
+    id: i64,
+    action: &'static str,
+    created: bool,
+) -> Result<Done<Page>, ApiError> {
+    let pages = Pages::load(conn, site.id)?;
+    let row = find(&pages, &id.to_string())?;
+    let view = model::view(conn, site, &pages, &row, false)?;
+    let revised = crate::publishing::Revised::of(PAGE, id, &model::content(conn, id)?)?;
+    let target = format!("page:{id}");
+    let done = match created {
+        true => Done::created(action, target, format!("/api/v1/sites/{}/pages/{}", site.slug, view.path), view),
+        false => Done::saved(action, target, view),
+    };
+    Ok(done.with_etag(row.etag()).with_revision(revised))
+}
+
 /// The page an editor names, whatever its status.
 fn find(pages: &Pages, key: &str) -> Result<PageRow, ApiError> {
     pages.find(key).cloned().ok_or_else(|| ApiError::not_found(format!("no page {key:?} in this site")))
@@ -202,14 +255,15 @@ fn find(pages: &Pages, key: &str) -> Result<PageRow, ApiError> {
 
 /// Add a page
 ///
-/// A draft unless `status` is `published`. Roles: editors and admins of the site.
+/// A draft unless `status` is `published`; kept as its first revision. Roles: editors and
+/// admins of the site.
 #[utoipa::path(
     tag = "pages",
     request_body = PageInput,
     extensions(("x-required-fields" = json!(["title"]))),
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "Created", body = Data<Page>, headers(("Location" = String))),
+        (status = 201, description = "Created", body = Data<Page>, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The slug is taken at that place, or `parent_id` names a page the site lacks", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -234,30 +288,35 @@ pub async fn create_page(
             published_at: None,
             position: 0,
             updated_at: Utc::now().naive_utc(),
+            version: 1,
         };
-        let body = apply(site, &pages, &mut row, input)?;
+        let mut seo = Overrides::default();
+        let body = apply(site, &pages, &mut row, &mut seo, input)?;
         let id = model::save(conn, site.id, &row, Some(body.as_deref().unwrap_or("")))?;
-        let pages = Pages::load(conn, site.id)?;
-        let view = model::view(conn, site, &pages, &find(&pages, &id.to_string())?, false)?;
-        let location = format!("/api/v1/sites/{}/pages/{}", site.slug, view.path);
-        Ok(Done::created("page.create", format!("page:{id}"), location, view))
+        crate::seo::save(conn, site.id, PAGE, id, &seo)?;
+        answer(conn, site, id, "page.create", true)
     })
     .await
 }
 
 /// Edit a page
 ///
-/// By its path of slugs or its id, whatever its status. Roles: editors and admins of the site.
+/// By its path of slugs or its id, whatever its status. Needs `If-Match` with the page's ETag
+/// (from a staff GET or the last write): 428 without it, 412 when someone saved in between.
+/// Every save is kept as a revision. Roles: editors and admins of the site.
 #[utoipa::path(
     tag = "pages",
     params(
         ("page" = String, Path, description = "The page's path of slugs, `/` between them, or its numeric id", example = "gioi-thieu/lich-su"),
+        ("If-Match" = String, Header, description = "The ETag of the version edited", example = "\"p2v1\""),
     ),
     request_body = PageInput,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Saved", body = Data<Page>),
+        (status = 200, description = "Saved", body = Data<Page>, headers(("ETag" = String))),
         (status = 404, description = "No such site or page", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Someone else saved first", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The slug is taken at that place, or `parent_id` names a page the site lacks", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -270,15 +329,17 @@ pub async fn update_page(
     body: Body<PageInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, key) = path.into_inner();
+    let if_match = crate::publishing::if_match(&req);
     write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let input = body.parse()?;
         let pages = Pages::load(conn, site.id)?;
         let mut row = find(&pages, &key)?;
-        let body = apply(site, &pages, &mut row, input)?;
+        crate::publishing::check_if_match(if_match.as_deref(), &row.etag(), "the page")?;
+        let mut seo = crate::seo::load(conn, PAGE, row.id)?;
+        let body = apply(site, &pages, &mut row, &mut seo, input)?;
         model::save(conn, site.id, &row, body.as_deref())?;
-        let pages = Pages::load(conn, site.id)?;
-        let view = model::view(conn, site, &pages, &find(&pages, &row.id.to_string())?, false)?;
-        Ok(Done::saved("page.update", format!("page:{}", row.id), view))
+        crate::seo::save(conn, site.id, PAGE, row.id, &seo)?;
+        answer(conn, site, row.id, "page.update", false)
     })
     .await
 }
@@ -315,6 +376,8 @@ pub async fn delete_page(
             return Err(ApiError::Conflict("the page has pages below it: move or delete them first".into()));
         }
         diesel::delete(crate::db::schema::pages::table.find(row.id)).execute(conn)?;
+        crate::seo::forget(conn, PAGE, row.id)?;
+        crate::publishing::forget(conn, (PAGE, row.id))?;
         Ok(Done::deleted("page.delete", format!("page:{}", row.id)))
     })
     .await
@@ -322,5 +385,12 @@ pub async fn delete_page(
 
 /// Registers the page routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_pages).service(create_page).service(get_page).service(update_page).service(delete_page);
+    // The revisions first: `{page:.*}` would take their paths too.
+    cfg.service(revisions::list_page_revisions)
+        .service(revisions::restore_page_revision)
+        .service(list_pages)
+        .service(create_page)
+        .service(get_page)
+        .service(update_page)
+        .service(delete_page);
 }

@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::AnyConnection;
@@ -27,6 +27,15 @@ pub struct PageRow {
     pub published_at: Option<NaiveDateTime>,
     pub position: i32,
     pub updated_at: NaiveDateTime,
+    /// Bumped by every save.
+    pub version: i32,
+}
+
+impl PageRow {
+    /// The ETag writers send back in `If-Match`.
+    pub fn etag(&self) -> String {
+        crate::publishing::etag("p", self.id, self.version)
+    }
 }
 
 /// Every page of a site, and where each sits.
@@ -161,9 +170,11 @@ pub fn tree(pages: &Pages, now: NaiveDateTime) -> Vec<PageNode> {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": 2, "slug": "lich-su", "path": "gioi-thieu/lich-su", "title": "Lịch sử",
     "summary": "Lịch sử hình thành phường Chí Minh", "body_html": "<p>Phường Chí Minh được thành lập...</p>",
-    "status": "published", "published_at": "2026-12-01T08:00:00+07:00", "updated_at": "2026-12-01T08:00:00+07:00",
+    "status": "published", "version": 1, "published_at": "2026-12-01T08:00:00+07:00", "updated_at": "2026-12-01T08:00:00+07:00",
     "parent": {"id": 1, "title": "Giới thiệu", "path": "gioi-thieu"},
-    "breadcrumbs": [{"id": 1, "title": "Giới thiệu", "path": "gioi-thieu"}], "children": []}))]
+    "breadcrumbs": [{"id": 1, "title": "Giới thiệu", "path": "gioi-thieu"}], "children": [],
+    "seo": {"title": "Lịch sử", "description": "Lịch sử hình thành phường Chí Minh", "image_url": null,
+        "canonical_url": "https://chiminh.chilinh.haiduong.gov.vn/trang/gioi-thieu/lich-su", "noindex": false}}))]
 pub struct Page {
     pub id: i64,
     pub slug: String,
@@ -175,6 +186,8 @@ pub struct Page {
     pub body_html: String,
     /// `published` for readers; staff also see `draft`.
     pub status: String,
+    /// Bumped by every save; staff send the page's ETag (`"p{id}v{version}"`) in `If-Match`.
+    pub version: i32,
     /// When it was (or is to be) published, in the site's offset; null for a draft never
     /// published.
     pub published_at: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -185,6 +198,9 @@ pub struct Page {
     pub breadcrumbs: Vec<PageLink>,
     /// The pages below it (for readers, those they see), in order.
     pub children: Vec<PageLink>,
+    /// For the page's `<head>`: the editor's overrides, else the title, the summary cut to 160
+    /// characters and the page's address (`/trang/{path}`) on the site's `base_url`.
+    pub seo: crate::seo::Seo,
 }
 
 fn link(pages: &Pages, p: &PageRow) -> PageLink {
@@ -197,14 +213,25 @@ pub fn view(conn: &mut AnyConnection, site: &Site, pages: &Pages, row: &PageRow,
     let now = Utc::now().naive_utc();
     let mut breadcrumbs: Vec<PageLink> = pages.lineage(row.id).iter().skip(1).map(|p| link(pages, p)).collect();
     breadcrumbs.reverse();
+    let path = pages.path(row.id);
+    let seo = crate::seo::load(conn, crate::seo::PAGE, row.id)?.view(
+        &site.settings.base_url,
+        crate::seo::Defaults {
+            title: &row.title,
+            description: &row.summary,
+            image_url: None,
+            path: &format!("/trang/{path}"),
+        },
+    );
     Ok(Page {
         id: row.id,
         slug: row.slug.clone(),
-        path: pages.path(row.id),
+        path,
         title: row.title.clone(),
         summary: row.summary.clone(),
         body_html,
         status: row.status.clone(),
+        version: row.version,
         published_at: row.published_at.map(|t| site.local(t)),
         updated_at: site.local(row.updated_at),
         parent: row.parent_id.and_then(|p| pages.by_id(p)).map(|p| link(pages, p)),
@@ -214,6 +241,7 @@ pub fn view(conn: &mut AnyConnection, site: &Site, pages: &Pages, row: &PageRow,
             .filter(|c| !public || pages.public(c.id, now))
             .map(|c| link(pages, c))
             .collect(),
+        seo,
     })
 }
 
@@ -241,13 +269,57 @@ pub fn save(conn: &mut AnyConnection, site_id: i64, row: &PageRow, body_html: Op
             .returning(pages::id)
             .get_result(conn)?
     } else {
-        diesel::update(pages::table.find(row.id)).set(values).execute(conn)?;
+        diesel::update(pages::table.find(row.id)).set((values, pages::version.eq(row.version + 1))).execute(conn)?;
         row.id
     };
     if let (Some(body), true) = (body_html, row.id != 0) {
         diesel::update(pages::table.find(id)).set(pages::body_html.eq(body)).execute(conn)?;
     }
     Ok(id)
+}
+
+/// Stores a new page with no one signed in (the demo, the generator), with its first revision.
+pub fn seed(
+    conn: &mut AnyConnection,
+    site_id: i64,
+    row: &PageRow,
+    body_html: &str,
+) -> Result<i64, crate::core::error::ApiError> {
+    let id = save(conn, site_id, row, Some(body_html))?;
+    let revised = crate::publishing::Revised::of(crate::seo::PAGE, id, &content(conn, id)?)?;
+    crate::publishing::record(conn, site_id, &revised, None, "create")?;
+    Ok(id)
+}
+
+/// What a page's revision keeps: its content and its place.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageContent {
+    pub parent_id: Option<i64>,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body_html: String,
+    pub status: String,
+    pub published_at: Option<NaiveDateTime>,
+    pub position: i32,
+}
+
+/// The stored state of page `id`, for its revision.
+pub fn content(conn: &mut AnyConnection, id: i64) -> QueryResult<PageContent> {
+    let (parent_id, slug, title, summary, body_html, status, published_at, position) = pages::table
+        .find(id)
+        .select((
+            pages::parent_id,
+            pages::slug,
+            pages::title,
+            pages::summary,
+            pages::body_html,
+            pages::status,
+            pages::published_at,
+            pages::position,
+        ))
+        .first(conn)?;
+    Ok(PageContent { parent_id, slug, title, summary, body_html, status, published_at, position })
 }
 
 /// The next publication time still to come of each site with a scheduled page (see

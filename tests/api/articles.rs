@@ -36,6 +36,7 @@ both!(list_is_published_newest_first, |app| {
             "title": "Đảng bộ phường Chí Minh chuẩn bị Đại hội Đảng bộ lần thứ XXIV, nhiệm kỳ 2020-2025",
             "summary": "Thời gian qua, Đảng bộ phường Chí Minh đã chủ động, nghiêm túc trong công tác lãnh đạo, chỉ đạo đại hội chi bộ và đảm bảo quy trình chuẩn bị Đại hội Đảng bộ phường lần thứ XXIV, nhiệm kỳ 2020-2025.",
             "cover_image_url": null,
+            "cover_image_alt": "",
             "author_name": "Văn phòng Đảng ủy phường",
             "category": {"id": 4, "slug": "dang-uy-xa", "name": "Đảng ủy xã"},
             "status": "published",

@@ -45,7 +45,9 @@ both!(one_category_with_its_place_in_the_tree, |app| {
             "position": 2,
             "parent": {"id": 1, "slug": "tin-tuc", "name": "Tin tức"},
             "ancestors": [{"id": 1, "slug": "tin-tuc", "name": "Tin tức"}],
-            "children": []
+            "children": [],
+            "seo": {"title": "Tin Hải Dương", "description": "Tin tức tỉnh Hải Dương", "image_url": null,
+                    "canonical_url": "https://chiminh.chilinh.haiduong.gov.vn/tin-hai-duong", "noindex": false}
         }})
     );
     let top = app.get_json("/api/v1/sites/phuong-chi-minh/categories/chinh-quyen").await;

@@ -16,6 +16,7 @@ mod openapi;
 mod pages;
 mod process;
 mod schema;
+mod seo;
 mod sites;
 mod uploads;
 mod visits;

@@ -89,6 +89,8 @@ fn every_operation_is_documented() {
             "/api/v1/sites/{site}/officials/{official}",
             "/api/v1/sites/{site}/pages",
             "/api/v1/sites/{site}/pages/{page}",
+            "/api/v1/sites/{site}/pages/{page}/revisions",
+            "/api/v1/sites/{site}/pages/{page}/revisions/{revision}/restore",
             "/api/v1/sites/{site}/procedures",
             "/api/v1/sites/{site}/procedures/{code}",
             "/api/v1/sites/{site}/sitemap-news.xml",

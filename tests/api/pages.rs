@@ -6,6 +6,8 @@ use serde_json::{Value, json};
 use crate::both;
 
 const SITE: &str = "/api/v1/sites/phuong-chi-minh";
+/// An `If-Match` that takes any version, for the tests about something else.
+const ANY: &[(&str, &str)] = &[("if-match", "*")];
 
 /// (title, [children's titles]) of a page tree.
 fn shape(tree: &Value) -> Vec<(String, Vec<String>)> {
@@ -70,29 +72,34 @@ both!(editors_draft_publish_move_and_delete_pages, |app| {
     assert_eq!(app.get(&format!("{pages}/gioi-thieu/quy-hoach-phat-trien")).await.status, 404);
     // Published: it is in the tree at once, last among its siblings.
     let id = draft["id"].as_i64().unwrap();
-    let published =
-        app.call("PATCH", format!("{pages}/{id}"), Some(&staff.editor), Some(json!({"status": "published"}))).await;
+    let published = app
+        .call_with("PATCH", format!("{pages}/{id}"), Some(&staff.editor), Some(json!({"status": "published"})), ANY)
+        .await;
     assert_eq!(published.status, 200);
     let after = app.get(&pages).await;
     assert_ne!(after.header("etag"), Some(before.as_str()));
     assert_eq!(shape(&after.json()["data"])[0].1.last().map(String::as_str), Some("Quy hoạch phát triển"));
     // Scheduled for later: gone until then.
     let later = app
-        .call(
+        .call_with(
             "PATCH",
             format!("{pages}/{id}"),
             Some(&staff.editor),
             Some(json!({"published_at": "2099-01-01T08:00:00+07:00"})),
+            ANY,
         )
         .await;
     assert_eq!(later.json()["data"]["published_at"], "2099-01-01T08:00:00+07:00");
     assert_eq!(app.get(&format!("{pages}/gioi-thieu/quy-hoach-phat-trien")).await.status, 404);
     // A slug taken at the same place is a clash; a page cannot go below itself.
-    let clash = app.call("PATCH", format!("{pages}/{id}"), Some(&staff.editor), Some(json!({"slug": "lich-su"}))).await;
+    let clash = app
+        .call_with("PATCH", format!("{pages}/{id}"), Some(&staff.editor), Some(json!({"slug": "lich-su"})), ANY)
+        .await;
     assert_eq!(clash.status, 409);
     assert_eq!(clash.json()["errors"][0]["field"], "slug");
-    let cycle =
-        app.call("PATCH", format!("{pages}/{intro}"), Some(&staff.editor), Some(json!({"parent_id": id}))).await;
+    let cycle = app
+        .call_with("PATCH", format!("{pages}/{intro}"), Some(&staff.editor), Some(json!({"parent_id": id})), ANY)
+        .await;
     assert_eq!(cycle.status, 422);
     assert_eq!(cycle.json()["errors"][0]["field"], "parent_id");
     let bad = app
@@ -104,11 +111,12 @@ both!(editors_draft_publish_move_and_delete_pages, |app| {
     assert_eq!(fields, ["title", "status", "parent_id"]);
     // Moved to the top, published now, by its path.
     let moved = app
-        .call(
+        .call_with(
             "PATCH",
             format!("{pages}/gioi-thieu/quy-hoach-phat-trien"),
             Some(&staff.editor),
             Some(json!({"parent_id": null, "published_at": "2020-01-01T08:00:00+07:00"})),
+            ANY,
         )
         .await;
     assert_eq!(moved.status, 200, "{}", String::from_utf8_lossy(&moved.body));
@@ -199,7 +207,13 @@ both!(editors_set_the_menus, |app| {
     assert_eq!(menu_shape(&app.get_json(&format!("{SITE}/home")).await["data"]["header_menu"]), shape);
     // A page unpublished leaves the menu with what is below it.
     let unpublished = app
-        .call("PATCH", format!("{SITE}/pages/gioi-thieu"), Some(&staff.editor), Some(json!({"status": "draft"})))
+        .call_with(
+            "PATCH",
+            format!("{SITE}/pages/gioi-thieu"),
+            Some(&staff.editor),
+            Some(json!({"status": "draft"})),
+            ANY,
+        )
         .await;
     assert_eq!(unpublished.status, 200);
     assert_eq!(menu_shape(&app.get_json(&header).await["data"]).len(), 3);
@@ -240,4 +254,82 @@ both!(editors_set_the_menus, |app| {
     assert_eq!(app.call("PUT", &header, Some(&staff.author), Some(json!({"items": []}))).await.status, 403);
     let emptied = app.call("PUT", &header, Some(&staff.editor), Some(json!({"items": []}))).await;
     assert_eq!(emptied.json()["data"], json!([]));
+});
+
+both!(page_edits_need_if_match_and_keep_revisions, |app| {
+    let staff = app.staff().await;
+    let uri = format!("{SITE}/pages/gioi-thieu/lich-su");
+    // Staff read the page privately, with the ETag to edit it with.
+    let read = app.call("GET", &uri, Some(&staff.editor), None).await;
+    assert_eq!(read.status, 200);
+    assert_eq!(read.header("cache-control"), Some("private, no-store"));
+    let page = read.json()["data"].clone();
+    let id = page["id"].as_i64().unwrap();
+    let etag = read.header("etag").unwrap().to_owned();
+    assert_eq!(etag, format!("\"p{id}v1\""));
+    assert_eq!(page["version"], 1);
+    let none = app.call("PATCH", &uri, Some(&staff.editor), Some(json!({"title": "Lịch sử hình thành"}))).await;
+    assert_eq!(none.status, 428);
+    let saved = app
+        .call_with(
+            "PATCH",
+            &uri,
+            Some(&staff.editor),
+            Some(json!({"title": "Lịch sử hình thành", "body_html": "<p>Mới</p>"})),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", String::from_utf8_lossy(&saved.body));
+    assert_eq!(saved.header("etag"), Some(format!("\"p{id}v2\"").as_str()));
+    assert_eq!(saved.json()["data"]["version"], 2);
+    // The old ETag is stale now.
+    let stale =
+        app.call_with("PATCH", &uri, Some(&staff.editor), Some(json!({"summary": "x"})), &[("if-match", &etag)]).await;
+    assert_eq!(stale.status, 412);
+    // Every save is a revision: the demo's first state, then the edit.
+    let revisions = app.call("GET", format!("{SITE}/pages/{id}/revisions"), Some(&staff.editor), None).await;
+    assert_eq!(revisions.status, 200);
+    let list = revisions.json();
+    assert_eq!(list["meta"]["total"], 2);
+    let actions: Vec<&str> = list["data"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["update", "create"]);
+    assert_eq!(list["data"][0]["title"], "Lịch sử hình thành");
+    assert_eq!(list["data"][0]["body_html"], "<p>Mới</p>");
+    assert_eq!(list["data"][1]["title"], "Lịch sử");
+    assert_eq!(list["data"][1]["user_id"], serde_json::Value::Null);
+    assert_eq!(list["data"][1]["published_at"], page["published_at"]);
+    // Restoring the first state brings its title and body back, as a new revision.
+    let first = list["data"][1]["id"].as_i64().unwrap();
+    let restored =
+        app.call("POST", format!("{SITE}/pages/{id}/revisions/{first}/restore"), Some(&staff.editor), None).await;
+    assert_eq!(restored.status, 200, "{}", String::from_utf8_lossy(&restored.body));
+    assert_eq!(restored.header("etag"), Some(format!("\"p{id}v3\"").as_str()));
+    let public = app.get_json(&uri).await["data"].clone();
+    assert_eq!(
+        (public["title"].as_str(), public["body_html"].as_str()),
+        (page["title"].as_str(), page["body_html"].as_str())
+    );
+    let list = app.call("GET", format!("{SITE}/pages/{id}/revisions"), Some(&staff.editor), None).await.json();
+    assert_eq!(list["data"][0]["action"], "revert");
+    assert_eq!(
+        app.call("POST", format!("{SITE}/pages/{id}/revisions/999999/restore"), Some(&staff.editor), None).await.status,
+        404
+    );
+    // Drafts: staff read them, readers do not.
+    let draft =
+        app.call("POST", format!("{SITE}/pages"), Some(&staff.editor), Some(json!({"title": "Bản nháp"}))).await;
+    assert_eq!(draft.status, 201);
+    assert_eq!(draft.header("etag"), Some(format!("\"p{}v1\"", draft.json()["data"]["id"]).as_str()));
+    assert_eq!(app.get(&format!("{SITE}/pages/ban-nhap")).await.status, 404);
+    assert_eq!(app.call("GET", format!("{SITE}/pages/ban-nhap"), Some(&staff.editor), None).await.status, 200);
+    // The slug revisions is kept for the revisions' path.
+    let reserved =
+        app.call("POST", format!("{SITE}/pages"), Some(&staff.editor), Some(json!({"title": "Revisions"}))).await;
+    assert_eq!(reserved.status, 201);
+    assert_eq!(reserved.json()["data"]["slug"], "revisions-2");
+    let named = app
+        .call("POST", format!("{SITE}/pages"), Some(&staff.editor), Some(json!({"title": "R", "slug": "revisions"})))
+        .await;
+    assert_eq!(named.status, 422);
+    assert_eq!(named.json()["errors"][0]["field"], "slug");
 });

@@ -4,8 +4,8 @@ use diesel::prelude::*;
 use portal::db::schema::{
     albums, article_counts, article_related, article_revisions, article_view_days, articles, audit_log,
     calendar_entries, categories, desks, disclosure_documents, disclosures, document_files, documents, dossier_events,
-    dossiers, holidays, links, media_items, memberships, menu_items, officials, pages, photos, procedures,
-    refresh_tokens, sites, uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
+    dossiers, holidays, links, media_items, memberships, menu_items, officials, old_slugs, pages, photos, procedures,
+    refresh_tokens, revisions, seo, sites, uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
 };
 
 use crate::helpers::{Backend, TestDb};
@@ -80,6 +80,7 @@ fn round_trip(backend: Backend) {
         Option<i64>,
         i32,
         String,
+        String,
     );
     let a = articles::table.select(articles::all_columns).load::<ArticleColumns>(&mut *conn).unwrap();
     assert_eq!(a.len(), 21);
@@ -120,6 +121,7 @@ fn round_trip(backend: Backend) {
         Option<String>,
         String,
         Option<Time>,
+        String,
     );
     let v =
         article_revisions::table.select(article_revisions::all_columns).load::<RevisionColumns>(&mut *conn).unwrap();
@@ -253,12 +255,21 @@ fn round_trip(backend: Backend) {
         .load::<(i64, i64, i32)>(&mut *conn)
         .unwrap();
     assert_eq!((di.len(), dd.len()), (2, 1));
-    type PageColumns = (i64, i64, Option<i64>, String, String, String, String, String, Option<Time>, i32, Time, Time);
+    type PageColumns =
+        (i64, i64, Option<i64>, String, String, String, String, String, Option<Time>, i32, Time, Time, i32);
     let pa = pages::table.select(pages::all_columns).load::<PageColumns>(&mut *conn).unwrap();
     assert_eq!((pa.len(), pa.iter().filter(|p| p.2.is_none()).count()), (6, 2));
     type MenuColumns = (i64, i64, String, Option<i64>, String, String, String, i32, Time);
     let mi = menu_items::table.select(menu_items::all_columns).load::<MenuColumns>(&mut *conn).unwrap();
     assert_eq!((mi.len(), mi.iter().filter(|m| m.2 == "header").count()), (11, 9));
+    type SeoColumns = (String, i64, i64, String, String, String, String, bool);
+    let se = seo::table.select(seo::all_columns).load::<SeoColumns>(&mut *conn).unwrap();
+    let os =
+        old_slugs::table.select(old_slugs::all_columns).load::<(i64, String, String, i64, Time)>(&mut *conn).unwrap();
+    assert_eq!((se.len(), os.len()), (1, 1));
+    type RevisionOf = (i64, String, i64, i64, Option<i64>, String, Time, String);
+    let rv = revisions::table.select(revisions::all_columns).load::<RevisionOf>(&mut *conn).unwrap();
+    assert_eq!(rv.iter().filter(|r| r.1 == "page").count(), pa.len(), "each demo page has its first revision");
 }
 
 #[test]

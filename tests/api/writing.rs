@@ -233,6 +233,14 @@ fn matrix() -> Vec<Case> {
             [401, 403, 403, 403, 200, 200],
         ),
         ("DELETE", "/api/v1/sites/{site}/pages/{page}", Setup::Page, None, [401, 403, 403, 403, 204, 204]),
+        ("GET", "/api/v1/sites/{site}/pages/{page}/revisions", Setup::Page, None, [401, 403, 403, 403, 200, 200]),
+        (
+            "POST",
+            "/api/v1/sites/{site}/pages/{page}/revisions/{revision}/restore",
+            Setup::Page,
+            None,
+            [401, 403, 403, 403, 200, 200],
+        ),
         (
             "PUT",
             "/api/v1/sites/{site}/menus/{location}",
@@ -512,6 +520,13 @@ both!(authorisation_matrix, |app| {
                         .replace("{page}", &key)
                         .replace("{media}", &key)
                         .replace("{album}", &key);
+                    if uri.contains("{revision}") {
+                        let revisions = app
+                            .call("GET", format!("{site}/pages/{key}/revisions"), Some(&staff.admin), None)
+                            .await
+                            .json();
+                        uri = uri.replace("{revision}", &revisions["data"][0]["id"].to_string());
+                    }
                     if let Setup::Photo = setup {
                         let photo = app
                             .call(

@@ -1,0 +1,2 @@
+ALTER TABLE pages DROP COLUMN version;
+DROP TABLE revisions;
