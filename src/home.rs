@@ -36,7 +36,7 @@ pub const MEDIA: i64 = 3;
     "categories": [{"id": 4, "slug": "dang-uy-xa", "name": "Đảng ủy xã", "description": "Hoạt động của Đảng bộ phường", "position": 2, "children": []}],
     "latest_articles": [{"id": 1, "slug": "dang-bo-phuong-chi-minh-chuan-bi-dai-hoi-dang-bo-lan-thu-xxiv-nhiem-ky-2020-2025",
         "title": "Đảng bộ phường Chí Minh chuẩn bị Đại hội Đảng bộ lần thứ XXIV, nhiệm kỳ 2020-2025",
-        "summary": "Thời gian qua, Đảng bộ phường Chí Minh đã chủ động...", "cover_image_url": null, "author_name": "Văn phòng Đảng ủy phường",
+        "summary": "Thời gian qua, Đảng bộ phường Chí Minh đã chủ động...", "cover_image_url": null, "cover_image_alt": "", "author_name": "Văn phòng Đảng ủy phường",
         "category": {"id": 4, "slug": "dang-uy-xa", "name": "Đảng ủy xã"}, "status": "published",
         "published_at": "2020-05-15T08:30:00+07:00", "updated_at": "2020-05-15T08:30:00+07:00"}],
     "albums": [{"id": 1, "slug": "le-hoi-mua-xuan-con-son-kiep-bac", "title": "Lễ hội mùa xuân Côn Sơn - Kiếp Bạc", "description": "",

@@ -2,7 +2,6 @@
 //! source: a file (uploaded to the site, or elsewhere by URL) for an `<audio>`/`<video>`
 //! element, or a player page of another site (`embed_url`) for an `<iframe>`.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -10,15 +9,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::audit;
-use crate::auth::{Caller, Role, write_on_site};
+use crate::auth::staff::{Done, write};
+use crate::auth::{Caller, Role};
 use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
 use crate::db::schema::media_items as media;
 use crate::db::slugs::SlugTable;
 use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
-use crate::http::{Data, List, Page, PageParams, cached_json, check, list_response, list_total, private_json};
+use crate::http::{Data, List, Page, PageParams, cached_json, check, list_response, list_total};
 use crate::sites::Site;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -390,33 +389,30 @@ pub async fn create_media(
     path: web::Path<String>,
     body: Body<MediaInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (location, item) =
-        write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
-            let input = body.parse()?;
-            let mut row = MediaRow {
-                id: 0,
-                slug: String::new(),
-                title: String::new(),
-                description: String::new(),
-                kind: String::new(),
-                upload_id: None,
-                file_url: None,
-                content_type: None,
-                embed_url: None,
-                thumbnail_url: None,
-                duration_seconds: None,
-                published_at: Utc::now().naive_utc(),
-                transcript: String::new(),
-            };
-            apply(conn, site, &mut row, input)?;
-            row.id = save(conn, site.id, &row)?;
-            audit::record(conn, origin, "media.create", &format!("media:{}", row.slug), Some(site.id))?;
-            Ok((format!("/api/v1/sites/{}/media/{}", site.slug, row.slug), MediaItem::new(site, row)))
-        })
-        .await?;
-    private_json(&Data { data: item }, StatusCode::CREATED, |res| {
-        res.insert_header((header::LOCATION, location));
+    write(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site| {
+        let input = body.parse()?;
+        let mut row = MediaRow {
+            id: 0,
+            slug: String::new(),
+            title: String::new(),
+            description: String::new(),
+            kind: String::new(),
+            upload_id: None,
+            file_url: None,
+            content_type: None,
+            embed_url: None,
+            thumbnail_url: None,
+            duration_seconds: None,
+            published_at: Utc::now().naive_utc(),
+            transcript: String::new(),
+        };
+        apply(conn, site, &mut row, input)?;
+        row.id = save(conn, site.id, &row)?;
+        let (target, location) =
+            (format!("media:{}", row.slug), format!("/api/v1/sites/{}/media/{}", site.slug, row.slug));
+        Ok(Done::created("media.create", target, location, MediaItem::new(site, row)))
     })
+    .await
 }
 
 /// Edit a media item
@@ -443,16 +439,14 @@ pub async fn update_media(
     body: Body<MediaInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
-    let item = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let input = body.parse()?;
         let mut row = find(conn, site.id, &slug)?;
         apply(conn, site, &mut row, input)?;
         save(conn, site.id, &row)?;
-        audit::record(conn, origin, "media.update", &format!("media:{}", row.slug), Some(site.id))?;
-        Ok(MediaItem::new(site, row))
+        Ok(Done::saved("media.update", format!("media:{}", row.slug), MediaItem::new(site, row)))
     })
-    .await?;
-    private_json(&Data { data: item }, StatusCode::OK, |_| {})
+    .await
 }
 
 /// Delete a media item
@@ -477,14 +471,12 @@ pub async fn delete_media(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
-    write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let row = find(conn, site.id, &slug)?;
         diesel::delete(media::table.find(row.id)).execute(conn)?;
-        audit::record(conn, origin, "media.delete", &format!("media:{slug}"), Some(site.id))?;
-        Ok(())
+        Ok(Done::deleted("media.delete", format!("media:{slug}")))
     })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    .await
 }
 
 /// Registers the media routes.

@@ -7,7 +7,6 @@ pub mod photos;
 
 pub use model::{AlbumSummary, MAX_PHOTOS, Photo, page};
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
 use diesel::prelude::*;
@@ -15,15 +14,15 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::audit;
-use crate::auth::{Caller, Role, write_on_site};
+use crate::auth::staff::{Done, write};
+use crate::auth::{Caller, Role};
 use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
 use crate::db::schema::{albums, photos as photo_rows};
 use crate::db::slugs::SlugTable;
 use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
-use crate::http::{Data, List, Page, PageParams, cached_json, list_response, private_json};
+use crate::http::{Data, List, Page, PageParams, cached_json, list_response};
 use crate::sites::Site;
 
 use model::*;
@@ -163,27 +162,22 @@ pub async fn create_album(
     path: web::Path<String>,
     body: Body<AlbumInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (site, album) =
-        write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
-            let input = body.parse()?;
-            let now = Utc::now().naive_utc();
-            let mut row = AlbumRow {
-                id: 0,
-                slug: String::new(),
-                title: String::new(),
-                description: String::new(),
-                published_at: now,
-            };
-            apply(conn, site, &mut row, input)?;
-            row.id = insert_album(conn, site.id, &row)?;
-            audit::record(conn, origin, "album.create", &format!("album:{}", row.slug), Some(site.id))?;
-            Ok((site.slug.clone(), detail(conn, site, row)?))
-        })
-        .await?;
-    let location = location(&site, &album.slug);
-    private_json(&Data { data: album }, StatusCode::CREATED, |res| {
-        res.insert_header((header::LOCATION, location));
+    write(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site| {
+        let input = body.parse()?;
+        let now = Utc::now().naive_utc();
+        let mut row = AlbumRow {
+            id: 0,
+            slug: String::new(),
+            title: String::new(),
+            description: String::new(),
+            published_at: now,
+        };
+        apply(conn, site, &mut row, input)?;
+        row.id = insert_album(conn, site.id, &row)?;
+        let (target, location) = (format!("album:{}", row.slug), location(&site.slug, &row.slug));
+        Ok(Done::created("album.create", target, location, detail(conn, site, row)?))
     })
+    .await
 }
 
 /// Edit an album
@@ -210,7 +204,7 @@ pub async fn update_album(
     body: Body<AlbumInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
-    let album = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let input = body.parse()?;
         let mut row = find(conn, site.id, &slug)?;
         apply(conn, site, &mut row, input)?;
@@ -223,11 +217,9 @@ pub async fn update_album(
                 albums::updated_at.eq(Utc::now().naive_utc()),
             ))
             .execute(conn)?;
-        audit::record(conn, origin, "album.update", &format!("album:{}", row.slug), Some(site.id))?;
-        Ok(detail(conn, site, row)?)
+        Ok(Done::saved("album.update", format!("album:{}", row.slug), detail(conn, site, row)?))
     })
-    .await?;
-    private_json(&Data { data: album }, StatusCode::OK, |_| {})
+    .await
 }
 
 /// Delete an album
@@ -253,15 +245,13 @@ pub async fn delete_album(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
-    write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let row = find(conn, site.id, &slug)?;
         diesel::delete(photo_rows::table.filter(photo_rows::album_id.eq(row.id))).execute(conn)?;
         diesel::delete(albums::table.find(row.id)).execute(conn)?;
-        audit::record(conn, origin, "album.delete", &format!("album:{slug}"), Some(site.id))?;
-        Ok(())
+        Ok(Done::deleted("album.delete", format!("album:{slug}")))
     })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    .await
 }
 
 /// Registers the album routes.

@@ -1,20 +1,19 @@
 //! The photos of an album: added, edited and removed by editors.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, delete, patch, post, web};
 use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::audit;
-use crate::auth::{Caller, Role, write_on_site};
+use crate::auth::staff::{Done, write};
+use crate::auth::{Caller, Role};
 use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
-use crate::db::schema::photos;
+use crate::db::schema::{photos, uploads};
+use crate::http::Data;
 use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
-use crate::http::{Data, private_json};
 use crate::sites::Site;
 
 use super::model::*;
@@ -44,6 +43,7 @@ pub struct PhotoInput {
     #[schema(max_length = 1000)]
     pub caption: Option<String>,
     /// The image's text alternative, up to 300 characters: what it shows, for screen readers.
+    /// Left out, the upload's own alt text (`PATCH .../uploads/{upload}`).
     #[schema(max_length = 300)]
     pub alt: Option<String>,
     /// 0 to 100000; left out, after the album's last photo.
@@ -150,16 +150,22 @@ pub async fn add_photo(
     body: Body<PhotoInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, slug) = path.into_inner();
-    let (location, photo) = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let input = body.parse()?;
         let album = find(conn, site.id, &slug)?;
         let mut check = Checker::default();
         let image = image(conn, site, &input, &mut check)?;
         let caption = check.text("caption", input.caption, 1000, Need::Optional).unwrap_or_default();
-        let alt = check.text("alt", input.alt, 300, Need::Optional).unwrap_or_default();
+        let alt = check.text("alt", input.alt, 300, Need::Optional);
         let position = check.position("position", input.position);
         check.finish()?;
         let (upload_id, url, thumbnail, medium, width, height) = image.ok_or_else(|| ApiError::internal("no image"))?;
+        // Left out, the alt text is the upload's own (set where it was uploaded).
+        let alt = match (alt, upload_id) {
+            (Some(alt), _) => alt,
+            (None, Some(upload)) => uploads::table.find(upload).select(uploads::alt).first(conn)?,
+            (None, None) => String::new(),
+        };
         let (count, last): (i64, Option<i32>) = photos::table
             .filter(photos::album_id.eq(album.id))
             .select((diesel::dsl::count_star(), diesel::dsl::max(photos::position)))
@@ -182,13 +188,10 @@ pub async fn add_photo(
         };
         let id = insert_photo(conn, &photo)?;
         let row = photos::table.find(id).select(PhotoRow::as_select()).first(conn)?;
-        audit::record(conn, origin, "photo.add", &format!("album:{slug}/photo:{}", row.id), Some(site.id))?;
-        Ok((photo_location(&site.slug, &slug, row.id), Photo::from(row)))
+        let (target, location) = (format!("album:{slug}/photo:{id}"), photo_location(&site.slug, &slug, id));
+        Ok(Done::created("photo.add", target, location, Photo::from(row)))
     })
-    .await?;
-    private_json(&Data { data: photo }, StatusCode::CREATED, |res| {
-        res.insert_header((header::LOCATION, location));
-    })
+    .await
 }
 
 pub(super) fn find_photo(conn: &mut AnyConnection, site_id: i64, album: &str, id: i64) -> Result<PhotoRow, ApiError> {
@@ -227,7 +230,7 @@ pub async fn update_photo(
     body: Body<PhotoUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, album, id) = path.into_inner();
-    let photo = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let input = body.parse()?;
         let mut row = find_photo(conn, site.id, &album, id)?;
         let mut check = Checker::default();
@@ -241,11 +244,9 @@ pub async fn update_photo(
         diesel::update(photos::table.find(id))
             .set((photos::caption.eq(&row.caption), photos::alt.eq(&row.alt), photos::position.eq(row.position)))
             .execute(conn)?;
-        audit::record(conn, origin, "photo.update", &format!("album:{album}/photo:{id}"), Some(site.id))?;
-        Ok(Photo::from(row))
+        Ok(Done::saved("photo.update", format!("album:{album}/photo:{id}"), Photo::from(row)))
     })
-    .await?;
-    private_json(&Data { data: photo }, StatusCode::OK, |_| {})
+    .await
 }
 
 /// Remove a photo from an album
@@ -271,12 +272,10 @@ pub async fn delete_photo(
     path: web::Path<(String, String, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, album, id) = path.into_inner();
-    write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         find_photo(conn, site.id, &album, id)?;
         diesel::delete(photos::table.find(id)).execute(conn)?;
-        audit::record(conn, origin, "photo.delete", &format!("album:{album}/photo:{id}"), Some(site.id))?;
-        Ok(())
+        Ok(Done::deleted("photo.delete", format!("album:{album}/photo:{id}")))
     })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    .await
 }

@@ -1,6 +1,5 @@
 //! An article's revisions: every saved state, listed and restored.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -9,7 +8,8 @@ use utoipa::ToSchema;
 
 use super::types::*;
 use crate::AppState;
-use crate::auth::{Caller, Role, on_site, write_on_site};
+use crate::auth::staff::write_as;
+use crate::auth::{Caller, Role, on_site};
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::article_revisions;
 use crate::http::{Data, List, Page, PageParams, private_list_response};
@@ -169,7 +169,7 @@ pub async fn restore_revision(
 ) -> Result<HttpResponse, ApiError> {
     let (site, key, revision) = path.into_inner();
     let limit = state.related_limit;
-    let saved = write_on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
+    write_as(&state, &req, caller, site, Role::Author, move |conn, site, actor, role| {
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
         let rev: Revision = revision_query(old.id)
@@ -189,9 +189,8 @@ pub async fn restore_revision(
             author_name: rev.author_name,
             ..old.clone()
         };
-        let row = save(conn, origin, &old, new, "revert")?;
-        read_back(conn, site, row, limit)
+        let row = save(conn, actor.id, &old, new, "revert")?;
+        done(conn, site, row, limit, "article.revert", false)
     })
-    .await?;
-    written(saved, StatusCode::OK)
+    .await
 }

@@ -1,15 +1,14 @@
 //! The workflow of an article: submit, publish now or later, unpublish, trash, restore; and
 //! the related articles an editor chooses.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, put, web};
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::types::*;
 use crate::AppState;
-use crate::audit::{self};
-use crate::auth::{Caller, Role, write_on_site};
+use crate::auth::staff::{write, write_as};
+use crate::auth::{Caller, Role};
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{article_related, articles};
 use crate::http::body::Body;
@@ -35,6 +34,17 @@ impl Step {
             Step::Unpublish => "unpublish",
             Step::Trash => "trash",
             Step::Restore => "restore",
+        }
+    }
+
+    /// The audit action.
+    fn audited(self) -> &'static str {
+        match self {
+            Step::Submit => "article.submit",
+            Step::Publish => "article.publish",
+            Step::Unpublish => "article.unpublish",
+            Step::Trash => "article.trash",
+            Step::Restore => "article.restore",
         }
     }
 
@@ -89,7 +99,7 @@ async fn step(
     body: Option<Body<PublishInput>>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = state.related_limit;
-    let saved = write_on_site(&state, &req, caller, site, step.needed(), move |conn, site, actor, role, origin| {
+    write_as(&state, &req, caller, site, step.needed(), move |conn, site, actor, role| {
         let publish_at = match body {
             Some(body) => publish_time(body.parse_or_default()?)?,
             None => None,
@@ -97,11 +107,10 @@ async fn step(
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
         let new = step.apply(&old, publish_at)?;
-        let row = save(conn, origin, &old, new, step.action())?;
-        read_back(conn, site, row, limit)
+        let row = save(conn, actor.id, &old, new, step.action())?;
+        done(conn, site, row, limit, step.audited(), false)
     })
-    .await?;
-    written(saved, StatusCode::OK)
+    .await
 }
 
 /// When to publish: now (`None`) unless `published_at` says when.
@@ -221,7 +230,7 @@ pub async fn set_related(
 ) -> Result<HttpResponse, ApiError> {
     let (site, key) = path.into_inner();
     let limit = state.related_limit;
-    let saved = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let ids = body.parse()?.article_ids;
         let row = load(conn, site, &key)?;
         let mut errors = Vec::new();
@@ -249,9 +258,7 @@ pub async fn set_related(
         ApiError::fields(errors, clashes)?;
         diesel::delete(article_related::table.filter(article_related::article_id.eq(row.id))).execute(conn)?;
         relate(conn, row.id, &ids)?;
-        audit::record(conn, origin, "article.related", &format!("article:{}", row.id), Some(site.id))?;
-        read_back(conn, site, row, limit)
+        done(conn, site, row, limit, "article.related", false)
     })
-    .await?;
-    written(saved, StatusCode::OK)
+    .await
 }

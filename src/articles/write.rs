@@ -9,7 +9,6 @@
 //! Every save bumps the article's version (its writer ETag), keeps a revision, re-indexes it
 //! for search and writes the audit log, all in one transaction.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, patch, post, web};
 use chrono::Utc;
 use diesel::prelude::*;
@@ -20,16 +19,16 @@ use super::queries;
 use super::types::*;
 use crate::AppState;
 use crate::articles::search::{SearchScope, index_article};
-use crate::audit::{self, Origin};
-use crate::auth::{Actor, Caller, Role, write_on_site};
+use crate::auth::staff::{Done, write_as};
+use crate::auth::{Actor, Caller, Role};
 use crate::categories::tree::Tree;
 use crate::core::error::{ApiError, Problem};
 use crate::core::text;
 use crate::db::schema::{article_related, article_revisions, articles};
 use crate::db::{self, AnyConnection, slugs};
+use crate::http::Data;
 use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
-use crate::http::{Data, private_json};
 use crate::seo::{ARTICLE, Overrides, SeoInput};
 use crate::sites::Site;
 
@@ -202,11 +201,12 @@ pub(super) fn save_seo(conn: &mut AnyConnection, site: &Site, id: i64, seo: Opti
     }
 }
 
-/// Writes `new` over `old` if no one saved in between, then keeps a revision, re-indexes and
-/// logs, in the caller's writing transaction ([`write_on_site`]). Returns the saved row.
+/// Writes `new` over `old` if no one saved in between, then keeps a revision by `user_id` and
+/// re-indexes, in the caller's writing transaction (`auth::staff::write_as`, which logs it).
+/// Returns the saved row.
 pub(super) fn save(
     conn: &mut AnyConnection,
-    origin: &Origin,
+    user_id: i64,
     old: &ArticleRow,
     new: ArticleRow,
     action: &str,
@@ -234,13 +234,13 @@ pub(super) fn save(
     }
     // Its old address answers 301 to the new one.
     slugs::old::moved(conn, new.site_id, ARTICLE, new.id, &old.slug, &new.slug)?;
-    after_save(conn, origin, new.site_id, new.id, action)
+    after_save(conn, user_id, new.site_id, new.id, action)
 }
 
-/// Revision, search index and audit entry of a saved article; returns it as stored.
+/// Revision and search index of a saved article; returns it as stored.
 pub(super) fn after_save(
     conn: &mut AnyConnection,
-    origin: &Origin,
+    user_id: i64,
     site_id: i64,
     id: i64,
     action: &str,
@@ -250,7 +250,7 @@ pub(super) fn after_save(
     diesel::insert_into(article_revisions::table)
         .values((
             article_revisions::article_id.eq(row.id),
-            article_revisions::user_id.eq(Some(origin.user_id)),
+            article_revisions::user_id.eq(Some(user_id)),
             article_revisions::action.eq(action),
             article_revisions::created_at.eq(Utc::now().naive_utc()),
             article_revisions::category_id.eq(row.category_id),
@@ -265,40 +265,29 @@ pub(super) fn after_save(
             article_revisions::published_at.eq(row.published_at),
         ))
         .execute(conn)?;
-    audit::record(conn, origin, &format!("article.{action}"), &format!("article:{}", row.id), Some(site_id))?;
     Ok(row)
 }
 
-/// The article a write saved, as staff see it, with its new ETag: read back on the write's own
-/// connection, since a second trip to the pool could time out after the commit and answer 503
-/// to a write that was made (a retried create would then make a second draft).
-pub(super) struct Saved {
-    pub(super) detail: ArticleDetail,
-    pub(super) etag: String,
-    pub(super) location: String,
-}
-
-pub(super) fn read_back(
+/// The answer to a write of `row`, audited as `action`: the article as staff see it, with its
+/// new ETag (and where it is read, when `created`). Read back on the write's own connection,
+/// since a second trip to the pool could time out after the commit and answer 503 to a write
+/// that was made (a retried create would then make a second draft).
+pub(super) fn done(
     conn: &mut db::AnyConnection,
     site: &Site,
     row: ArticleRow,
     limit: usize,
-) -> Result<Saved, ApiError> {
-    let etag = row.etag();
+    action: &'static str,
+    created: bool,
+) -> Result<Done<ArticleDetail>, ApiError> {
+    let (etag, target) = (row.etag(), format!("article:{}", row.id));
     let location = format!("/api/v1/sites/{}/articles/{}", site.slug, row.id);
     let detail = queries::detail(conn, site, &queries::Categories::new(), row, limit)?;
-    Ok(Saved { detail, etag, location })
-}
-
-/// The answer to a write.
-pub(super) fn written(saved: Saved, status: StatusCode) -> Result<HttpResponse, ApiError> {
-    let Saved { detail, etag, location } = saved;
-    private_json(&Data { data: detail }, status, |res| {
-        res.insert_header((header::ETAG, etag));
-        if status == StatusCode::CREATED {
-            res.insert_header((header::LOCATION, location));
-        }
-    })
+    let done = match created {
+        true => Done::created(action, target, location, detail),
+        false => Done::saved(action, target, detail),
+    };
+    Ok(done.with_etag(etag))
 }
 
 /// Create an article
@@ -322,53 +311,51 @@ pub async fn create_article(
     body: Body<ArticleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = state.related_limit;
-    let saved =
-        write_on_site(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, actor, _, origin| {
-            let input = body.parse()?;
-            let now = Utc::now().naive_utc();
-            let mut row = ArticleRow {
-                id: 0,
-                site_id: site.id,
-                category_id: 0,
-                title: String::new(),
-                slug: String::new(),
-                summary: String::new(),
-                body_html: String::new(),
-                cover_image_url: None,
-                cover_image_alt: String::new(),
-                author_name: None,
-                status: DRAFT.into(),
-                published_at: None,
-                updated_at: now,
-                created_by: Some(actor.id),
-                version: 1,
-            };
-            let seo = apply(conn, site, &mut row, input, true)?;
-            let id: i64 = diesel::insert_into(articles::table)
-                .values((
-                    articles::site_id.eq(site.id),
-                    articles::category_id.eq(row.category_id),
-                    articles::title.eq(&row.title),
-                    articles::slug.eq(&row.slug),
-                    articles::summary.eq(&row.summary),
-                    articles::body_html.eq(&row.body_html),
-                    articles::cover_image_url.eq(&row.cover_image_url),
-                    articles::cover_image_alt.eq(&row.cover_image_alt),
-                    articles::author_name.eq(&row.author_name),
-                    articles::status.eq(DRAFT),
-                    articles::created_at.eq(now),
-                    articles::updated_at.eq(now),
-                    articles::created_by.eq(Some(actor.id)),
-                    articles::version.eq(1),
-                ))
-                .returning(articles::id)
-                .get_result(conn)?;
-            save_seo(conn, site, id, seo)?;
-            let saved = after_save(conn, origin, site.id, id, "create")?;
-            read_back(conn, site, saved, limit)
-        })
-        .await?;
-    written(saved, StatusCode::CREATED)
+    write_as(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, actor, _| {
+        let input = body.parse()?;
+        let now = Utc::now().naive_utc();
+        let mut row = ArticleRow {
+            id: 0,
+            site_id: site.id,
+            category_id: 0,
+            title: String::new(),
+            slug: String::new(),
+            summary: String::new(),
+            body_html: String::new(),
+            cover_image_url: None,
+            cover_image_alt: String::new(),
+            author_name: None,
+            status: DRAFT.into(),
+            published_at: None,
+            updated_at: now,
+            created_by: Some(actor.id),
+            version: 1,
+        };
+        let seo = apply(conn, site, &mut row, input, true)?;
+        let id: i64 = diesel::insert_into(articles::table)
+            .values((
+                articles::site_id.eq(site.id),
+                articles::category_id.eq(row.category_id),
+                articles::title.eq(&row.title),
+                articles::slug.eq(&row.slug),
+                articles::summary.eq(&row.summary),
+                articles::body_html.eq(&row.body_html),
+                articles::cover_image_url.eq(&row.cover_image_url),
+                articles::cover_image_alt.eq(&row.cover_image_alt),
+                articles::author_name.eq(&row.author_name),
+                articles::status.eq(DRAFT),
+                articles::created_at.eq(now),
+                articles::updated_at.eq(now),
+                articles::created_by.eq(Some(actor.id)),
+                articles::version.eq(1),
+            ))
+            .returning(articles::id)
+            .get_result(conn)?;
+        save_seo(conn, site, id, seo)?;
+        let saved = after_save(conn, actor.id, site.id, id, "create")?;
+        done(conn, site, saved, limit, "article.create", true)
+    })
+    .await
 }
 
 /// Names `related` as the articles related to `article_id`, in that order (positions from 1).
@@ -417,7 +404,7 @@ pub async fn update_article(
     let (site, key) = path.into_inner();
     let if_match = crate::publishing::if_match(&req);
     let limit = state.related_limit;
-    let saved = write_on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, role, origin| {
+    write_as(&state, &req, caller, site, Role::Author, move |conn, site, actor, role| {
         let input = body.parse()?;
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
@@ -425,9 +412,8 @@ pub async fn update_article(
         let mut new = old.clone();
         let seo = apply(conn, site, &mut new, input, false)?;
         save_seo(conn, site, old.id, seo)?;
-        let row = save(conn, origin, &old, new, "update")?;
-        read_back(conn, site, row, limit)
+        let row = save(conn, actor.id, &old, new, "update")?;
+        done(conn, site, row, limit, "article.update", false)
     })
-    .await?;
-    written(saved, StatusCode::OK)
+    .await
 }

@@ -7,7 +7,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
-use super::{Caller, Role, write_on_site};
+use super::{Actor, Caller, Role, write_on_site};
 use crate::AppState;
 use crate::core::error::ApiError;
 use crate::db::AnyConnection;
@@ -79,8 +79,25 @@ where
     T: Serialize + Send + 'static,
     F: FnOnce(&mut AnyConnection, &Site) -> Result<Done<T>, ApiError> + Send + 'static,
 {
-    let done = write_on_site(state, req, caller, site, needed, move |conn, site, _, _, origin| {
-        let done = f(conn, site)?;
+    write_as(state, req, caller, site, needed, move |conn, site, _, _| f(conn, site)).await
+}
+
+/// [`write`] for a change that depends on who makes it (an author edits only their own
+/// drafts): `f` also gets the signed-in account and its role on the site.
+pub async fn write_as<T, F>(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    caller: Caller,
+    site: String,
+    needed: Role,
+    f: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&mut AnyConnection, &Site, &Actor, Role) -> Result<Done<T>, ApiError> + Send + 'static,
+{
+    let done = write_on_site(state, req, caller, site, needed, move |conn, site, actor, role, origin| {
+        let done = f(conn, site, actor, role)?;
         crate::audit::record(conn, origin, done.action, &done.target, Some(site.id))?;
         if let Some(revised) = &done.revised {
             let action = done.action.rsplit('.').next().unwrap_or(done.action);

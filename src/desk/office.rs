@@ -1,6 +1,5 @@
 //! The desk's office: its name, address, contacts, unit code and opening hours.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use chrono::{NaiveTime, Utc};
 use diesel::prelude::*;
@@ -8,14 +7,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::audit;
-use crate::auth::{Caller, Role, write_on_site};
+use crate::auth::staff::{Done, write};
+use crate::auth::{Caller, Role};
 use crate::core::error::{ApiError, Problem};
 use crate::db::AnyConnection;
 use crate::db::schema::{desks, procedures};
 use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
-use crate::http::{Data, cached_json, private_json};
+use crate::http::{Data, cached_json};
 
 /// A time the desk is open: these weekdays (1 = Monday … 7 = Sunday), from `opens` to
 /// `closes` (local `HH:MM`).
@@ -229,7 +228,7 @@ pub async fn put_desk(
     path: web::Path<String>,
     body: Body<DeskInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let desk = write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
+    write(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site| {
         let input = body.parse()?;
         let mut check = Checker::default();
         let name = check.text("name", input.name, 200, Need::Required).unwrap_or_default();
@@ -264,9 +263,7 @@ pub async fn put_desk(
         if updated == 0 {
             diesel::insert_into(desks::table).values((desks::site_id.eq(site.id), values)).execute(conn)?;
         }
-        audit::record(conn, origin, "desk.update", "desk", Some(site.id))?;
-        load_desk(conn, site.id)
+        Ok(Done::saved("desk.update", "desk".to_owned(), load_desk(conn, site.id)?))
     })
-    .await?;
-    private_json(&Data { data: desk }, StatusCode::OK, |_| {})
+    .await
 }

@@ -1,7 +1,6 @@
 //! A desk's catalogue of administrative procedures: the documents each needs, its fee and
 //! processing time, how far it can be done online.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -9,14 +8,14 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::office::is_code;
 use crate::AppState;
-use crate::audit;
-use crate::auth::{Caller, Role, write_on_site};
+use crate::auth::staff::{Done, write};
+use crate::auth::{Caller, Role};
 use crate::core::error::{ApiError, Problem};
 use crate::db::schema::{dossiers as dossier_rows, procedures};
 use crate::db::{self, AnyConnection};
 use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
-use crate::http::{Data, List, Page, PageParams, cached_json, check, field_error, list_response, private_json};
+use crate::http::{Data, List, Page, PageParams, cached_json, check, field_error, list_response};
 
 /// How far a procedure can be done online (inferred from the national database's channels).
 pub const ONLINE_LEVELS: [&str; 3] = ["toan_trinh", "mot_phan", "truc_tiep"];
@@ -357,28 +356,25 @@ pub async fn create_procedure(
     path: web::Path<String>,
     body: Body<ProcedureInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (location, procedure) =
-        write_on_site(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site, _, _, origin| {
-            let input = body.parse()?;
-            let mut p = Procedure {
-                code: String::new(),
-                name: String::new(),
-                field: String::new(),
-                processing_days: 0,
-                fee_vnd: None,
-                fee_note: String::new(),
-                online_level: String::new(),
-                documents: Vec::new(),
-            };
-            apply_procedure(conn, site.id, 0, &mut p, input)?;
-            save_procedure(conn, site.id, 0, &p)?;
-            audit::record(conn, origin, "procedure.create", &format!("procedure:{}", p.code), Some(site.id))?;
-            Ok((format!("/api/v1/sites/{}/procedures/{}", site.slug, p.code), p))
-        })
-        .await?;
-    private_json(&Data { data: procedure }, StatusCode::CREATED, |res| {
-        res.insert_header((header::LOCATION, location));
+    write(&state, &req, caller, path.into_inner(), Role::Editor, move |conn, site| {
+        let input = body.parse()?;
+        let mut p = Procedure {
+            code: String::new(),
+            name: String::new(),
+            field: String::new(),
+            processing_days: 0,
+            fee_vnd: None,
+            fee_note: String::new(),
+            online_level: String::new(),
+            documents: Vec::new(),
+        };
+        apply_procedure(conn, site.id, 0, &mut p, input)?;
+        save_procedure(conn, site.id, 0, &p)?;
+        let (target, location) =
+            (format!("procedure:{}", p.code), format!("/api/v1/sites/{}/procedures/{}", site.slug, p.code));
+        Ok(Done::created("procedure.create", target, location, p))
     })
+    .await
 }
 
 /// Edit a procedure
@@ -405,16 +401,14 @@ pub async fn update_procedure(
     body: Body<ProcedureInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, code) = path.into_inner();
-    let procedure = write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let input = body.parse()?;
         let (id, mut p) = find_procedure(conn, site.id, &code)?;
         apply_procedure(conn, site.id, id, &mut p, input)?;
         save_procedure(conn, site.id, id, &p)?;
-        audit::record(conn, origin, "procedure.update", &format!("procedure:{}", p.code), Some(site.id))?;
-        Ok(p)
+        Ok(Done::saved("procedure.update", format!("procedure:{}", p.code), p))
     })
-    .await?;
-    private_json(&Data { data: procedure }, StatusCode::OK, |_| {})
+    .await
 }
 
 /// Remove a procedure from the catalogue
@@ -440,16 +434,14 @@ pub async fn delete_procedure(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, code) = path.into_inner();
-    write_on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, origin| {
+    write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let (id, _) = find_procedure(conn, site.id, &code)?;
         let used: i64 = dossier_rows::table.filter(dossier_rows::procedure_id.eq(id)).count().get_result(conn)?;
         if used > 0 {
             return Err(ApiError::Conflict(format!("{used} dossier(s) were filed for it")));
         }
         diesel::delete(procedures::table.find(id)).execute(conn)?;
-        audit::record(conn, origin, "procedure.delete", &format!("procedure:{code}"), Some(site.id))?;
-        Ok(())
+        Ok(Done::deleted("procedure.delete", format!("procedure:{code}")))
     })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    .await
 }

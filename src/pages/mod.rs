@@ -26,6 +26,13 @@ pub use model::{Page, PageNode, PageRow, Pages};
 /// The slug no page may have: `{page}/revisions` lists a page's revisions.
 const RESERVED_SLUG: &str = "revisions";
 
+/// True when `key` reaches into a page's revisions (`2/revisions`, `2/revisions/31/restore`):
+/// no page has the slug `revisions`, so the page routes leave such paths to the revisions'
+/// own (405 with `Allow` for a method those do not answer).
+fn under_revisions(key: &str) -> bool {
+    key.split('/').any(|s| s == RESERVED_SLUG)
+}
+
 /// The longest body accepted, in characters.
 const MAX_BODY_CHARS: usize = 200_000;
 
@@ -79,6 +86,9 @@ pub async fn get_page(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (slug, key) = path.into_inner();
+    if under_revisions(&key) {
+        return crate::core::error::no_route(req).await;
+    }
     let (page, staff_etag) = crate::sites::context::read(&state, slug, move |conn, context| {
         let site = &context.site;
         let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id).is_some());
@@ -329,6 +339,9 @@ pub async fn update_page(
     body: Body<PageInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, key) = path.into_inner();
+    if under_revisions(&key) {
+        return crate::core::error::no_route(req).await;
+    }
     let if_match = crate::publishing::if_match(&req);
     write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let input = body.parse()?;
@@ -369,6 +382,9 @@ pub async fn delete_page(
 ) -> Result<HttpResponse, ApiError> {
     use diesel::prelude::*;
     let (site, key) = path.into_inner();
+    if under_revisions(&key) {
+        return crate::core::error::no_route(req).await;
+    }
     write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let pages = Pages::load(conn, site.id)?;
         let row = find(&pages, &key)?;

@@ -78,7 +78,7 @@ impl PageRevision {
         (status = 404, description = "No such site or page", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/sites/{site}/pages/{page:[0-9]+}/revisions")]
+#[get("/sites/{site}/pages/{page}/revisions")]
 pub async fn list_page_revisions(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -117,7 +117,7 @@ pub async fn list_page_revisions(
         (status = 409, description = "The revision's slug is taken by another page at the same place now", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/sites/{site}/pages/{page:[0-9]+}/revisions/{revision}/restore")]
+#[post("/sites/{site}/pages/{page}/revisions/{revision}/restore")]
 pub async fn restore_page_revision(
     state: web::Data<AppState>,
     req: HttpRequest,

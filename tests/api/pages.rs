@@ -322,6 +322,19 @@ both!(page_edits_need_if_match_and_keep_revisions, |app| {
     assert_eq!(draft.header("etag"), Some(format!("\"p{}v1\"", draft.json()["data"]["id"]).as_str()));
     assert_eq!(app.get(&format!("{SITE}/pages/ban-nhap")).await.status, 404);
     assert_eq!(app.call("GET", format!("{SITE}/pages/ban-nhap"), Some(&staff.editor), None).await.status, 200);
+    // Other methods on the revisions' paths are 405, not taken for a page's path.
+    let patch =
+        app.call_with("PATCH", format!("{SITE}/pages/{id}/revisions"), Some(&staff.editor), Some(json!({})), ANY).await;
+    assert_eq!((patch.status, patch.header("allow")), (405, Some("GET, HEAD")));
+    let get = app.call("GET", format!("{SITE}/pages/{id}/revisions/{first}/restore"), Some(&staff.editor), None).await;
+    assert_eq!((get.status, get.header("allow")), (405, Some("POST")));
+    let delete = app.call("DELETE", format!("{SITE}/pages/{id}/revisions"), Some(&staff.editor), None).await;
+    assert_eq!(delete.status, 405);
+    assert_eq!(
+        app.call("GET", format!("{SITE}/pages/gioi-thieu/revisions"), Some(&staff.editor), None).await.status,
+        404
+    );
+    assert_eq!(app.call("GET", format!("{SITE}/pages/-5/revisions"), Some(&staff.editor), None).await.status, 404);
     // The slug revisions is kept for the revisions' path.
     let reserved =
         app.call("POST", format!("{SITE}/pages"), Some(&staff.editor), Some(json!({"title": "Revisions"}))).await;

@@ -148,4 +148,14 @@ both!(staff_describe_an_upload_for_screen_readers, |app| {
     assert_eq!(app.call("PATCH", &uri, Some(&staff.author_other), Some(json!({"alt": "x"}))).await.status, 403);
     let elsewhere = format!("/api/v1/sites/xa-le-loi/uploads/{}", up["id"]);
     assert_eq!(app.call("PATCH", &elsewhere, Some(&staff.admin), Some(json!({"alt": "x"}))).await.status, 404);
+    // A photo made from the upload takes its alt text unless it is given its own.
+    let album = app
+        .call("POST", "/api/v1/sites/phuong-chi-minh/albums", Some(&staff.editor), Some(json!({"title": "Ngày hội"})))
+        .await;
+    let photos =
+        format!("/api/v1/sites/phuong-chi-minh/albums/{}/photos", album.json()["data"]["slug"].as_str().unwrap());
+    let taken = app.call("POST", &photos, Some(&staff.editor), Some(json!({"upload_id": up["id"]}))).await;
+    assert_eq!((taken.status, taken.json()["data"]["alt"].as_str()), (201, Some(alt)));
+    let own = app.call("POST", &photos, Some(&staff.editor), Some(json!({"upload_id": up["id"], "alt": ""}))).await;
+    assert_eq!((own.status, own.json()["data"]["alt"].as_str()), (201, Some("")));
 });
