@@ -2,8 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::types::*;
@@ -11,13 +10,14 @@ use crate::AppState;
 use crate::auth::staff::write_as;
 use crate::auth::{Caller, Role, on_site};
 use crate::core::error::{ApiError, Problem};
-use crate::db::schema::article_revisions;
 use crate::http::{Data, List, Page, PageParams, private_list_response};
+use crate::publishing::{self, StoredRevision};
+use crate::seo::ARTICLE;
 
 use super::write::*;
 
 /// One saved state of an article.
-#[derive(Debug, Serialize, ToSchema, Queryable)]
+#[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": 12, "action": "update", "user_id": 3, "created_at": "2026-11-26T15:04:05+07:00",
     "category_id": 2, "title": "Phường Chí Minh tổ chức Ngày hội Đại đoàn kết", "slug": "phuong-chi-minh-to-chuc-ngay-hoi-dai-doan-ket",
@@ -41,41 +41,59 @@ pub struct Revision {
     pub published_at: Option<DateTime<Utc>>,
 }
 
-type RevisionRow = (
-    i64,
-    String,
-    Option<i64>,
-    NaiveDateTime,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<NaiveDateTime>,
-    String,
-);
+/// What an article's revision keeps: the JSON of its `content` in `publishing`'s store.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ArticleContent {
+    pub category_id: i64,
+    pub title: String,
+    pub slug: String,
+    pub summary: String,
+    pub body_html: String,
+    pub cover_image_url: Option<String>,
+    #[serde(default)]
+    pub cover_image_alt: String,
+    pub author_name: Option<String>,
+    pub status: String,
+    pub published_at: Option<NaiveDateTime>,
+}
 
-impl From<RevisionRow> for Revision {
-    fn from(r: RevisionRow) -> Self {
-        Revision {
-            id: r.0,
-            action: r.1,
-            user_id: r.2,
-            created_at: r.3.and_utc(),
-            category_id: r.4,
-            title: r.5,
-            slug: r.6,
-            summary: r.7,
-            body_html: r.8,
-            cover_image_url: r.9,
-            author_name: r.10,
-            status: r.11,
-            published_at: r.12.map(|t| t.and_utc()),
-            cover_image_alt: r.13,
+impl ArticleContent {
+    /// The content of `row` as saved.
+    pub fn of(row: &ArticleRow) -> ArticleContent {
+        ArticleContent {
+            category_id: row.category_id,
+            title: row.title.clone(),
+            slug: row.slug.clone(),
+            summary: row.summary.clone(),
+            body_html: row.body_html.clone(),
+            cover_image_url: row.cover_image_url.clone(),
+            cover_image_alt: row.cover_image_alt.clone(),
+            author_name: row.author_name.clone(),
+            status: row.status.clone(),
+            published_at: row.published_at,
         }
+    }
+}
+
+impl Revision {
+    fn new(stored: &StoredRevision) -> Result<Revision, ApiError> {
+        let c: ArticleContent = stored.content()?;
+        Ok(Revision {
+            id: stored.id,
+            action: stored.action.clone(),
+            user_id: stored.user_id,
+            created_at: stored.created_at(),
+            category_id: c.category_id,
+            title: c.title,
+            slug: c.slug,
+            summary: c.summary,
+            body_html: c.body_html,
+            cover_image_url: c.cover_image_url,
+            cover_image_alt: c.cover_image_alt,
+            author_name: c.author_name,
+            status: c.status,
+            published_at: c.published_at.map(|t| t.and_utc()),
+        })
     }
 }
 
@@ -109,36 +127,11 @@ pub async fn list_revisions(
         if role < Role::Editor && row.created_by != Some(actor.id) {
             return Err(ApiError::Forbidden("authors see the revisions of their own articles".into()));
         }
-        let total: i64 =
-            article_revisions::table.filter(article_revisions::article_id.eq(row.id)).count().get_result(conn)?;
-        let rows: Vec<RevisionRow> = revision_query(row.id).limit(page.limit()).offset(page.offset()).load(conn)?;
-        Ok((rows, total))
+        let (stored, total) = publishing::list(conn, (ARTICLE, row.id), page.limit(), page.offset())?;
+        Ok((stored.iter().map(Revision::new).collect::<Result<Vec<_>, _>>()?, total))
     })
     .await?;
-    private_list_response(&req, rows.into_iter().map(Revision::from).collect(), page, total)
-}
-
-#[diesel::dsl::auto_type(no_type_alias)]
-pub(super) fn revision_query(article_id: i64) -> _ {
-    article_revisions::table
-        .filter(article_revisions::article_id.eq(article_id))
-        .order(article_revisions::id.desc())
-        .select((
-            article_revisions::id,
-            article_revisions::action,
-            article_revisions::user_id,
-            article_revisions::created_at,
-            article_revisions::category_id,
-            article_revisions::title,
-            article_revisions::slug,
-            article_revisions::summary,
-            article_revisions::body_html,
-            article_revisions::cover_image_url,
-            article_revisions::author_name,
-            article_revisions::status,
-            article_revisions::published_at,
-            article_revisions::cover_image_alt,
-        ))
+    private_list_response(&req, rows, page, total)
 }
 
 /// Restore a revision
@@ -172,12 +165,7 @@ pub async fn restore_revision(
     write_as(&state, &req, caller, site, Role::Author, move |conn, site, actor, role| {
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
-        let rev: Revision = revision_query(old.id)
-            .filter(article_revisions::id.eq(revision))
-            .first::<RevisionRow>(conn)
-            .optional()?
-            .map(Revision::from)
-            .ok_or_else(|| ApiError::not_found(format!("no revision {revision} of this article")))?;
+        let rev: ArticleContent = publishing::find(conn, (ARTICLE, old.id), revision)?.content()?;
         let new = ArticleRow {
             category_id: rev.category_id,
             title: rev.title,

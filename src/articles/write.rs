@@ -24,11 +24,12 @@ use crate::auth::{Actor, Caller, Role};
 use crate::categories::tree::Tree;
 use crate::core::error::{ApiError, Problem};
 use crate::core::text;
-use crate::db::schema::{article_related, article_revisions, articles};
+use crate::db::schema::{article_related, articles};
 use crate::db::{self, AnyConnection, slugs};
 use crate::http::Data;
 use crate::http::body::Body;
 use crate::http::input::{Checker, Need};
+use crate::publishing;
 use crate::seo::{ARTICLE, Overrides, SeoInput};
 use crate::sites::Site;
 
@@ -234,11 +235,40 @@ pub(super) fn save(
     }
     // Its old address answers 301 to the new one.
     slugs::old::moved(conn, new.site_id, ARTICLE, new.id, &old.slug, &new.slug)?;
-    after_save(conn, user_id, new.site_id, new.id, action)
+    let row = keep_revision(conn, user_id, new.site_id, new.id, action)?;
+    index_article(conn, row.id, row.site_id, &row.title, &row.summary, &row.body_html)?;
+    Ok(row)
 }
 
-/// Revision and search index of a saved article; returns it as stored.
-pub(super) fn after_save(
+/// Stores a new article (its id and version are the database's) and indexes it for search:
+/// what a writer's create, the demo and the generator all do. Returns its id.
+pub fn insert(conn: &mut AnyConnection, row: &ArticleRow, created_at: chrono::NaiveDateTime) -> QueryResult<i64> {
+    let id: i64 = diesel::insert_into(articles::table)
+        .values((
+            articles::site_id.eq(row.site_id),
+            articles::category_id.eq(row.category_id),
+            articles::title.eq(&row.title),
+            articles::slug.eq(&row.slug),
+            articles::summary.eq(&row.summary),
+            articles::body_html.eq(&row.body_html),
+            articles::cover_image_url.eq(&row.cover_image_url),
+            articles::cover_image_alt.eq(&row.cover_image_alt),
+            articles::author_name.eq(&row.author_name),
+            articles::status.eq(&row.status),
+            articles::published_at.eq(row.published_at),
+            articles::created_at.eq(created_at),
+            articles::updated_at.eq(row.updated_at),
+            articles::created_by.eq(row.created_by),
+            articles::version.eq(1),
+        ))
+        .returning(articles::id)
+        .get_result(conn)?;
+    index_article(conn, id, row.site_id, &row.title, &row.summary, &row.body_html)?;
+    Ok(id)
+}
+
+/// Keeps the article `id` as saved as a revision by `user_id`; returns it as stored.
+pub(super) fn keep_revision(
     conn: &mut AnyConnection,
     user_id: i64,
     site_id: i64,
@@ -246,25 +276,8 @@ pub(super) fn after_save(
     action: &str,
 ) -> Result<ArticleRow, ApiError> {
     let row: ArticleRow = articles::table.find(id).select(ArticleRow::as_select()).first(conn)?;
-    index_article(conn, row.id, site_id, &row.title, &row.summary, &row.body_html)?;
-    diesel::insert_into(article_revisions::table)
-        .values((
-            article_revisions::article_id.eq(row.id),
-            article_revisions::user_id.eq(Some(user_id)),
-            article_revisions::action.eq(action),
-            article_revisions::created_at.eq(Utc::now().naive_utc()),
-            article_revisions::category_id.eq(row.category_id),
-            article_revisions::title.eq(&row.title),
-            article_revisions::slug.eq(&row.slug),
-            article_revisions::summary.eq(&row.summary),
-            article_revisions::body_html.eq(&row.body_html),
-            article_revisions::cover_image_url.eq(&row.cover_image_url),
-            article_revisions::cover_image_alt.eq(&row.cover_image_alt),
-            article_revisions::author_name.eq(&row.author_name),
-            article_revisions::status.eq(&row.status),
-            article_revisions::published_at.eq(row.published_at),
-        ))
-        .execute(conn)?;
+    let content = publishing::Revised::of(ARTICLE, row.id, &super::revisions::ArticleContent::of(&row))?;
+    publishing::record(conn, site_id, &content, Some(user_id), action)?;
     Ok(row)
 }
 
@@ -332,27 +345,9 @@ pub async fn create_article(
             version: 1,
         };
         let seo = apply(conn, site, &mut row, input, true)?;
-        let id: i64 = diesel::insert_into(articles::table)
-            .values((
-                articles::site_id.eq(site.id),
-                articles::category_id.eq(row.category_id),
-                articles::title.eq(&row.title),
-                articles::slug.eq(&row.slug),
-                articles::summary.eq(&row.summary),
-                articles::body_html.eq(&row.body_html),
-                articles::cover_image_url.eq(&row.cover_image_url),
-                articles::cover_image_alt.eq(&row.cover_image_alt),
-                articles::author_name.eq(&row.author_name),
-                articles::status.eq(DRAFT),
-                articles::created_at.eq(now),
-                articles::updated_at.eq(now),
-                articles::created_by.eq(Some(actor.id)),
-                articles::version.eq(1),
-            ))
-            .returning(articles::id)
-            .get_result(conn)?;
+        let id = insert(conn, &row, now)?;
         save_seo(conn, site, id, seo)?;
-        let saved = after_save(conn, actor.id, site.id, id, "create")?;
+        let saved = keep_revision(conn, actor.id, site.id, id, "create")?;
         done(conn, site, saved, limit, "article.create", true)
     })
     .await

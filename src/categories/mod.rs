@@ -208,17 +208,7 @@ fn save(
     seo: &Overrides,
 ) -> Result<CategoryDetail, ApiError> {
     let id = match old {
-        None => diesel::insert_into(categories::table)
-            .values((
-                categories::site_id.eq(site.id),
-                categories::parent_id.eq(row.parent_id),
-                categories::slug.eq(&row.slug),
-                categories::name.eq(&row.name),
-                categories::description.eq(&row.description),
-                categories::position.eq(row.position),
-            ))
-            .returning(categories::id)
-            .get_result(conn)?,
+        None => tree::insert(conn, site.id, &row)?,
         Some(old) => {
             diesel::update(categories::table.find(old.id))
                 .set((

@@ -25,6 +25,22 @@ pub struct CategoryRow {
     pub position: i32,
 }
 
+/// Stores a new category of site `site_id` (`row.id` is ignored): what an editor's create, the
+/// demo and the generator all do. Returns its id.
+pub fn insert(conn: &mut AnyConnection, site_id: i64, row: &CategoryRow) -> QueryResult<i64> {
+    diesel::insert_into(categories::table)
+        .values((
+            categories::site_id.eq(site_id),
+            categories::parent_id.eq(row.parent_id),
+            categories::slug.eq(&row.slug),
+            categories::name.eq(&row.name),
+            categories::description.eq(&row.description),
+            categories::position.eq(row.position),
+        ))
+        .returning(categories::id)
+        .get_result(conn)
+}
+
 /// A category named from elsewhere (an article, a breadcrumb).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema, Queryable, Selectable)]
 #[diesel(table_name = categories)]

@@ -109,27 +109,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Every saved state of every article.
-    article_revisions (id) {
-        id -> BigInt,
-        article_id -> BigInt,
-        user_id -> Nullable<BigInt>,
-        action -> Text,
-        created_at -> Timestamp,
-        category_id -> BigInt,
-        title -> Text,
-        slug -> Text,
-        summary -> Text,
-        body_html -> Text,
-        cover_image_url -> Nullable<Text>,
-        author_name -> Nullable<Text>,
-        status -> Text,
-        published_at -> Nullable<Timestamp>,
-        cover_image_alt -> Text,
-    }
-}
-
-diesel::table! {
     /// Every write through the API.
     audit_log (id) {
         id -> BigInt,
@@ -541,7 +520,6 @@ diesel::joinable!(articles -> categories (category_id));
 
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> sites (site_id));
-diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(photos -> albums (album_id));
 diesel::joinable!(dossiers -> procedures (procedure_id));
 diesel::joinable!(dossier_events -> dossiers (dossier_id));
@@ -558,7 +536,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     memberships,
     refresh_tokens,
-    article_revisions,
     audit_log,
     uploads,
     visit_days,

@@ -9,10 +9,9 @@ use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::articles::search;
 use crate::core::error::ApiError;
 use crate::db::AnyConnection;
-use crate::db::schema::{articles, categories, sites};
+use crate::db::schema::sites;
 
 /// Per ward: links (in three groups), albums of photos, media items and dossiers.
 const LINKS: usize = 12;
@@ -329,17 +328,15 @@ pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, see
             .get_result(conn)?;
         let mut category_ids: Vec<i64> = Vec::new();
         for (i, (name, parent)) in CATEGORY_NAMES.iter().enumerate() {
-            let id: i64 = diesel::insert_into(categories::table)
-                .values((
-                    categories::site_id.eq(site_id),
-                    categories::parent_id.eq(parent.map(|p| category_ids[p])),
-                    categories::slug.eq(crate::core::text::slugify(name)),
-                    categories::name.eq(*name),
-                    categories::description.eq(""),
-                    categories::position.eq(i as i32 + 1),
-                ))
-                .returning(categories::id)
-                .get_result(conn)?;
+            let row = crate::categories::tree::CategoryRow {
+                id: 0,
+                parent_id: parent.map(|p| category_ids[p]),
+                slug: crate::core::text::slugify(name),
+                name: name.to_string(),
+                description: String::new(),
+                position: i as i32 + 1,
+            };
+            let id = crate::categories::tree::insert(conn, site_id, &row)?;
             category_ids.push(id);
         }
         let count = articles_n / sites_n + usize::from(w <= articles_n % sites_n);
@@ -368,23 +365,24 @@ pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, see
                 let published_at = start + Duration::seconds(rng.random_range(0..span));
                 let slug = format!("{}-{n}", crate::core::text::slugify(&title));
                 let category = category_ids[rng.random_range(0..category_ids.len())];
-                let id: i64 = diesel::insert_into(articles::table)
-                    .values((
-                        articles::site_id.eq(site_id),
-                        articles::category_id.eq(category),
-                        articles::title.eq(&title),
-                        articles::slug.eq(&slug),
-                        articles::summary.eq(&summary),
-                        articles::body_html.eq(&body),
-                        articles::author_name.eq(Some("Ban biên tập")),
-                        articles::status.eq(if draft { "draft" } else { "published" }),
-                        articles::published_at.eq((!draft).then_some(published_at)),
-                        articles::created_at.eq(published_at),
-                        articles::updated_at.eq(published_at),
-                    ))
-                    .returning(articles::id)
-                    .get_result(conn)?;
-                search::index_article(conn, id, site_id, &title, &summary, &body)?;
+                let row = crate::articles::types::ArticleRow {
+                    id: 0,
+                    site_id,
+                    category_id: category,
+                    title,
+                    slug,
+                    summary,
+                    body_html: body,
+                    cover_image_url: None,
+                    cover_image_alt: String::new(),
+                    author_name: Some("Ban biên tập".into()),
+                    status: if draft { "draft" } else { "published" }.into(),
+                    published_at: (!draft).then_some(published_at),
+                    updated_at: published_at,
+                    created_by: None,
+                    version: 1,
+                };
+                let id = crate::articles::write::insert(conn, &row, published_at)?;
                 // A third of the articles name one to three earlier ones as related (the
                 // editor's choice, shown before the nearest articles of the category).
                 if !made_here.is_empty() && rng.random_range(0..3) == 0 {

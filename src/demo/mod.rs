@@ -15,8 +15,8 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::articles::queries::SLUGS;
-use crate::articles::search;
-use crate::articles::types::{DRAFT, PUBLISHED};
+use crate::articles::types::{ArticleRow, DRAFT, PUBLISHED};
+use crate::categories::tree::CategoryRow;
 use crate::core::error::ApiError;
 use crate::db::AnyConnection;
 use crate::db::schema::{articles, categories, sites};
@@ -350,17 +350,15 @@ fn insert_categories(
                 1
             }
         };
-        let id = diesel::insert_into(categories::table)
-            .values((
-                categories::site_id.eq(site_id),
-                categories::parent_id.eq(parent_id),
-                categories::slug.eq(slug),
-                categories::name.eq(name),
-                categories::description.eq(description),
-                categories::position.eq(position),
-            ))
-            .returning(categories::id)
-            .get_result(conn)?;
+        let row = CategoryRow {
+            id: 0,
+            parent_id,
+            slug: slug.to_string(),
+            name: name.to_string(),
+            description: description.to_string(),
+            position,
+        };
+        let id = crate::categories::tree::insert(conn, site_id, &row)?;
         ids.push((slug, id));
     }
     Ok(())
@@ -398,25 +396,24 @@ fn insert_article(conn: &mut AnyConnection, site_id: i64, a: &Demo, now: NaiveDa
         When::Draft => (DRAFT, None),
     };
     let written = published_at.filter(|p| *p < now).unwrap_or(now);
-    let slug = SLUGS.free(conn, site_id, 0, a.title)?;
-    let id = diesel::insert_into(articles::table)
-        .values((
-            articles::site_id.eq(site_id),
-            articles::category_id.eq(category_id),
-            articles::title.eq(a.title),
-            articles::slug.eq(slug),
-            articles::summary.eq(a.summary),
-            articles::body_html.eq(a.body),
-            articles::author_name.eq(a.author.or(Some("Ban biên tập"))),
-            articles::status.eq(status),
-            articles::published_at.eq(published_at),
-            articles::created_at.eq(written),
-            articles::updated_at.eq(written),
-        ))
-        .returning(articles::id)
-        .get_result(conn)?;
-    search::index_article(conn, id, site_id, a.title, a.summary, a.body)?;
-    Ok(id)
+    let row = ArticleRow {
+        id: 0,
+        site_id,
+        category_id,
+        title: a.title.into(),
+        slug: SLUGS.free(conn, site_id, 0, a.title)?,
+        summary: a.summary.into(),
+        body_html: a.body.into(),
+        cover_image_url: None,
+        cover_image_alt: String::new(),
+        author_name: Some(a.author.unwrap_or("Ban biên tập").into()),
+        status: status.into(),
+        published_at,
+        updated_at: written,
+        created_by: None,
+        version: 1,
+    };
+    crate::articles::write::insert(conn, &row, written)
 }
 
 /// The reference page's "Liên kết website": (group, title, url).

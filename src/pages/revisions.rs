@@ -16,6 +16,11 @@ use crate::publishing::{self, StoredRevision};
 use crate::seo::PAGE;
 use crate::sites::Site;
 
+/// The page with id `id` (only by id: the revisions' paths name a page by its id).
+fn by_id(pages: &Pages, id: i64) -> Result<&model::PageRow, ApiError> {
+    pages.by_id(id).ok_or_else(|| ApiError::not_found(format!("no page {id} in this site")))
+}
+
 /// One saved state of a page.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -90,7 +95,7 @@ pub async fn list_page_revisions(
     let page = Page::from_params(&params)?;
     let (revisions, total) = on_site(&state, &req, caller, site, Role::Editor, move |conn, site, _, _, _| {
         let pages = Pages::load(conn, site.id)?;
-        let row = super::find(&pages, &id.to_string())?;
+        let row = by_id(&pages, id)?;
         let (stored, total) = publishing::list(conn, (PAGE, row.id), page.limit(), page.offset())?;
         let revisions = stored.iter().map(|r| PageRevision::new(site, r)).collect::<Result<Vec<_>, _>>()?;
         Ok((revisions, total))
@@ -127,7 +132,7 @@ pub async fn restore_page_revision(
     let (site, id, revision) = path.into_inner();
     write(&state, &req, caller, site, Role::Editor, move |conn, site| {
         let pages = Pages::load(conn, site.id)?;
-        let mut row = super::find(&pages, &id.to_string())?;
+        let mut row = by_id(&pages, id)?.clone();
         let old: PageContent = publishing::find(conn, (PAGE, row.id), revision)?.content()?;
         if pages.children(row.parent_id).any(|p| p.id != row.id && p.slug == old.slug) {
             let mut check = crate::http::input::Checker::default();

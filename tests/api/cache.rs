@@ -43,7 +43,7 @@ both!(public_reads_are_kept_and_served_from_memory, |app| {
 });
 
 /// Every write route, as an editor, with a body that succeeds.
-fn writes(draft: i64, published: i64) -> Vec<(&'static str, String, Option<Value>)> {
+fn writes(draft: i64, published: i64, revision: i64) -> Vec<(&'static str, String, Option<Value>)> {
     vec![
         ("POST", LIST.to_owned(), Some(json!({"title": "Bài mới", "category": "thong-bao"}))),
         ("PATCH", format!("{LIST}/{published}"), Some(json!({"title": "Tiêu đề đã sửa"}))),
@@ -53,7 +53,7 @@ fn writes(draft: i64, published: i64) -> Vec<(&'static str, String, Option<Value
         ("POST", format!("{LIST}/{draft}/trash"), None),
         ("POST", format!("{LIST}/{draft}/restore"), None),
         ("PUT", format!("{LIST}/{published}/related"), Some(json!({"article_ids": [2]}))),
-        ("POST", format!("{LIST}/{draft}/revisions/1/restore"), None),
+        ("POST", format!("{LIST}/{draft}/revisions/{revision}/restore"), None),
         ("POST", TREE.to_owned(), Some(json!({"name": "Chuyên mục mới"}))),
         ("PATCH", format!("{TREE}/chuyen-muc-moi"), Some(json!({"description": "Mô tả"}))),
         ("DELETE", format!("{TREE}/chuyen-muc-moi"), None),
@@ -111,9 +111,11 @@ both!(every_write_makes_the_reads_of_its_site_fresh, |app| {
     let created =
         app.call("POST", LIST, Some(&staff.editor), Some(json!({"title": "Bản nháp", "category": "thong-bao"}))).await;
     let draft = created.json()["data"]["id"].as_i64().unwrap();
+    let revisions = app.call("GET", format!("{LIST}/{draft}/revisions"), Some(&staff.editor), None).await.json();
+    let revision = revisions["data"][0]["id"].as_i64().unwrap();
     let reads = site_reads();
     let other_site = "/api/v1/sites/xa-le-loi/articles";
-    for (method, uri, body) in writes(draft, 8) {
+    for (method, uri, body) in writes(draft, 8, revision) {
         for read in &reads {
             app.get(read).await;
             assert_eq!(app.get(read).await.header("x-cache"), Some("hit"), "{read} is kept");
@@ -333,12 +335,14 @@ async fn two_nodes(backend: crate::helpers::Backend) {
     let created =
         app.call("POST", LIST, Some(&staff.editor), Some(json!({"title": "Bản nháp", "category": "thong-bao"}))).await;
     let draft = created.json()["data"]["id"].as_i64().unwrap();
+    let revisions = app.call("GET", format!("{LIST}/{draft}/revisions"), Some(&staff.editor), None).await.json();
+    let revision = revisions["data"][0]["id"].as_i64().unwrap();
     let sync = || app.state.sync_cache(&mut app.conn()).unwrap();
     // Both nodes know the current versions.
     sync();
     let holiday = ("PUT", "/api/v1/holidays/2026-11-24".to_owned(), Some(json!({"name": "Ngày Văn hóa Việt Nam"})));
     let holiday_gone = ("DELETE", "/api/v1/holidays/2026-11-24".to_owned(), None);
-    for (method, uri, body) in writes(draft, 8).into_iter().chain([holiday, holiday_gone]) {
+    for (method, uri, body) in writes(draft, 8, revision).into_iter().chain([holiday, holiday_gone]) {
         for read in site_reads() {
             app.get(&read).await;
             assert_eq!(app.get(&read).await.header("x-cache"), Some("hit"), "{read} is kept");

@@ -231,6 +231,11 @@ both!(a_dossier_from_receipt_to_return, |app| {
     // The documents came: the deadline counts again from now.
     let resumed = step("processing").await.json()["data"].clone();
     assert_ne!(resumed["due_at"], "2026-05-06T17:00:00+07:00");
+    // Waiting on a fee does not restart it: only a request for documents does (Decree
+    // 61/2018 Art. 19.4).
+    assert_eq!(step("awaiting_payment").await.status, 200);
+    let paid = step("processing").await.json()["data"].clone();
+    assert_eq!(paid["due_at"], resumed["due_at"]);
     let done = step("done").await.json()["data"].clone();
     assert_eq!((done["status_code"].clone(), done["returned_at"].clone()), (json!(9), Value::Null));
     assert!(done["finished_at"].is_string());
@@ -238,7 +243,19 @@ both!(a_dossier_from_receipt_to_return, |app| {
     assert_eq!(returned["status_code"], 10);
     let history: Vec<&str> =
         returned["history"].as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
-    assert_eq!(history, ["received", "processing", "needs_documents", "processing", "done", "returned"]);
+    assert_eq!(
+        history,
+        [
+            "received",
+            "processing",
+            "needs_documents",
+            "processing",
+            "awaiting_payment",
+            "processing",
+            "done",
+            "returned"
+        ]
+    );
     assert_eq!(
         step("processing").await.json()["detail"],
         "a dossier that is returned can go to nowhere, not processing"

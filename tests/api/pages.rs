@@ -335,6 +335,12 @@ both!(page_edits_need_if_match_and_keep_revisions, |app| {
         404
     );
     assert_eq!(app.call("GET", format!("{SITE}/pages/-5/revisions"), Some(&staff.editor), None).await.status, 404);
+    // By id only, never by a path that happens to be a number.
+    let numbered = app
+        .call("POST", format!("{SITE}/pages"), Some(&staff.editor), Some(json!({"title": "Năm", "slug": "0"})))
+        .await;
+    assert_eq!(numbered.status, 201);
+    assert_eq!(app.call("GET", format!("{SITE}/pages/0/revisions"), Some(&staff.editor), None).await.status, 404);
     // The slug revisions is kept for the revisions' path.
     let reserved =
         app.call("POST", format!("{SITE}/pages"), Some(&staff.editor), Some(json!({"title": "Revisions"}))).await;

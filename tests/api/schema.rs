@@ -2,10 +2,10 @@
 
 use diesel::prelude::*;
 use portal::db::schema::{
-    albums, article_counts, article_related, article_revisions, article_view_days, articles, audit_log,
-    calendar_entries, categories, desks, disclosure_documents, disclosures, document_files, documents, dossier_events,
-    dossiers, holidays, links, media_items, memberships, menu_items, officials, old_slugs, pages, photos, procedures,
-    refresh_tokens, revisions, seo, sites, uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
+    albums, article_counts, article_related, article_view_days, articles, audit_log, calendar_entries, categories,
+    desks, disclosure_documents, disclosures, document_files, documents, dossier_events, dossiers, holidays, links,
+    media_items, memberships, menu_items, officials, old_slugs, pages, photos, procedures, refresh_tokens, revisions,
+    seo, sites, uploads, users, visit_days, visit_salts, visitor_days, visitors_online,
 };
 
 use crate::helpers::{Backend, TestDb};
@@ -106,30 +106,11 @@ fn round_trip(backend: Backend) {
         .select(refresh_tokens::all_columns)
         .load::<(i64, i64, String, String, Time, Time, Option<Time>, Option<Time>)>(&mut *conn)
         .unwrap();
-    type RevisionColumns = (
-        i64,
-        i64,
-        Option<i64>,
-        String,
-        Time,
-        i64,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        Option<Time>,
-        String,
-    );
-    let v =
-        article_revisions::table.select(article_revisions::all_columns).load::<RevisionColumns>(&mut *conn).unwrap();
     let l = audit_log::table
         .select(audit_log::all_columns)
         .load::<(i64, Option<i64>, String, String, String, Option<i64>, String, Time)>(&mut *conn)
         .unwrap();
-    assert_eq!((u.len(), m.len(), t.len(), v.len(), l.len()), (0, 0, 0, 0, 0));
+    assert_eq!((u.len(), m.len(), t.len(), l.len()), (0, 0, 0, 0));
     type Day = chrono::NaiveDate;
     let vd = visit_days::table.select(visit_days::all_columns).load::<(i64, Day, i64, i64)>(&mut *conn).unwrap();
     let vv = visitor_days::table.select(visitor_days::all_columns).load::<(i64, Day, String)>(&mut *conn).unwrap();
@@ -411,6 +392,63 @@ fn search_index_rebuilt_by_migration_on_sqlite() {
 #[test]
 fn search_index_rebuilt_by_migration_on_postgres() {
     search_index_rebuilt_by_migration(Backend::Postgres);
+}
+
+/// Migration 22 moves articles' revisions into the shared store and back again, their ids,
+/// content and times kept.
+fn article_revisions_move_with_migration_22(backend: Backend) {
+    use portal::articles::revisions::ArticleContent;
+    let Some(db) = TestDb::new(backend) else { return };
+    let pool = db.pool(1, 5000);
+    let mut conn = pool.get().unwrap();
+    portal::migrate(&mut conn).unwrap();
+    assert!(portal::demo::seed_if_empty(&mut conn, tempfile::tempdir().unwrap().path()).unwrap());
+    let published =
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_micro_opt(7, 30, 15, 250_000).unwrap();
+    let content = ArticleContent {
+        category_id: 4,
+        title: "Đại hội Đảng bộ phường".into(),
+        slug: "dai-hoi-dang-bo-phuong".into(),
+        summary: "Tóm tắt".into(),
+        body_html: "<p>Nội dung \"có dấu\"</p>".into(),
+        cover_image_url: Some("/uploads/ab/anh.jpg".into()),
+        cover_image_alt: String::new(),
+        author_name: None,
+        status: "published".into(),
+        published_at: Some(published),
+    };
+    let revised = portal::publishing::Revised::of(portal::seo::ARTICLE, 1, &content).unwrap();
+    portal::publishing::record(&mut conn, 1, &revised, None, "update").unwrap();
+    let (before, total) = portal::publishing::list(&mut conn, (portal::seo::ARTICLE, 1), 10, 0).unwrap();
+    assert_eq!(total, 1);
+    // Down to the typed table and up again.
+    portal::db::revert_last(&mut conn, 1).unwrap();
+    let kept: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT COUNT(*) FROM article_revisions")
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!(kept, 1);
+    assert_eq!(portal::migrate(&mut conn).unwrap(), 1);
+    let (after, _) = portal::publishing::list(&mut conn, (portal::seo::ARTICLE, 1), 10, 0).unwrap();
+    assert_eq!(
+        (after[0].id, &after[0].action, after[0].created_at),
+        (before[0].id, &before[0].action, before[0].created_at)
+    );
+    let read: ArticleContent = after[0].content().unwrap();
+    assert_eq!(serde_json::to_value(&read).unwrap(), serde_json::to_value(&content).unwrap());
+    // The next revision takes a new id.
+    portal::publishing::record(&mut conn, 1, &revised, None, "update").unwrap();
+    let (latest, total) = portal::publishing::list(&mut conn, (portal::seo::ARTICLE, 1), 10, 0).unwrap();
+    assert_eq!((total, latest[0].id > before[0].id), (2, true));
+}
+
+#[test]
+fn article_revisions_move_with_migration_22_on_sqlite() {
+    article_revisions_move_with_migration_22(Backend::Sqlite);
+}
+
+#[test]
+fn article_revisions_move_with_migration_22_on_postgres() {
+    article_revisions_move_with_migration_22(Backend::Postgres);
 }
 
 /// The benchmark's generator fills every resource the benchmark reads.

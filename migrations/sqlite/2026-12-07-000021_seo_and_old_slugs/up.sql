@@ -26,9 +26,8 @@ CREATE TABLE old_slugs (
     PRIMARY KEY (site_id, kind, slug)
 );
 
--- The cover's text alternative (Circular 26/2020/TT-BTTTT Art. 5), kept with each revision.
+-- The cover's text alternative (Circular 26/2020/TT-BTTTT Art. 5).
 ALTER TABLE articles ADD COLUMN cover_image_alt TEXT NOT NULL DEFAULT '';
-ALTER TABLE article_revisions ADD COLUMN cover_image_alt TEXT NOT NULL DEFAULT '';
 -- The body stays the last column of an article (see migration 7).
 ALTER TABLE articles ADD COLUMN body_last TEXT NOT NULL DEFAULT '';
 UPDATE articles SET body_last = body_html;

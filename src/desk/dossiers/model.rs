@@ -327,8 +327,9 @@ pub fn advance(
         )));
     }
     let mut due = row.due_at;
-    // Back from waiting on the citizen: the desk's clock starts again.
-    if [NEEDS_DOCUMENTS, AWAITING_PAYMENT].contains(&row.status) && to == PROCESSING {
+    // The documents asked for came: the desk's clock starts again from now (Decree 61/2018
+    // Art. 19.4). Nothing says the same of a fee paid (`awaiting_payment`): its deadline stays.
+    if row.status == NEEDS_DOCUMENTS && to == PROCESSING {
         let days = crate::desk::procedures_by_id(conn, &[row.procedure_id])?.get(&row.procedure_id).map_or(0, |p| p.2);
         due = deadline(conn, site, at, days)?;
     }
