@@ -157,7 +157,8 @@ fn user(settings: &Settings, command: UserCommand) -> Result<(), String> {
     let pool = db::pool(&settings.database_url, 1, settings.pool_timeout);
     portal::prepare_database(&pool, settings)?;
     let mut conn = pool.get().map_err(|e| format!("database: cannot connect: {e}"))?;
-    let parse_role = |r: &str| Role::parse(r).ok_or_else(|| format!("--role: {r:?} is not admin, editor or author"));
+    let parse_role =
+        |r: &str| Role::parse(r).ok_or_else(|| format!("--role: {r:?} is not admin, editor, author or desk"));
     match command {
         UserCommand::Add { email, role, site } => {
             let role = parse_role(&role)?;

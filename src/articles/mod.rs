@@ -222,7 +222,7 @@ pub async fn get_article(
     let related_limit = state.related_limit;
     let found = crate::sites::context::read(&state, site_slug.clone(), move |conn, context| {
         let site = &context.site;
-        let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id).is_some());
+        let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id) >= Some(Role::Author));
         let scope = SearchScope {
             status: if staff { StatusFilter::All } else { StatusFilter::Published },
             ..SearchScope::public(site.id, now())

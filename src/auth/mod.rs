@@ -28,7 +28,9 @@ use crate::db::schema::{memberships, sites, users};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
-    /// Writes drafts and edits them until they are published.
+    /// Works the one-stop desk: receives dossiers and moves them on; nothing else.
+    Desk,
+    /// Writes drafts and edits them until they are published; works the desk too.
     Author,
     /// Publishes, edits any article and manages categories on its sites.
     Editor,
@@ -39,6 +41,7 @@ pub enum Role {
 impl Role {
     pub fn parse(s: &str) -> Option<Role> {
         match s {
+            "desk" => Some(Role::Desk),
             "author" => Some(Role::Author),
             "editor" => Some(Role::Editor),
             "admin" => Some(Role::Admin),
@@ -48,6 +51,7 @@ impl Role {
 
     pub fn as_str(&self) -> &'static str {
         match self {
+            Role::Desk => "desk",
             Role::Author => "author",
             Role::Editor => "editor",
             Role::Admin => "admin",

@@ -91,7 +91,7 @@ pub async fn get_page(
     }
     let (page, staff_etag) = crate::sites::context::read(&state, slug, move |conn, context| {
         let site = &context.site;
-        let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id).is_some());
+        let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id) >= Some(Role::Author));
         let pages = Pages::load(conn, site.id)?;
         let row = pages
             .find(&key)

@@ -382,3 +382,64 @@ both!(holidays_shape_the_deadlines, |app| {
     assert_eq!(app.call("DELETE", "/api/v1/holidays/2026-11-24", Some(&staff.admin), None).await.status, 204);
     assert_eq!(app.call("DELETE", "/api/v1/holidays/2026-11-24", Some(&staff.admin), None).await.status, 404);
 });
+
+both!(a_desk_officer_works_the_desk_and_nothing_else, |app| {
+    let staff = app.staff().await;
+    app.add_user("motcua@chiminh.gov.vn", portal::auth::Role::Desk, Some("phuong-chi-minh"));
+    let desk = app.token("motcua@chiminh.gov.vn").await;
+    let me = app.call("GET", "/api/v1/me", Some(&desk), None).await.json();
+    assert_eq!(me["data"]["roles"], json!([{"site": "phuong-chi-minh", "role": "desk"}]));
+    // Receives, lists, reads and moves dossiers.
+    let received = app
+        .call(
+            "POST",
+            format!("{SITE}/dossiers"),
+            Some(&desk),
+            Some(json!({"procedure": "1.004194", "applicant_name": "Trần Thị Bình"})),
+        )
+        .await;
+    assert_eq!(received.status, 201, "{}", String::from_utf8_lossy(&received.body));
+    let code = received.json()["data"]["code"].as_str().unwrap().to_owned();
+    assert_eq!(app.call("GET", format!("{SITE}/dossiers"), Some(&desk), None).await.status, 200);
+    let read = app.call("GET", format!("{SITE}/dossiers/{code}"), Some(&desk), None).await;
+    assert_eq!(read.json()["data"]["applicant_name"], "Trần Thị Bình");
+    let moved = app
+        .call("POST", format!("{SITE}/dossiers/{code}/status"), Some(&desk), Some(json!({"status": "processing"})))
+        .await;
+    assert_eq!(moved.status, 200);
+    // Nothing of the news, the pages, the catalogue or the uploads.
+    let article = json!({"title": "Tin", "category": "thong-bao"});
+    assert_eq!(app.call("POST", format!("{SITE}/articles"), Some(&desk), Some(article)).await.status, 403);
+    assert_eq!(app.call("GET", format!("{SITE}/articles?status=draft"), Some(&desk), None).await.status, 403);
+    let page = json!({"title": "Trang"});
+    assert_eq!(app.call("POST", format!("{SITE}/pages"), Some(&desk), Some(page)).await.status, 403);
+    let procedure = json!({"name": "Thủ tục"});
+    assert_eq!(
+        app.call("PATCH", format!("{SITE}/procedures/1.004194"), Some(&desk), Some(procedure)).await.status,
+        403
+    );
+    let upload = app.upload(Some(&desk), "phuong-chi-minh", "a.pdf", b"%PDF-1.4\n").await;
+    assert_eq!(upload.status, 403);
+    // A draft is not shown to it, as it is to an author.
+    let draft = app
+        .call(
+            "POST",
+            format!("{SITE}/articles"),
+            Some(&staff.author),
+            Some(json!({"title": "Nháp", "category": "thong-bao"})),
+        )
+        .await;
+    let id = draft.json()["data"]["id"].as_i64().unwrap();
+    assert_eq!(app.call("GET", format!("{SITE}/articles/{id}"), Some(&desk), None).await.status, 404);
+    assert_eq!(app.call("GET", format!("{SITE}/articles/{id}"), Some(&staff.author), None).await.status, 200);
+    // And nothing of another ward's desk.
+    let other = app
+        .call(
+            "POST",
+            "/api/v1/sites/xa-le-loi/dossiers",
+            Some(&desk),
+            Some(json!({"procedure": "1.004194", "applicant_name": "Lê Văn C"})),
+        )
+        .await;
+    assert_eq!(other.status, 403);
+});

@@ -158,7 +158,7 @@ pub async fn list_dossiers(
     };
     check(errors)?;
     let (data, total) =
-        on_site(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, _, _, origin| {
+        on_site(&state, &req, caller, path.into_inner(), Role::Desk, move |conn, site, _, _, origin| {
             // The list names citizens: who read it is kept.
             audit::read(conn, origin, "dossier.list", &format!("dossiers:{}", site.slug), site.id)?;
             let filtered = || {
@@ -235,7 +235,7 @@ pub async fn create_dossier(
     body: Body<DossierInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (location, dossier) =
-        write_on_site(&state, &req, caller, path.into_inner(), Role::Author, move |conn, site, actor, _, origin| {
+        write_on_site(&state, &req, caller, path.into_inner(), Role::Desk, move |conn, site, actor, _, origin| {
             let input = body.parse()?;
             let unit = super::unit_code(conn, site.id)?;
             let now = Utc::now().naive_utc();
@@ -326,7 +326,7 @@ pub async fn move_dossier(
     body: Body<StatusInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, code) = path.into_inner();
-    let dossier = write_on_site(&state, &req, caller, site, Role::Author, move |conn, site, actor, _, origin| {
+    let dossier = write_on_site(&state, &req, caller, site, Role::Desk, move |conn, site, actor, _, origin| {
         let input = body.parse()?;
         let mut check = Checker::default();
         let key = check.text("status", input.status, 40, Need::Required).unwrap_or_default();

@@ -49,12 +49,14 @@ pub struct InProgress {
     pub total: i64,
     pub within_deadline: i64,
     pub overdue: i64,
-    /// Waiting for documents or a payment from the citizen: the desk's clock is not running.
+    /// Waiting on the citizen: for documents (the deadline starts again when they come) or for
+    /// a fee (the deadline stands).
     pub waiting_on_citizen: i64,
 }
 
-/// The desk's figures for a period, as wards publish them (the 06a/06b report of Thông tư
-/// 01/2018/TT-VPCP).
+/// The desk's figures for a period, as wards publish them (the periodic report, form Biểu số
+/// II.06a/VPCP/KSTT of Annex XII to Thông tư 02/2017/TT-VPCP, to which Thông tư
+/// 01/2018/TT-VPCP Art. 11.2 refers).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "from": "2026-11-01", "to": "2026-11-30",
