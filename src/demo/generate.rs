@@ -11,7 +11,6 @@ use rand::{Rng, SeedableRng};
 
 use crate::core::error::ApiError;
 use crate::db::AnyConnection;
-use crate::db::schema::sites;
 
 /// Per ward: links (in three groups), albums of photos, media items and dossiers.
 const LINKS: usize = 12;
@@ -316,16 +315,9 @@ pub fn generate(conn: &mut AnyConnection, sites_n: usize, articles_n: usize, see
     super::desk::insert_holidays(conn)?;
     for w in 1..=sites_n {
         let slug = format!("phuong-{w}");
-        let site_id: i64 = diesel::insert_into(sites::table)
-            .values((
-                sites::slug.eq(&slug),
-                sites::name.eq(format!("Phường số {w}")),
-                sites::description.eq(format!("Cổng thông tin điện tử phường số {w}")),
-                sites::time_zone.eq("Asia/Ho_Chi_Minh"),
-                sites::created_at.eq(now),
-            ))
-            .returning(sites::id)
-            .get_result(conn)?;
+        let name = format!("Phường số {w}");
+        let description = format!("Cổng thông tin điện tử phường số {w}");
+        let site_id = crate::sites::insert(conn, &slug, &name, &description, 0, now)?;
         let mut category_ids: Vec<i64> = Vec::new();
         for (i, (name, parent)) in CATEGORY_NAMES.iter().enumerate() {
             let row = crate::categories::tree::CategoryRow {

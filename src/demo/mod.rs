@@ -317,18 +317,9 @@ fn insert_site(
     description: &str,
     now: NaiveDateTime,
 ) -> QueryResult<i64> {
-    diesel::insert_into(sites::table)
-        .values((
-            sites::slug.eq(slug),
-            sites::name.eq(name),
-            sites::description.eq(description),
-            sites::time_zone.eq("Asia/Ho_Chi_Minh"),
-            sites::created_at.eq(now),
-            // The reference page's counter: "Tất cả 169486", carried over from the old portal.
-            sites::visits_imported.eq(if slug == DEMO_SITE { 169_486 } else { 0 }),
-        ))
-        .returning(sites::id)
-        .get_result(conn)
+    // The reference page's counter: "Tất cả 169486", carried over from the old portal.
+    let imported = if slug == DEMO_SITE { 169_486 } else { 0 };
+    crate::sites::insert(conn, slug, name, description, imported, now)
 }
 
 fn insert_categories(
