@@ -238,7 +238,7 @@ pub async fn get_article(
                 None => None,
             };
             return match now_at {
-                Some(row) => Ok(Found::Moved(format!("/api/v1/sites/{}/articles/{}", site.slug, row.slug))),
+                Some(row) => Ok(Found::Moved(format!("/api/v1/sites/{}/articles/{}", site.slug, row.slug), staff)),
                 None => Err(ApiError::not_found(format!("no published article {key:?} in site {site_slug:?}"))),
             };
         };
@@ -247,7 +247,12 @@ pub async fn get_article(
     })
     .await?;
     match found {
-        Found::Moved(location) => Ok(moved_permanently(location, state.cache)),
+        // Staff may be led to a draft's new slug: that answer is theirs alone.
+        Found::Moved(location, true) => Ok(HttpResponse::MovedPermanently()
+            .insert_header((actix_web::http::header::LOCATION, location))
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
+            .finish()),
+        Found::Moved(location, false) => Ok(moved_permanently(location, state.cache)),
         Found::Article(detail, Some(etag)) => {
             private_json(&Data { data: detail }, actix_web::http::StatusCode::OK, |res| {
                 res.insert_header((actix_web::http::header::ETAG, etag));
@@ -258,10 +263,10 @@ pub async fn get_article(
 }
 
 /// What an article's address leads to: the article (with the ETag staff edit with), or the
-/// address of a renamed one.
+/// address of a renamed one (and whether it was found for staff).
 enum Found {
     Article(Box<ArticleDetail>, Option<String>),
-    Moved(String),
+    Moved(String, bool),
 }
 
 /// Registers the article routes.

@@ -347,6 +347,7 @@ pub async fn delete_category(
         }
         diesel::delete(categories::table.find(row.id)).execute(conn)?;
         crate::seo::forget(conn, CATEGORY, row.id)?;
+        slugs::old::forget(conn, site.id, CATEGORY, row.id)?;
         Ok(Done::deleted("category.delete", format!("category:{slug}")))
     })
     .await

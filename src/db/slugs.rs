@@ -87,6 +87,19 @@ pub mod old {
         Ok(())
     }
 
+    /// Forgets the old slugs of the row `target` of `kind` (it was deleted; its id may be
+    /// given again, on SQLite, to a row they must not lead to).
+    pub fn forget(conn: &mut AnyConnection, site_id: i64, kind: &str, target: i64) -> QueryResult<()> {
+        diesel::delete(
+            old_slugs::table
+                .filter(old_slugs::site_id.eq(site_id))
+                .filter(old_slugs::kind.eq(kind))
+                .filter(old_slugs::target_id.eq(target)),
+        )
+        .execute(conn)?;
+        Ok(())
+    }
+
     /// The row of `kind` that was at `slug` before a rename, if any.
     pub fn target(conn: &mut AnyConnection, site_id: i64, kind: &str, slug: &str) -> QueryResult<Option<i64>> {
         old_slugs::table

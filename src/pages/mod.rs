@@ -63,7 +63,7 @@ pub async fn list_pages(
 /// Get a page
 ///
 /// One page readers see, by its path of slugs (`gioi-thieu/lich-su`) or its numeric id, with
-/// its body, breadcrumbs and the pages below it. Staff of the site (with a token) also get
+/// its body, breadcrumbs and the pages below it. Editors of the site (with a token) also get
 /// drafts and scheduled pages, privately, with an ETag to send back in `If-Match`.
 #[utoipa::path(
     tag = "pages",
@@ -91,7 +91,7 @@ pub async fn get_page(
     }
     let (page, staff_etag) = crate::sites::context::read(&state, slug, move |conn, context| {
         let site = &context.site;
-        let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id) >= Some(Role::Author));
+        let staff = caller.actor_opt(conn)?.is_some_and(|a| a.role_on(site.id) >= Some(Role::Editor));
         let pages = Pages::load(conn, site.id)?;
         let row = pages
             .find(&key)

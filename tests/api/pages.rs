@@ -322,6 +322,7 @@ both!(page_edits_need_if_match_and_keep_revisions, |app| {
     assert_eq!(draft.header("etag"), Some(format!("\"p{}v1\"", draft.json()["data"]["id"]).as_str()));
     assert_eq!(app.get(&format!("{SITE}/pages/ban-nhap")).await.status, 404);
     assert_eq!(app.call("GET", format!("{SITE}/pages/ban-nhap"), Some(&staff.editor), None).await.status, 200);
+    assert_eq!(app.call("GET", format!("{SITE}/pages/ban-nhap"), Some(&staff.author), None).await.status, 404);
     // Other methods on the revisions' paths are 405, not taken for a page's path.
     let patch =
         app.call_with("PATCH", format!("{SITE}/pages/{id}/revisions"), Some(&staff.editor), Some(json!({})), ANY).await;

@@ -186,6 +186,30 @@ both!(a_renamed_articles_old_slug_answers_301, |app| {
         200
     );
     assert_eq!(app.get_json(&format!("{SITE}/articles/{SEED}")).await["data"]["id"].as_i64(), Some(taken_id));
+    // Staff are led to a draft's new slug, privately: no shared cache may keep that.
+    let draft = app
+        .call(
+            "POST",
+            format!("{SITE}/articles"),
+            Some(&staff.author),
+            Some(json!({"title": "Dự thảo", "category": "dang-uy-xa"})),
+        )
+        .await;
+    let draft_id = draft.json()["data"]["id"].as_i64().unwrap();
+    let etag = draft.header("etag").unwrap().to_owned();
+    let moved = app
+        .call_with(
+            "PATCH",
+            format!("{SITE}/articles/{draft_id}"),
+            Some(&staff.author),
+            Some(json!({"slug": "du-thao-moi"})),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(moved.status, 200);
+    let led = app.call("GET", format!("{SITE}/articles/du-thao"), Some(&staff.author), None).await;
+    assert_eq!((led.status, led.header("cache-control")), (301, Some("private, no-store")));
+    assert_eq!(app.get(&format!("{SITE}/articles/du-thao")).await.status, 404);
     // A trashed article's old slug leads readers nowhere.
     let id = now["id"].as_i64().unwrap();
     assert_eq!(app.call("POST", format!("{SITE}/articles/{id}/trash"), Some(&staff.editor), None).await.status, 200);
@@ -219,6 +243,23 @@ both!(categories_have_seo_fields_and_old_slugs, |app| {
     let sitemap = String::from_utf8(app.get(&format!("{SITE}/sitemap.xml")).await.body.to_vec()).unwrap();
     assert!(!sitemap.contains(&format!("<loc>{BASE}/dang-uy-phuong</loc>")));
     assert!(sitemap.contains(&format!("<loc>{BASE}/tin-tuc</loc>")));
+    // A deleted category's old slugs lead nowhere, whatever takes its id next.
+    let gone = app
+        .call(
+            "POST",
+            format!("{SITE}/categories"),
+            Some(&staff.editor),
+            Some(json!({"name": "Tạm thời", "slug": "tam-thoi"})),
+        )
+        .await;
+    assert_eq!(gone.status, 201);
+    let renamed = app
+        .call("PATCH", format!("{SITE}/categories/tam-thoi"), Some(&staff.editor), Some(json!({"slug": "tam"})))
+        .await;
+    assert_eq!(renamed.status, 200);
+    assert_eq!(app.get(&format!("{SITE}/categories/tam-thoi")).await.status, 301);
+    assert_eq!(app.call("DELETE", format!("{SITE}/categories/tam"), Some(&staff.editor), None).await.status, 204);
+    assert_eq!(app.get(&format!("{SITE}/categories/tam-thoi")).await.status, 404);
     // A category made with the old slug takes it back.
     let made =
         app.call("POST", format!("{SITE}/categories"), Some(&staff.editor), Some(json!({"name": "Đảng ủy xã"}))).await;

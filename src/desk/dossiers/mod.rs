@@ -298,9 +298,9 @@ pub struct StatusInput {
 ///
 /// Received → processing → done → returned, with the detours the national codes allow
 /// (rejected at receipt; needs documents, awaiting payment, withdrawn, stopped). When the
-/// citizen has done their part (needs documents or awaiting payment → processing), the
-/// deadline starts again from then. Roles: staff of the
-/// site.
+/// documents asked for come (needs documents → processing), the deadline starts again from
+/// then (Decree 61/2018 Art. 19.4); a fee paid (awaiting payment → processing) leaves it as it
+/// was. Roles: staff of the site, desk officers included.
 #[utoipa::path(
     tag = "desk",
     params(
