@@ -1,6 +1,7 @@
 //! What publishing shares: the statuses of what is written, edited and published; the
 //! `If-Match` check of an edit; and the store of revisions, every saved state of a thing as
-//! JSON of its content fields (pages; articles keep their own typed table for now).
+//! JSON of its content fields (articles and pages), kept by `auth::staff::write` when a
+//! write's `Done` names one.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;

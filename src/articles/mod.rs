@@ -19,7 +19,7 @@ use crate::core::error::{ApiError, FieldError, Problem};
 use crate::core::text;
 use crate::db;
 use crate::http::{
-    Data, List, Page, PageParams, cached_json, check, field_error, list_response, moved_permanently, private_json,
+    Data, List, Page, PageParams, check, editable_json, field_error, list_response, moved_permanently,
     private_list_response,
 };
 use crate::sites::Site;
@@ -248,17 +248,8 @@ pub async fn get_article(
     .await?;
     match found {
         // Staff may be led to a draft's new slug: that answer is theirs alone.
-        Found::Moved(location, true) => Ok(HttpResponse::MovedPermanently()
-            .insert_header((actix_web::http::header::LOCATION, location))
-            .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
-            .finish()),
-        Found::Moved(location, false) => Ok(moved_permanently(location, state.cache)),
-        Found::Article(detail, Some(etag)) => {
-            private_json(&Data { data: detail }, actix_web::http::StatusCode::OK, |res| {
-                res.insert_header((actix_web::http::header::ETAG, etag));
-            })
-        }
-        Found::Article(detail, None) => cached_json(&req, &Data { data: detail }, state.cache),
+        Found::Moved(location, staff) => Ok(moved_permanently(location, (!staff).then_some(state.cache))),
+        Found::Article(detail, etag) => editable_json(&req, &Data { data: detail }, etag, state.cache),
     }
 }
 

@@ -177,8 +177,9 @@ pub async fn restore_revision(
             author_name: rev.author_name,
             ..old.clone()
         };
-        let row = save(conn, actor.id, &old, new, "revert")?;
-        done(conn, site, row, limit, "article.revert", false)
+        let row = save(conn, &old, new)?;
+        let revised = revision_of(&row)?;
+        Ok(done(conn, site, row, limit, "article.revert", false)?.with_revision(revised))
     })
     .await
 }

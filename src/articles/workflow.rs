@@ -27,17 +27,12 @@ pub(super) enum Step {
 }
 
 impl Step {
+    /// The step's name (`submit`): the last part of its audit action.
     fn action(self) -> &'static str {
-        match self {
-            Step::Submit => "submit",
-            Step::Publish => "publish",
-            Step::Unpublish => "unpublish",
-            Step::Trash => "trash",
-            Step::Restore => "restore",
-        }
+        self.audited().trim_start_matches("article.")
     }
 
-    /// The audit action.
+    /// The audit action; its last part names the revision the step keeps.
     fn audited(self) -> &'static str {
         match self {
             Step::Submit => "article.submit",
@@ -107,8 +102,9 @@ async fn step(
         let old = load(conn, site, &key)?;
         may_edit(actor, role, &old)?;
         let new = step.apply(&old, publish_at)?;
-        let row = save(conn, actor.id, &old, new, step.action())?;
-        done(conn, site, row, limit, step.audited(), false)
+        let row = save(conn, &old, new)?;
+        let revised = revision_of(&row)?;
+        Ok(done(conn, site, row, limit, step.audited(), false)?.with_revision(revised))
     })
     .await
 }

@@ -150,12 +150,15 @@ pub(super) fn apply(
     if slug.as_deref().is_some_and(|s| s.parse::<i64>().is_ok()) {
         check.reject("slug", "must not be a number");
     }
-    let seo = input.seo.map(|seo| -> Result<Overrides, ApiError> {
-        let mut overrides = if creating { Overrides::default() } else { crate::seo::load(conn, ARTICLE, row.id)? };
-        overrides.apply(&mut check, Some(seo));
-        Ok(overrides)
-    });
-    let seo = seo.transpose()?;
+    // The stored overrides are read only when some are sent.
+    let seo = match input.seo {
+        Some(seo) => {
+            let mut overrides = if creating { Overrides::default() } else { crate::seo::load(conn, ARTICLE, row.id)? };
+            overrides.apply(&mut check, Some(seo));
+            Some(overrides)
+        }
+        None => None,
+    };
     if let Some(slug) = &category {
         match Tree::load(conn, site.id)?.by_slug(slug) {
             Some(c) => row.category_id = c.id,
@@ -202,16 +205,10 @@ pub(super) fn save_seo(conn: &mut AnyConnection, site: &Site, id: i64, seo: Opti
     }
 }
 
-/// Writes `new` over `old` if no one saved in between, then keeps a revision by `user_id` and
-/// re-indexes, in the caller's writing transaction (`auth::staff::write_as`, which logs it).
-/// Returns the saved row.
-pub(super) fn save(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    old: &ArticleRow,
-    new: ArticleRow,
-    action: &str,
-) -> Result<ArticleRow, ApiError> {
+/// Writes `new` over `old` if no one saved in between, then re-indexes, in the caller's
+/// writing transaction (`auth::staff::write_as`, which logs it and keeps the revision its
+/// answer names: [`revision_of`]). Returns the saved row.
+pub(super) fn save(conn: &mut AnyConnection, old: &ArticleRow, new: ArticleRow) -> Result<ArticleRow, ApiError> {
     let now = Utc::now().naive_utc();
     let updated =
         diesel::update(articles::table.filter(articles::id.eq(old.id)).filter(articles::version.eq(old.version)))
@@ -235,7 +232,7 @@ pub(super) fn save(
     }
     // Its old address answers 301 to the new one.
     slugs::old::moved(conn, new.site_id, ARTICLE, new.id, &old.slug, &new.slug)?;
-    let row = keep_revision(conn, user_id, new.site_id, new.id, action)?;
+    let row = stored(conn, new.id)?;
     index_article(conn, row.id, row.site_id, &row.title, &row.summary, &row.body_html)?;
     Ok(row)
 }
@@ -267,18 +264,14 @@ pub fn insert(conn: &mut AnyConnection, row: &ArticleRow, created_at: chrono::Na
     Ok(id)
 }
 
-/// Keeps the article `id` as saved as a revision by `user_id`; returns it as stored.
-pub(super) fn keep_revision(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    site_id: i64,
-    id: i64,
-    action: &str,
-) -> Result<ArticleRow, ApiError> {
-    let row: ArticleRow = articles::table.find(id).select(ArticleRow::as_select()).first(conn)?;
-    let content = publishing::Revised::of(ARTICLE, row.id, &super::revisions::ArticleContent::of(&row))?;
-    publishing::record(conn, site_id, &content, Some(user_id), action)?;
-    Ok(row)
+/// The article `id` as stored.
+fn stored(conn: &mut AnyConnection, id: i64) -> QueryResult<ArticleRow> {
+    articles::table.find(id).select(ArticleRow::as_select()).first(conn)
+}
+
+/// The revision a write that saved `row` keeps (through its `Done`).
+pub(super) fn revision_of(row: &ArticleRow) -> Result<publishing::Revised, ApiError> {
+    publishing::Revised::of(ARTICLE, row.id, &super::revisions::ArticleContent::of(row))
 }
 
 /// The answer to a write of `row`, audited as `action`: the article as staff see it, with its
@@ -347,8 +340,9 @@ pub async fn create_article(
         let seo = apply(conn, site, &mut row, input, true)?;
         let id = insert(conn, &row, now)?;
         save_seo(conn, site, id, seo)?;
-        let saved = keep_revision(conn, actor.id, site.id, id, "create")?;
-        done(conn, site, saved, limit, "article.create", true)
+        let saved = stored(conn, id)?;
+        let revised = revision_of(&saved)?;
+        Ok(done(conn, site, saved, limit, "article.create", true)?.with_revision(revised))
     })
     .await
 }
@@ -407,8 +401,9 @@ pub async fn update_article(
         let mut new = old.clone();
         let seo = apply(conn, site, &mut new, input, false)?;
         save_seo(conn, site, old.id, seo)?;
-        let row = save(conn, actor.id, &old, new, "update")?;
-        done(conn, site, row, limit, "article.update", false)
+        let row = save(conn, &old, new)?;
+        let revised = revision_of(&row)?;
+        Ok(done(conn, site, row, limit, "article.update", false)?.with_revision(revised))
     })
     .await
 }

@@ -83,7 +83,7 @@ pub async fn get_category(
     .await?;
     match found {
         Ok(detail) => cached_json(&req, &Data { data: detail }, state.cache),
-        Err(location) => Ok(moved_permanently(location, state.cache)),
+        Err(location) => Ok(moved_permanently(location, Some(state.cache))),
     }
 }
 

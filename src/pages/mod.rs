@@ -17,7 +17,7 @@ use crate::core::text;
 use crate::db::AnyConnection;
 use crate::http::body::Body;
 use crate::http::input::{Checker, Need, present};
-use crate::http::{Data, cached_json, private_json};
+use crate::http::{Data, cached_json, editable_json};
 use crate::publishing::{DRAFT, PUBLISHED};
 use crate::seo::{Overrides, PAGE, SeoInput};
 use crate::sites::Site;
@@ -100,12 +100,7 @@ pub async fn get_page(
         Ok((model::view(conn, site, &pages, row, !staff)?, staff.then(|| row.etag())))
     })
     .await?;
-    match staff_etag {
-        Some(etag) => private_json(&Data { data: page }, actix_web::http::StatusCode::OK, |res| {
-            res.insert_header((actix_web::http::header::ETAG, etag));
-        }),
-        None => cached_json(&req, &Data { data: page }, state.cache),
-    }
+    editable_json(&req, &Data { data: page }, staff_etag, state.cache)
 }
 
 /// The fields of a page an editor sets. On create `title` is required; on update only the
